@@ -1,0 +1,124 @@
+package auth
+
+import "github.com/meetd/meetd"
+
+// Action is something a principal may try to do. The policy table below is
+// the one place that decides who may do it (DESIGN §5); handlers ask
+// Authorize and never test roles themselves.
+type Action string
+
+// The actions of the policy table.
+const (
+	ReadSelf           Action = "user.me"
+	ListUsers          Action = "user.list"
+	CreateUser         Action = "user.create"
+	UpdateUser         Action = "user.update"
+	DeleteUser         Action = "user.delete"
+	ReadCredential     Action = "credential.current"
+	OwnResources       Action = "resources.own"
+	OthersAppointments Action = "appointments.others"
+	OthersResources    Action = "resources.others"
+	ManageWebhooks     Action = "webhooks.manage"
+	ExportGDPR         Action = "gdpr.export"
+	ManageCredentials  Action = "credentials.manage"
+	ReadUsage          Action = "usage.read"
+)
+
+// Grant is how far a principal may go with an action.
+type Grant int
+
+// The grants, narrowest first.
+const (
+	Deny Grant = iota // never
+	Self              // only on the acting user's own things
+	Any               // on anything in the company
+)
+
+// Rule is one row of the policy table: a grant for each column of DESIGN §5
+// and the words of the 403 when the grant falls short.
+type Rule struct {
+	PATMember, PATAdmin, KeyMember, KeyAdmin Grant
+	// PATMessage explains a refusal that is due to the credential being a
+	// personal access token (a key acting with the same role would pass).
+	PATMessage string
+	// RoleMessage explains a refusal that is due to the acting user's role.
+	RoleMessage string
+}
+
+// Policy is the authorization table. Its rows are the capability table of
+// DESIGN §5; tests hold it against the authentication page's table.
+var Policy = map[Action]Rule{
+	ReadSelf:       {Self, Self, Self, Self, "", ""},
+	ReadCredential: {Self, Self, Self, Self, "", ""},
+	ListUsers: {Deny, Any, Deny, Any,
+		"", "Only company admins can list users"},
+	CreateUser: {Deny, Deny, Deny, Any,
+		"Personal access tokens cannot create users; use a platform API key",
+		"Only company admins can create users"},
+	UpdateUser: {Self, Self, Self, Any,
+		"Personal access tokens cannot update other users; use a platform API key",
+		"Only company admins can update other users"},
+	DeleteUser: {Deny, Deny, Deny, Any,
+		"Personal access tokens cannot delete users; use a platform API key",
+		"Only company admins can delete users"},
+	OwnResources: {Self, Self, Self, Self, "", ""},
+	OthersAppointments: {Self, Any, Self, Any,
+		"", "Only company admins can access other users' appointments"},
+	OthersResources: {Self, Any, Self, Any,
+		"", "Only company admins can access other users' resources"},
+	ManageWebhooks: {Deny, Any, Any, Any,
+		"", "Only company admins can manage webhooks"},
+	ExportGDPR: {Deny, Deny, Any, Any,
+		"Personal access tokens cannot trigger GDPR exports; use a platform API key", ""},
+	ManageCredentials: {Deny, Deny, Deny, Deny,
+		"Credentials can only be managed in the dashboard", "Credentials can only be managed in the dashboard"},
+	ReadUsage: {Deny, Any, Any, Any,
+		"", "Only company admins can read usage"},
+}
+
+// GrantFor returns the grant the table gives p for act.
+func GrantFor(p meetd.Principal, act Action) Grant {
+	r := Policy[act]
+	admin := p.User.Role.IsAdmin()
+	switch {
+	case p.CredentialKind == meetd.KindAPIKey && admin:
+		return r.KeyAdmin
+	case p.CredentialKind == meetd.KindAPIKey:
+		return r.KeyMember
+	case admin:
+		return r.PATAdmin
+	default:
+		return r.PATMember
+	}
+}
+
+// Authorize decides whether p may do act on something owned by targetUserID
+// (empty when the action has no target user). It returns nil or an
+// EFORBIDDEN *meetd.Error naming the reason. It does not check that the
+// target is in p's company: callers look targets up within the company
+// first, so a foreign id is already a 404.
+func Authorize(p meetd.Principal, act Action, targetUserID string) error {
+	rule, ok := Policy[act]
+	if !ok {
+		return meetd.Errorf(meetd.EFORBIDDEN, "Forbidden")
+	}
+	g := GrantFor(p, act)
+	if g == Any || (g == Self && (targetUserID == "" || targetUserID == p.User.ID)) {
+		return nil
+	}
+	// Refused: say whether the credential kind or the role is to blame.
+	if p.CredentialKind == meetd.KindPAT && rule.PATMessage != "" {
+		keyGrant := rule.KeyMember
+		if p.User.Role.IsAdmin() {
+			keyGrant = rule.KeyAdmin
+		}
+		if keyGrant > g {
+			return meetd.Errorf(meetd.EFORBIDDEN, "%s", rule.PATMessage)
+		}
+	}
+	msg := rule.RoleMessage
+	if msg == "" {
+		msg = rule.PATMessage
+	}
+	return meetd.Errorf(meetd.EFORBIDDEN, "%s", msg)
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/httpapi"
+)
+
+// Intervals of the background work. The refresh interval is what bounds
+// revocation by another process (published as ≤ 5 s: one interval plus a
+// query).
+const (
+	refreshInterval = 1 * time.Second
+	usageInterval   = 30 * time.Second
+	pruneInterval   = 10 * time.Minute
+	changeRetention = time.Hour
+)
+
+func (e *env) serve(args []string) error {
+	fs := e.flags("serve", false)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo := fs.Bool("demo", false, "on an empty database, create a demo company and print its credentials")
+	certFile := fs.String("tls-cert", "", "TLS certificate file (PEM)")
+	keyFile := fs.String("tls-key", "", "TLS key file (PEM)")
+	requireHTTPS := fs.Bool("require-https", false, "refuse credentials over plain HTTP (default on with --tls-cert)")
+	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
+	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	tls := *certFile != ""
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if tls && !set["require-https"] {
+		*requireHTTPS = true
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return err
+	}
+	log, err := e.logger()
+	if err != nil {
+		return err
+	}
+	db, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
+	if *publicURL == "" {
+		*publicURL = base + "/book"
+	}
+	if *demo {
+		if err := e.seedDemo(db, base); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	clock := meetd.SystemClock{}
+	usage := auth.NewUsage(db, log)
+	verifier, err := auth.NewVerifier(e.ctx, db, clock, usage, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
+		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
+	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(e.ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { verifier.Run(bg, refreshInterval) })
+	wg.Go(func() { usage.Run(bg, usageInterval) })
+	wg.Go(func() { pruneChanges(bg, db, clock, log) })
+
+	errc := make(chan error, 1)
+	go func() {
+		if tls {
+			errc <- srv.ServeTLS(ln, *certFile, *keyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS)
+	select {
+	case err = <-errc:
+	case <-e.ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopBG() // the usage recorder flushes once more on its way out
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("invalid --trusted-proxy %q", part)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --trusted-proxy %q", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// pruneChanges deletes old change records now and then; every node has
+// long replayed them.
+func pruneChanges(ctx context.Context, db meetd.Store, clock meetd.Clock, log interface {
+	Warn(string, ...any)
+}) {
+	t := time.NewTicker(pruneInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := db.PruneChanges(ctx, clock.Now().Add(-changeRetention)); err != nil && ctx.Err() == nil {
+				log.Warn("pruning the change log failed", "err", err)
+			}
+		}
+	}
+}

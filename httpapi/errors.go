@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/meetd/meetd"
+)
+
+// statusOf is the one table from error code to HTTP status.
+var statusOf = map[string]int{
+	meetd.EINVALID:       http.StatusBadRequest,
+	meetd.EUNAUTHORIZED:  http.StatusUnauthorized,
+	meetd.EFORBIDDEN:     http.StatusForbidden,
+	meetd.EPLANLIMIT:     http.StatusForbidden,
+	meetd.ENOTFOUND:      http.StatusNotFound,
+	meetd.ENOTACCEPTABLE: http.StatusNotAcceptable,
+	meetd.ECONFLICT:      http.StatusConflict,
+	meetd.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	meetd.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	meetd.ERATELIMIT:     http.StatusTooManyRequests,
+	meetd.EINTERNAL:      http.StatusInternalServerError,
+}
+
+// reason is the "error" field of a NestJS error body: the standard reason
+// phrase, spelled as NestJS spells it.
+var reason = map[int]string{
+	http.StatusBadRequest:            "Bad Request",
+	http.StatusUnauthorized:          "Unauthorized",
+	http.StatusForbidden:             "Forbidden",
+	http.StatusNotFound:              "Not Found",
+	http.StatusNotAcceptable:         "Not Acceptable",
+	http.StatusConflict:              "Conflict",
+	http.StatusRequestEntityTooLarge: "Payload Too Large",
+	http.StatusUnprocessableEntity:   "Unprocessable Entity",
+	http.StatusTooManyRequests:       "Too Many Requests",
+	http.StatusInternalServerError:   "Internal Server Error",
+}
+
+// errorBody is the NestJS error envelope (DESIGN §6). Field order matters to
+// byte-for-byte clients: statusCode, message, error, then the extras.
+type errorBody struct {
+	StatusCode int                `json:"statusCode"`
+	Message    string             `json:"message"`
+	Error      string             `json:"error"`
+	Errors     []meetd.FieldError `json:"errors,omitempty"`
+	Code       string             `json:"code,omitempty"`
+	Feature    string             `json:"feature,omitempty"`
+}
+
+// writeError is the one place errors become responses. A *meetd.Error is
+// answered with its code's status and its message; anything else is logged
+// with the request's ids and answered with a 500 that says nothing internal.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *meetd.Error
+	if !errors.As(err, &e) {
+		logger(r).Error("internal error", "err", err)
+		e = &meetd.Error{Code: meetd.EINTERNAL, Message: "Internal server error"}
+	}
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	body := errorBody{StatusCode: status, Message: e.Message, Error: reason[status], Errors: e.Fields}
+	if e.Code == meetd.EPLANLIMIT {
+		body.Code, body.Feature = "PLAN_LIMIT_REACHED", e.Feature
+	}
+	writeJSON(w, status, body)
+}
+
+// writeJSON writes v as the JSON body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		slog.Error("encode response", "err", err)
+		status, b = http.StatusInternalServerError, []byte(`{"statusCode":500,"message":"Internal server error","error":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

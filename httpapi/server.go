@@ -1,0 +1,274 @@
+// Package httpapi serves meetd's v4 API on net/http: the routes, principal
+// resolution per request, the one error funnel (errors.go), request logging
+// that carries credential and acting-user ids and never a secret, and the
+// OpenAPI document at /v4/openapi.yaml.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/api"
+	"github.com/meetd/meetd/auth"
+)
+
+// Config is what a Server needs. Store, Verifier and Clock are required.
+type Config struct {
+	Store    meetd.Store
+	Verifier *auth.Verifier
+	Usage    *auth.Usage
+	Clock    meetd.Clock
+	Log      *slog.Logger
+	// PublicURL is where booking pages live; bookingUrl fields are
+	// PublicURL + "/" + userSlug + "/" + meetingTypeSlug.
+	PublicURL string
+	// RequireHTTPS refuses credentials that arrive over plain HTTP.
+	RequireHTTPS bool
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
+	// RateLimit is the per-credential limit; the zero value means
+	// DefaultRateLimit.
+	RateLimit RateLimit
+}
+
+// Server is the v4 API. Create it with New.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	mux       *http.ServeMux
+	perCred   *limiter
+	killLimit *limiter
+}
+
+// New returns a server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RateLimit == (RateLimit{}) {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(),
+		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
+		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
+	}
+	s.routes()
+	return s
+}
+
+// Handler returns the root handler with logging and panic recovery.
+func (s *Server) Handler() http.Handler { return s.logged(s.mux) }
+
+// Mux returns the route multiplexer, so other surfaces (the dashboard) can
+// be mounted beside the API.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /v4/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(api.OpenAPI)
+	})
+	s.mux.HandleFunc("POST /v4/credentials/revoke", s.revokeLeaked)
+
+	s.mux.Handle("GET /v4/user/me", s.authed(false, s.getMe))
+	s.mux.Handle("GET /v4/user", s.authed(true, s.listUsers))
+	s.mux.Handle("POST /v4/user", s.authed(false, s.createUser))
+	s.mux.Handle("PATCH /v4/user/{id}", s.authed(true, s.updateUser))
+	s.mux.Handle("DELETE /v4/user/{id}", s.authed(true, s.deleteUser))
+	s.mux.Handle("GET /v4/credential/current", s.authed(false, s.currentCredential))
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
+			Message: "Cannot " + r.Method + " " + r.URL.Path, Error: "Not Found"})
+	})
+}
+
+// handlerFunc is an authenticated handler: it gets the resolved principal.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p meetd.Principal) error
+
+// authed wraps h with principal resolution (DESIGN §4), HTTPS enforcement
+// and the per-credential rate limit. needsUser says whether an API key must
+// name its acting user on this route.
+func (s *Server) authed(needsUser bool, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.RequireHTTPS && !s.secure(r) {
+			writeError(w, r, meetd.Errorf(meetd.EFORBIDDEN, "HTTPS is required"))
+			return
+		}
+		p, err := s.cfg.Verifier.Resolve(r.Context(), auth.Request{
+			Authorization: r.Header.Get("Authorization"),
+			ActingUser:    strings.TrimSpace(r.Header.Get("X-Meetergo-Api-User-Id")),
+			NeedsUser:     needsUser,
+			IP:            s.clientIP(r),
+		})
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if info := infoOf(r); info != nil {
+			info.credentialID, info.actingUserID = p.CredentialID, p.User.ID
+		}
+		if !s.perCred.allow(w, p.CredentialID) {
+			writeError(w, r, errRateLimited)
+			return
+		}
+		if err := h(w, r, p); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+// afterWrite makes a write of this process visible to the very next
+// request: it replays the change log into the verifier's cache.
+func (s *Server) afterWrite(ctx context.Context) {
+	if err := s.cfg.Verifier.Refresh(ctx); err != nil {
+		s.log.Warn("credential cache refresh after write failed", "err", err)
+	}
+}
+
+// secure reports whether r arrived over TLS, directly or through a trusted
+// proxy that says so.
+func (s *Server) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	addr, ok := peerAddr(r)
+	if !ok {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func peerAddr(r *http.Request) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return ap.Addr().Unmap(), true
+}
+
+// clientIP is the peer's address, or the last untrusted hop of
+// X-Forwarded-For when the peer is a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	addr, ok := peerAddr(r)
+	if !ok {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		return host
+	}
+	if s.fromTrustedProxy(r) {
+		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			addr = hop.Unmap()
+			trusted := false
+			for _, p := range s.cfg.TrustedProxies {
+				trusted = trusted || p.Contains(addr)
+			}
+			if !trusted {
+				break
+			}
+		}
+	}
+	return addr.String()
+}
+
+// requestInfo is filled in while a request is served and logged at its end.
+type requestInfo struct {
+	id           string
+	status       int
+	credentialID string
+	actingUserID string
+	log          *slog.Logger
+}
+
+type ctxKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	info, _ := r.Context().Value(ctxKey{}).(*requestInfo)
+	return info
+}
+
+// logger returns the request's logger (carrying its id), or the default.
+func logger(r *http.Request) *slog.Logger {
+	if info := infoOf(r); info != nil {
+		return info.log.With("credential_id", info.credentialID, "acting_user_id", info.actingUserID)
+	}
+	return slog.Default()
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logged gives each request an id, recovers panics into a logged 500, and
+// logs one line per request. It logs the path but never headers or bodies,
+// where secrets travel.
+func (s *Server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{id: requestID()}
+		info.log = s.log.With("request_id", info.id)
+		w.Header().Set("X-Request-Id", info.id)
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
+		defer func() {
+			if v := recover(); v != nil {
+				logger(r).Error("panic", "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					writeError(sw, r, meetd.Errorf(meetd.EINTERNAL, "Internal server error"))
+				}
+			}
+			logger(r).Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func requestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

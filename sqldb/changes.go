@@ -1,0 +1,83 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// changed appends a change record, so every node drops its cached copy.
+func (t *tx) changed(ctx context.Context, kind meetd.ChangeKind, id string) error {
+	_, err := t.exec(ctx, `INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)`, string(kind), id, ms(t.now))
+	return err
+}
+
+// audit appends an audit record of action on target by a.
+func (t *tx) audit(ctx context.Context, a meetd.Actor, companyID, action, targetType, targetID string) error {
+	_, err := t.exec(ctx, `INSERT INTO audit_log (company_id, action, target_type, target_id, credential_id,
+		credential_kind, user_id, on_behalf, ip, source, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		companyID, action, targetType, targetID, a.CredentialID, string(a.CredentialKind), a.UserID,
+		a.OnBehalf, a.IP, a.Source, ms(t.now))
+	return err
+}
+
+// Changes implements meetd.Store.
+func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]meetd.Change, error) {
+	rows, err := db.query(ctx, `SELECT seq, kind, ref_id, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []meetd.Change
+	for rows.Next() {
+		var c meetd.Change
+		var kind string
+		var at int64
+		if err := rows.Scan(&c.Seq, &kind, &c.ID, &at); err != nil {
+			return nil, err
+		}
+		c.Kind, c.At = meetd.ChangeKind(kind), fromMS(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LatestChange implements meetd.Store.
+func (db *DB) LatestChange(ctx context.Context) (int64, error) {
+	var seq int64
+	err := db.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
+	return seq, err
+}
+
+// PruneChanges implements meetd.Store.
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
+	return db.update(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `DELETE FROM changes WHERE at < ?`, ms(before))
+		return err
+	})
+}
+
+// Audit implements meetd.Store.
+func (db *DB) Audit(ctx context.Context, companyID string, limit, offset int) ([]meetd.AuditEntry, error) {
+	rows, err := db.query(ctx, `SELECT id, company_id, action, target_type, target_id, credential_id,
+		credential_kind, user_id, on_behalf, ip, source, at FROM audit_log
+		WHERE company_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, companyID, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []meetd.AuditEntry
+	for rows.Next() {
+		var e meetd.AuditEntry
+		var kind string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.CompanyID, &e.Action, &e.TargetType, &e.TargetID, &e.CredentialID,
+			&kind, &e.UserID, &e.OnBehalf, &e.IP, &e.Source, &at); err != nil {
+			return nil, err
+		}
+		e.CredentialKind, e.At = meetd.CredentialKind(kind), fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,87 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/meetd/meetd"
+)
+
+const companyColumns = `id, name, plan, seats, created_at, updated_at`
+
+func scanCompany(row interface{ Scan(...any) error }) (meetd.Company, error) {
+	var c meetd.Company
+	var plan string
+	var created, updated int64
+	if err := row.Scan(&c.ID, &c.Name, &plan, &c.Seats, &created, &updated); err != nil {
+		return meetd.Company{}, err
+	}
+	c.Plan, c.CreatedAt, c.UpdatedAt = meetd.Plan(plan), fromMS(created), fromMS(updated)
+	return c, nil
+}
+
+// CreateCompany implements meetd.Store.
+func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
+	var c meetd.Company
+	var u meetd.User
+	err := db.update(ctx, func(t *tx) error {
+		c = meetd.Company{ID: meetd.NewID(), Name: nc.Name, Plan: nc.Plan, CreatedAt: t.now, UpdatedAt: t.now}
+		if _, err := t.exec(ctx, `INSERT INTO companies (`+companyColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Name, string(c.Plan), c.Seats, ms(t.now), ms(t.now)); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, c.ID, "company.create", "company", c.ID); err != nil {
+			return err
+		}
+		owner.CompanyID, owner.Role = c.ID, meetd.RoleOwner
+		created, err := t.createUser(ctx, a, owner)
+		u = created.User
+		return err
+	})
+	return c, u, err
+}
+
+// CompanyByID implements meetd.Store.
+func (db *DB) CompanyByID(ctx context.Context, id string) (meetd.Company, error) {
+	c, err := scanCompany(db.queryRow(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))
+	return c, notFound(err, "Company not found")
+}
+
+// CountCompanies implements meetd.Store.
+func (db *DB) CountCompanies(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM companies`).Scan(&n)
+	return n, err
+}
+
+// SetCompanyPlan implements meetd.Store.
+func (db *DB) SetCompanyPlan(ctx context.Context, a meetd.Actor, id string, p meetd.Plan) (meetd.Company, error) {
+	var c meetd.Company
+	err := db.update(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE companies SET plan = ?, updated_at = ? WHERE id = ?`, string(p), ms(t.now), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return meetd.Errorf(meetd.ENOTFOUND, "Company not found")
+		}
+		if err := t.changed(ctx, meetd.ChangeCompany, id); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, id, "company.set_plan", "company", id); err != nil {
+			return err
+		}
+		c, err = scanCompany(t.queryRow(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))
+		return err
+	})
+	return c, err
+}
+
+// CompanyOwner implements meetd.Store.
+func (db *DB) CompanyOwner(ctx context.Context, companyID string) (meetd.User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND role = 'owner'`, companyID))
+	if err == sql.ErrNoRows {
+		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "Company owner not found")
+	}
+	return u, err
+}

@@ -1,0 +1,210 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+const credentialColumns = `id, kind, name, company_id, user_id, status, hash, expires_at, created_at, updated_at,
+	last_used_at, last_used_ip, rolled_from_id`
+
+func scanCredential(row interface{ Scan(...any) error }) (meetd.Credential, error) {
+	var c meetd.Credential
+	var kind, status string
+	var expires, lastUsed sql.NullInt64
+	var created, updated int64
+	if err := row.Scan(&c.ID, &kind, &c.Name, &c.CompanyID, &c.UserID, &status, &c.Hash, &expires, &created,
+		&updated, &lastUsed, &c.LastUsedIP, &c.RolledFromID); err != nil {
+		return meetd.Credential{}, err
+	}
+	c.Kind, c.Status = meetd.CredentialKind(kind), meetd.CredentialStatus(status)
+	c.ExpiresAt, c.LastUsedAt = timePtr(expires), timePtr(lastUsed)
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	return c, nil
+}
+
+func auditKind(k meetd.CredentialKind) string {
+	if k == meetd.KindAPIKey {
+		return "api_key"
+	}
+	return "pat"
+}
+
+// CreateCredential implements meetd.Store.
+func (db *DB) CreateCredential(ctx context.Context, a meetd.Actor, nc meetd.NewCredential) (meetd.Credential, error) {
+	var c meetd.Credential
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		c, err = t.insertCredential(ctx, nc, "")
+		if err != nil {
+			return err
+		}
+		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+".create", auditKind(c.Kind), c.ID)
+	})
+	return c, err
+}
+
+func (t *tx) insertCredential(ctx context.Context, nc meetd.NewCredential, rolledFrom string) (meetd.Credential, error) {
+	c := meetd.Credential{ID: nc.ID, Kind: nc.Kind, Name: nc.Name, CompanyID: nc.CompanyID, UserID: nc.UserID,
+		Status: meetd.CredentialActive, Hash: nc.Hash, ExpiresAt: nc.ExpiresAt, CreatedAt: t.now,
+		UpdatedAt: t.now, RolledFromID: rolledFrom}
+	if c.ID == "" {
+		c.ID = meetd.NewID()
+	}
+	_, err := t.exec(ctx, `INSERT INTO credentials (`+credentialColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?)`,
+		c.ID, string(c.Kind), c.Name, c.CompanyID, c.UserID, string(c.Status), c.Hash, nullMS(c.ExpiresAt),
+		ms(t.now), ms(t.now), rolledFrom)
+	return c, err
+}
+
+// CredentialByID implements meetd.Store.
+func (db *DB) CredentialByID(ctx context.Context, id string) (meetd.Credential, error) {
+	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
+	return c, notFound(err, "Credential not found")
+}
+
+// CredentialByHash implements meetd.Store.
+func (db *DB) CredentialByHash(ctx context.Context, h []byte) (meetd.Credential, error) {
+	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`, h))
+	return c, notFound(err, "Credential not found")
+}
+
+// ListCredentials implements meetd.Store.
+func (db *DB) ListCredentials(ctx context.Context, kind meetd.CredentialKind, ownerID string) ([]meetd.Credential, error) {
+	owner := "user_id"
+	if kind == meetd.KindAPIKey {
+		owner = "company_id"
+	}
+	rows, err := db.query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE kind = ? AND `+owner+` = ?
+		ORDER BY created_at DESC, id`, string(kind), ownerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []meetd.Credential{}
+	for rows.Next() {
+		c, err := scanCredential(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SetCredentialStatus implements meetd.Store.
+func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, id string, s meetd.CredentialStatus) (meetd.Credential, error) {
+	var c meetd.Credential
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		c, err = scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "Credential not found")
+		}
+		switch {
+		case c.Status == meetd.CredentialRevoked:
+			return meetd.Errorf(meetd.ECONFLICT, "The credential is revoked; revocation is permanent")
+		case c.Kind == meetd.KindPAT && s == meetd.CredentialDeactivated:
+			return meetd.Errorf(meetd.ECONFLICT, "Personal access tokens cannot be deactivated; revoke the token instead")
+		case c.Status == s:
+			return nil
+		}
+		if _, err := t.exec(ctx, `UPDATE credentials SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(t.now), id); err != nil {
+			return err
+		}
+		c.Status, c.UpdatedAt = s, t.now
+		if err := t.changed(ctx, meetd.ChangeCredential, id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+"."+statusVerb(s), auditKind(c.Kind), id)
+	})
+	return c, err
+}
+
+func statusVerb(s meetd.CredentialStatus) string {
+	switch s {
+	case meetd.CredentialRevoked:
+		return "revoke"
+	case meetd.CredentialDeactivated:
+		return "deactivate"
+	default:
+		return "reactivate"
+	}
+}
+
+// RollCredential implements meetd.Store.
+func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error) {
+	var c meetd.Credential
+	err := db.update(ctx, func(t *tx) error {
+		old, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, oldID))
+		if err != nil {
+			return notFound(err, "Credential not found")
+		}
+		if old.Status != meetd.CredentialActive || old.Expired(t.now) {
+			return meetd.Errorf(meetd.ECONFLICT, "Only an active, unexpired credential can be rolled")
+		}
+		next.Kind, next.Name, next.CompanyID, next.UserID = old.Kind, old.Name, old.CompanyID, old.UserID
+		if c, err = t.insertCredential(ctx, next, old.ID); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE credentials SET expires_at = ?, updated_at = ? WHERE id = ?`,
+			ms(oldExpiresAt), ms(t.now), old.ID); err != nil {
+			return err
+		}
+		if err := t.changed(ctx, meetd.ChangeCredential, old.ID); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+".roll", auditKind(c.Kind), c.ID)
+	})
+	return c, err
+}
+
+// RevokeByHashes implements meetd.Store.
+func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([]string, error) {
+	var ids []string
+	err := db.update(ctx, func(t *tx) error {
+		ids = nil
+		for _, h := range hs {
+			c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`, h))
+			if err == sql.ErrNoRows {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if c.Status == meetd.CredentialRevoked {
+				continue
+			}
+			if _, err := t.exec(ctx, `UPDATE credentials SET status = 'revoked', updated_at = ? WHERE id = ?`,
+				ms(t.now), c.ID); err != nil {
+				return err
+			}
+			if err := t.changed(ctx, meetd.ChangeCredential, c.ID); err != nil {
+				return err
+			}
+			if err := t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+".revoke_leaked", auditKind(c.Kind), c.ID); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// RecordUse implements meetd.Store.
+func (db *DB) RecordUse(ctx context.Context, uses []meetd.CredentialUse) error {
+	return db.update(ctx, func(t *tx) error {
+		for _, u := range uses {
+			if _, err := t.exec(ctx, `UPDATE credentials SET last_used_at = ?, last_used_ip = ?
+				WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+				ms(u.At), u.IP, u.CredentialID, ms(u.At)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,152 @@
+// Package sqldb is meetd's store on database/sql: SQLite through
+// modernc.org/sqlite (pure Go, the embedded default) and PostgreSQL through
+// pgx. Every query is written once in portable SQL with ? placeholders; the
+// dialect seam (dialect.go) rebinds placeholders, names the driver and the
+// migrations directory, and recognises constraint violations. Each public
+// method is one transaction.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// DB is the meetd store. It implements meetd.Store.
+type DB struct {
+	// write takes every write transaction; on SQLite it is one connection,
+	// because SQLite has one writer and queuing in Go beats busy retries.
+	write *sql.DB
+	// read serves reads; on PostgreSQL it is the same pool as write.
+	read  *sql.DB
+	d     *dialect
+	clock meetd.Clock
+}
+
+var _ meetd.Store = (*DB)(nil)
+
+// Open connects to dsn: a postgres:// or postgresql:// URL selects
+// PostgreSQL, anything else is an SQLite file path (created if missing;
+// "sqlite:" and "file:" prefixes are accepted). It does not migrate: call
+// Migrate.
+func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
+	d, err := dialectFor(dsn)
+	if err != nil {
+		return nil, err
+	}
+	write, read, err := d.open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{write: write, read: read, d: d, clock: clock}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := write.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+	}
+	return db, nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// tx is a write transaction with the dialect's rebinding and the time the
+// transaction started, which every row it writes uses.
+type tx struct {
+	*sql.Tx
+	d   *dialect
+	now time.Time
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.ExecContext(ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.QueryContext(ctx, t.d.rebind(q), args...)
+}
+
+// update runs fn in a write transaction and commits it when fn returns nil.
+// A uniqueness violation that fn did not translate becomes ECONFLICT.
+func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
+	sqltx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqltx, d: db.d, now: db.clock.Now()}
+	if err := fn(t); err != nil {
+		_ = sqltx.Rollback()
+		if db.d.isUnique(err) {
+			return meetd.Errorf(meetd.ECONFLICT, "Conflict")
+		}
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		if db.d.isUnique(err) {
+			return meetd.Errorf(meetd.ECONFLICT, "Conflict")
+		}
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.d.rebind(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.d.rebind(q), args...)
+}
+
+// notFound turns sql.ErrNoRows into an ENOTFOUND error with msg.
+func notFound(err error, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return meetd.Errorf(meetd.ENOTFOUND, "%s", msg)
+	}
+	return err
+}
+
+// ms converts a time to the Unix milliseconds the schema stores.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullMS(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(*t), Valid: true}
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

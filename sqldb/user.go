@@ -1,0 +1,299 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/meetd/meetd"
+)
+
+const userColumns = `id, company_id, email, given_name, family_name, timezone, slug, role, user_type,
+	status, default_availability_id, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (meetd.User, error) {
+	var u meetd.User
+	var role, typ, status string
+	var created, updated int64
+	if err := row.Scan(&u.ID, &u.CompanyID, &u.Email, &u.GivenName, &u.FamilyName, &u.Timezone, &u.Slug,
+		&role, &typ, &status, &u.DefaultAvailabilityID, &created, &updated); err != nil {
+		return meetd.User{}, err
+	}
+	u.Role, u.Type, u.Status = meetd.Role(role), meetd.UserType(typ), meetd.UserStatus(status)
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return u, nil
+}
+
+var (
+	errEmailTaken = meetd.Errorf(meetd.ECONFLICT, "A user with this email already exists")
+	errSlugTaken  = meetd.Errorf(meetd.ECONFLICT, "Slug already taken")
+)
+
+// CreateUser implements meetd.Store.
+func (db *DB) CreateUser(ctx context.Context, a meetd.Actor, nu meetd.NewUser) (meetd.CreatedUser, error) {
+	var out meetd.CreatedUser
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		out, err = t.createUser(ctx, a, nu)
+		return err
+	})
+	return out, err
+}
+
+func (t *tx) createUser(ctx context.Context, a meetd.Actor, nu meetd.NewUser) (meetd.CreatedUser, error) {
+	var exists int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email_lower = ? AND status = 'active'`,
+		strings.ToLower(nu.Email)).Scan(&exists)
+	if err != nil {
+		return meetd.CreatedUser{}, err
+	}
+	if exists > 0 {
+		return meetd.CreatedUser{}, errEmailTaken
+	}
+	slug := nu.Slug
+	if slug == "" {
+		if slug, err = t.freeSlug(ctx, meetd.Slugify(nu.GivenName+" "+nu.FamilyName)); err != nil {
+			return meetd.CreatedUser{}, err
+		}
+	} else if taken, err := t.slugTaken(ctx, slug, ""); err != nil {
+		return meetd.CreatedUser{}, err
+	} else if taken {
+		return meetd.CreatedUser{}, errSlugTaken
+	}
+	u := meetd.User{ID: meetd.NewID(), CompanyID: nu.CompanyID, Email: nu.Email, GivenName: nu.GivenName,
+		FamilyName: nu.FamilyName, Timezone: nu.Timezone, Slug: slug, Role: nu.Role, Type: nu.Type,
+		Status: meetd.UserActive, CreatedAt: t.now, UpdatedAt: t.now}
+	out := meetd.CreatedUser{User: u}
+	if nu.Provision != nil {
+		out.AvailabilityID = meetd.NewID()
+		u.DefaultAvailabilityID = out.AvailabilityID
+	}
+	if _, err := t.exec(ctx, `INSERT INTO users (`+userColumns+`, email_lower, password_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.CompanyID, u.Email, u.GivenName, u.FamilyName, u.Timezone, u.Slug, string(u.Role),
+		string(u.Type), string(u.Status), u.DefaultAvailabilityID, ms(t.now), ms(t.now),
+		strings.ToLower(u.Email), nu.PasswordHash); err != nil {
+		return meetd.CreatedUser{}, err
+	}
+	out.User = u
+	if p := nu.Provision; p != nil {
+		sched, err := json.Marshal(p.Schedule)
+		if err != nil {
+			return meetd.CreatedUser{}, err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO availabilities (id, company_id, user_id, name, timezone, schedule,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, out.AvailabilityID, u.CompanyID, u.ID,
+			p.AvailabilityName, p.AvailabilityTimezone, string(sched), ms(t.now), ms(t.now)); err != nil {
+			return meetd.CreatedUser{}, err
+		}
+		mt := meetd.MeetingType{ID: meetd.NewID(), CompanyID: u.CompanyID, UserID: u.ID,
+			AvailabilityID: out.AvailabilityID, Name: p.MeetingTypeName, Slug: p.MeetingTypeSlug,
+			Duration: p.Duration, Channel: p.Channel, CreatedAt: t.now, UpdatedAt: t.now}
+		if _, err := t.exec(ctx, `INSERT INTO meeting_types (id, company_id, user_id, availability_id, name, slug,
+			duration, channel, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			mt.ID, mt.CompanyID, mt.UserID, mt.AvailabilityID, mt.Name, mt.Slug, mt.Duration, mt.Channel,
+			ms(t.now), ms(t.now)); err != nil {
+			return meetd.CreatedUser{}, err
+		}
+		out.MeetingType = &mt
+	}
+	if err := t.audit(ctx, a, u.CompanyID, "user.create", "user", u.ID); err != nil {
+		return meetd.CreatedUser{}, err
+	}
+	return out, nil
+}
+
+func (t *tx) slugTaken(ctx context.Context, slug, exceptID string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE slug = ? AND status = 'active' AND id <> ?`,
+		slug, exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// freeSlug returns base, or base-2, base-3, … whichever is free first.
+func (t *tx) freeSlug(ctx context.Context, base string) (string, error) {
+	if base == "" {
+		base = "user"
+	}
+	for i := 1; i < 10000; i++ {
+		slug := base
+		if i > 1 {
+			slug = fmt.Sprintf("%s-%d", base, i)
+		}
+		taken, err := t.slugTaken(ctx, slug, "")
+		if err != nil || !taken {
+			return slug, err
+		}
+	}
+	return base + "-" + strings.ToLower(meetd.NewID()[:8]), nil
+}
+
+// UserByID implements meetd.Store.
+func (db *DB) UserByID(ctx context.Context, id string) (meetd.User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, strings.ToLower(id)))
+	return u, notFound(err, "User not found")
+}
+
+// UserByEmail implements meetd.Store.
+func (db *DB) UserByEmail(ctx context.Context, email string) (meetd.User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_lower = ? AND status = 'active'`,
+		strings.ToLower(email)))
+	return u, notFound(err, "User not found")
+}
+
+// ListUsers implements meetd.Store.
+func (db *DB) ListUsers(ctx context.Context, f meetd.UserFilter) ([]meetd.User, int, error) {
+	where := `company_id = ? AND status = 'active'`
+	args := []any{f.CompanyID}
+	if f.Type != "" {
+		where += ` AND user_type = ?`
+		args = append(args, string(f.Type))
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+
+		` ORDER BY created_at, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	users := []meetd.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	return users, total, rows.Err()
+}
+
+// UpdateUser implements meetd.Store.
+func (db *DB) UpdateUser(ctx context.Context, a meetd.Actor, id string, up meetd.UserUpdate) (meetd.User, error) {
+	var u meetd.User
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		u, err = scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status = 'active'`, id))
+		if err != nil {
+			return notFound(err, "User not found")
+		}
+		if up.GivenName != nil {
+			u.GivenName = *up.GivenName
+		}
+		if up.FamilyName != nil {
+			u.FamilyName = *up.FamilyName
+		}
+		if up.Timezone != nil {
+			u.Timezone = *up.Timezone
+		}
+		if up.Role != nil {
+			if u.Role == meetd.RoleOwner || *up.Role == meetd.RoleOwner {
+				return meetd.Errorf(meetd.EFORBIDDEN, "The company owner's role cannot be changed here")
+			}
+			u.Role = *up.Role
+		}
+		if up.Slug != nil && *up.Slug != u.Slug {
+			if taken, err := t.slugTaken(ctx, *up.Slug, u.ID); err != nil {
+				return err
+			} else if taken {
+				return errSlugTaken
+			}
+			u.Slug = *up.Slug
+		}
+		u.UpdatedAt = t.now
+		if _, err := t.exec(ctx, `UPDATE users SET given_name = ?, family_name = ?, timezone = ?, slug = ?, role = ?,
+			updated_at = ? WHERE id = ?`, u.GivenName, u.FamilyName, u.Timezone, u.Slug, string(u.Role),
+			ms(t.now), u.ID); err != nil {
+			return err
+		}
+		if err := t.changed(ctx, meetd.ChangeUser, u.ID); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, u.CompanyID, "user.update", "user", u.ID)
+	})
+	return u, err
+}
+
+// RemoveUser implements meetd.Store.
+func (db *DB) RemoveUser(ctx context.Context, a meetd.Actor, id string) error {
+	return db.update(ctx, func(t *tx) error {
+		u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status = 'active'`, id))
+		if err != nil {
+			return notFound(err, "User not found")
+		}
+		if u.Role == meetd.RoleOwner {
+			return meetd.Errorf(meetd.EFORBIDDEN, "The company owner cannot be deleted")
+		}
+		if _, err := t.exec(ctx, `UPDATE users SET status = 'removed', updated_at = ? WHERE id = ?`, ms(t.now), id); err != nil {
+			return err
+		}
+		if err := t.changed(ctx, meetd.ChangeUser, id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, u.CompanyID, "user.remove", "user", id)
+	})
+}
+
+// SetPassword implements meetd.Store.
+func (db *DB) SetPassword(ctx context.Context, a meetd.Actor, userID, hash string) error {
+	return db.update(ctx, func(t *tx) error {
+		var companyID string
+		if err := t.queryRow(ctx, `SELECT company_id FROM users WHERE id = ?`, userID).Scan(&companyID); err != nil {
+			return notFound(err, "User not found")
+		}
+		if _, err := t.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, ms(t.now), userID); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, companyID, "user.set_password", "user", userID)
+	})
+}
+
+// PasswordHash implements meetd.Store.
+func (db *DB) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := db.queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&h)
+	return h, notFound(err, "User not found")
+}
+
+// AvailabilityByID implements meetd.Store.
+func (db *DB) AvailabilityByID(ctx context.Context, id string) (meetd.Availability, error) {
+	var av meetd.Availability
+	var sched string
+	var created, updated int64
+	err := db.queryRow(ctx, `SELECT id, company_id, user_id, name, timezone, schedule, created_at, updated_at
+		FROM availabilities WHERE id = ? AND deleted_at IS NULL`, id).Scan(&av.ID, &av.CompanyID, &av.UserID,
+		&av.Name, &av.Timezone, &sched, &created, &updated)
+	if err != nil {
+		return av, notFound(err, "Availability not found")
+	}
+	if err := json.Unmarshal([]byte(sched), &av.Schedule); err != nil {
+		return av, fmt.Errorf("availability %s: stored schedule: %w", id, err)
+	}
+	av.CreatedAt, av.UpdatedAt = fromMS(created), fromMS(updated)
+	return av, nil
+}
+
+// MeetingTypesByUser implements meetd.Store.
+func (db *DB) MeetingTypesByUser(ctx context.Context, userID string) ([]meetd.MeetingType, error) {
+	rows, err := db.query(ctx, `SELECT id, company_id, user_id, availability_id, name, slug, duration, channel,
+		created_at, updated_at FROM meeting_types WHERE user_id = ? AND deleted_at IS NULL ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []meetd.MeetingType{}
+	for rows.Next() {
+		var mt meetd.MeetingType
+		var created, updated int64
+		if err := rows.Scan(&mt.ID, &mt.CompanyID, &mt.UserID, &mt.AvailabilityID, &mt.Name, &mt.Slug,
+			&mt.Duration, &mt.Channel, &created, &updated); err != nil {
+			return nil, err
+		}
+		mt.CreatedAt, mt.UpdatedAt = fromMS(created), fromMS(updated)
+		out = append(out, mt)
+	}
+	return out, rows.Err()
+}
