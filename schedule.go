@@ -85,7 +85,7 @@ func (s *Schedule) UnmarshalJSON(data []byte) error {
 		for _, d := range days {
 			name := strings.ToLower(d.DayOfWeek)
 			day := out[name]
-			day.Enabled = true
+			day.Enabled = day.Enabled || len(d.Intervals) > 0
 			for _, iv := range d.Intervals {
 				day.Hours = append(day.Hours, Hours{Start: iv.From, End: iv.To})
 			}
@@ -113,11 +113,13 @@ func (s *Schedule) UnmarshalJSON(data []byte) error {
 // Validate reports the first problem with s: an unknown weekday, a time that
 // is not HH:MM, or an interval that does not end after it starts.
 func (s Schedule) Validate() error {
-	for name, day := range s {
+	for name := range s {
 		if !isWeekday(name) {
 			return fmt.Errorf("unknown weekday %q", name)
 		}
-		for _, h := range day.Hours {
+	}
+	for _, name := range Weekdays {
+		for _, h := range s[name].Hours {
 			from, ok1 := ClockMinutes(h.Start)
 			to, ok2 := ClockMinutes(h.End)
 			if !ok1 || !ok2 {

@@ -103,22 +103,24 @@ func Authorize(p meetd.Principal, act Action, targetUserID string) error {
 		return meetd.Errorf(meetd.EFORBIDDEN, "Forbidden")
 	}
 	g := GrantFor(p, act)
-	if g == Any || (g == Self && (targetUserID == "" || targetUserID == p.User.ID)) {
+	if allows(g, targetUserID, p.User.ID) {
 		return nil
 	}
-	// Refused: say whether the credential kind or the role is to blame.
-	if p.CredentialKind == meetd.KindPAT && rule.PATMessage != "" {
-		keyGrant := rule.KeyMember
-		if p.User.Role.IsAdmin() {
-			keyGrant = rule.KeyAdmin
-		}
-		if keyGrant > g {
-			return meetd.Errorf(meetd.EFORBIDDEN, "%s", rule.PATMessage)
-		}
+	// Refused. Blame the credential kind when no PAT could do this but an
+	// API key acting as an admin could; otherwise blame the role.
+	if p.CredentialKind == meetd.KindPAT && rule.PATMessage != "" &&
+		!allows(rule.PATAdmin, targetUserID, p.User.ID) && allows(rule.KeyAdmin, targetUserID, p.User.ID) {
+		return meetd.Errorf(meetd.EFORBIDDEN, "%s", rule.PATMessage)
 	}
 	msg := rule.RoleMessage
 	if msg == "" {
 		msg = rule.PATMessage
 	}
 	return meetd.Errorf(meetd.EFORBIDDEN, "%s", msg)
+}
+
+// allows reports whether grant g covers a target owned by targetUserID
+// (empty: no particular target) for acting user self.
+func allows(g Grant, targetUserID, self string) bool {
+	return g == Any || g == Self && (targetUserID == "" || targetUserID == self)
 }

@@ -132,11 +132,14 @@ func (v *Verifier) Resolve(ctx context.Context, r Request) (meetd.Principal, err
 	}
 	company, owner, err := v.company(ctx, cred.CompanyID, now)
 	if err != nil {
-		return meetd.Principal{}, invalid(kind)
+		return meetd.Principal{}, err // the credential's company always exists: a failure is internal
 	}
 	p := meetd.Principal{CredentialID: cred.ID, CredentialKind: kind, Company: company}
 	if kind == meetd.KindPAT {
 		u, err := v.user(ctx, cred.UserID, now)
+		if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
+			return meetd.Principal{}, err
+		}
 		if err != nil || !u.Active() || u.CompanyID != company.ID {
 			return meetd.Principal{}, ErrInvalidPAT
 		}

@@ -33,7 +33,7 @@ func (s *Server) currentCredential(w http.ResponseWriter, r *http.Request, p mee
 		"createdAt":    meetd.FormatTime(c.CreatedAt),
 		"expiresAt":    optTime(c.ExpiresAt),
 		"lastUsedAt":   optTime(lastUsed),
-		"lastUsedIp":   lastIP,
+		"lastUsedIp":   optString(lastIP),
 		"actingUserId": p.User.ID,
 		"ownerUserId":  nil,
 	}
@@ -50,6 +50,14 @@ func optTime(t *time.Time) any {
 		return nil
 	}
 	return meetd.FormatTime(*t)
+}
+
+// optString renders an optional string, null when empty.
+func optString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 type revokeBody struct {

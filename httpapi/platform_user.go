@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -48,10 +50,14 @@ type createUserBody struct {
 // flat fields only.
 func readCreateUser(w http.ResponseWriter, r *http.Request) (createUserBody, error) {
 	var body createUserBody
-	ct := r.Header.Get("Content-Type")
-	if strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" || mt == "application/x-www-form-urlencoded" {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-		if err := r.ParseMultipartForm(MaxBodyBytes); err != nil && err != http.ErrNotMultipart {
+		if err := r.ParseMultipartForm(MaxBodyBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return body, errTooLarge
+			}
 			return body, meetd.Errorf(meetd.EINVALID, "Malformed form body")
 		}
 		body.Email, body.GivenName, body.FamilyName = r.FormValue("email"), r.FormValue("givenName"), r.FormValue("familyName")
@@ -76,7 +82,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 		GivenName: strings.TrimSpace(body.GivenName), FamilyName: strings.TrimSpace(body.FamilyName),
 		Timezone: body.Timezone, Slug: body.Slug, Role: meetd.RoleMember, Type: meetd.UserAPIPlatform}
 	if nu.Slug != "" {
-		nu.Slug = meetd.Slugify(nu.Slug)
+		if nu.Slug = meetd.Slugify(nu.Slug); nu.Slug == "" {
+			nu.Slug = body.Slug // let validation name the problem
+		}
 	}
 	prov := &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: body.Timezone,
 		Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",

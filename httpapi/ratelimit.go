@@ -68,15 +68,18 @@ func (l *limiter) allow(w http.ResponseWriter, key string) bool {
 		b.tokens--
 	}
 	remaining := int(b.tokens)
-	wait := int(math.Ceil((1 - math.Min(b.tokens, 1)) / perSec))
+	untilFull := int(math.Ceil((float64(l.rate.Burst) - b.tokens) / perSec))
+	untilNext := int(math.Ceil((1 - math.Min(b.tokens, 1)) / perSec))
 	l.mu.Unlock()
 
+	// RateLimit-Limit is the bucket's size (the burst): the most requests
+	// that can be made at once; RateLimit-Reset is when it is full again.
 	h := w.Header()
-	h.Set("RateLimit-Limit", strconv.Itoa(l.rate.PerMinute))
+	h.Set("RateLimit-Limit", strconv.Itoa(l.rate.Burst))
 	h.Set("RateLimit-Remaining", strconv.Itoa(remaining))
-	h.Set("RateLimit-Reset", strconv.Itoa(wait))
+	h.Set("RateLimit-Reset", strconv.Itoa(untilFull))
 	if !ok {
-		h.Set("Retry-After", strconv.Itoa(max(wait, 1)))
+		h.Set("Retry-After", strconv.Itoa(max(untilNext, 1)))
 	}
 	return ok
 }

@@ -42,7 +42,7 @@ func (e *env) companyCreate(args []string) error {
 	family := fs.String("owner-family-name", "", "owner's family name")
 	tz := fs.String("owner-timezone", "UTC", "owner's IANA time zone")
 	pwStdin := fs.Bool("owner-password-stdin", false, "read the owner's dashboard password from standard input")
-	if err := parse(fs, args, "name", "plan", "owner-email", "owner-given-name", "owner-family-name"); err != nil {
+	if err := e.parse(fs, args, "name", "plan", "owner-email", "owner-given-name", "owner-family-name"); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*name) == "" {
@@ -80,7 +80,7 @@ func (e *env) companySetPlan(args []string) error {
 	fs := e.flags("company set-plan", false)
 	id := fs.String("company", "", "company id")
 	plan := fs.String("plan", "", "plan")
-	if err := parse(fs, args, "company", "plan"); err != nil {
+	if err := e.parse(fs, args, "company", "plan"); err != nil {
 		return err
 	}
 	if !meetd.Plan(*plan).Valid() {
@@ -109,7 +109,7 @@ func (e *env) userCreate(args []string) error {
 	typ := fs.String("type", "standard", "user type: standard, api-platform, resource, partner")
 	tz := fs.String("timezone", "UTC", "IANA time zone")
 	pwStdin := fs.Bool("password-stdin", false, "read a dashboard password from standard input")
-	if err := parse(fs, args, "company", "email", "given-name", "family-name"); err != nil {
+	if err := e.parse(fs, args, "company", "email", "given-name", "family-name"); err != nil {
 		return err
 	}
 	if *role != string(meetd.RoleMember) && *role != string(meetd.RoleAdmin) {
@@ -150,7 +150,7 @@ func (e *env) userCreate(args []string) error {
 func (e *env) userRemove(args []string) error {
 	fs := e.flags("user remove", false)
 	id := fs.String("user", "", "user id")
-	if err := parse(fs, args, "user"); err != nil {
+	if err := e.parse(fs, args, "user"); err != nil {
 		return err
 	}
 	db, err := e.open()

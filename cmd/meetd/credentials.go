@@ -28,7 +28,7 @@ func (e *env) patCreate(args []string) error {
 	name := fs.String("name", "", "token name")
 	var expires durationFlag
 	fs.Var(&expires, "expires-in", "lifetime (default: never expires)")
-	if err := parse(fs, args, "user", "name"); err != nil {
+	if err := e.parse(fs, args, "user", "name"); err != nil {
 		return err
 	}
 	is, done, err := e.issuer()
@@ -47,7 +47,7 @@ func (e *env) patCreate(args []string) error {
 func (e *env) patRevoke(args []string) error {
 	fs := e.flags("pat revoke", false)
 	id := fs.String("id", "", "token id")
-	if err := parse(fs, args, "id"); err != nil {
+	if err := e.parse(fs, args, "id"); err != nil {
 		return err
 	}
 	return e.setStatus(*id, meetd.KindPAT, meetd.CredentialRevoked)
@@ -59,7 +59,7 @@ func (e *env) apikeyCreate(args []string) error {
 	name := fs.String("name", "", "key name")
 	var expires durationFlag
 	fs.Var(&expires, "expires-in", "lifetime, e.g. 90d (any positive duration here)")
-	if err := parse(fs, args, "company", "name", "expires-in"); err != nil {
+	if err := e.parse(fs, args, "company", "name", "expires-in"); err != nil {
 		return err
 	}
 	is, done, err := e.issuer()
@@ -82,7 +82,7 @@ func (e *env) printKey(out auth.Issued) error {
 func (e *env) apikeyStatus(args []string, s meetd.CredentialStatus) error {
 	fs := e.flags("apikey", false)
 	id := fs.String("id", "", "key id")
-	if err := parse(fs, args, "id"); err != nil {
+	if err := e.parse(fs, args, "id"); err != nil {
 		return err
 	}
 	return e.setStatus(*id, meetd.KindAPIKey, s)
@@ -116,7 +116,7 @@ func (e *env) apikeyRoll(args []string) error {
 	id := fs.String("id", "", "key id")
 	var grace durationFlag
 	fs.Var(&grace, "grace", "how long the old key keeps working, 0 to 7d (default 0)")
-	if err := parse(fs, args, "id"); err != nil {
+	if err := e.parse(fs, args, "id"); err != nil {
 		return err
 	}
 	is, done, err := e.issuer()

@@ -46,10 +46,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "meetd: "+oneLine(err))
-		}
+		fmt.Fprintln(os.Stderr, "meetd: "+oneLine(err))
 		os.Exit(1)
 	}
 }
@@ -130,7 +131,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // flags returns a flag set with the common flags bound to e.
 func (e *env) flags(name string, withJSON bool) *flag.FlagSet {
 	fs := flag.NewFlagSet("meetd "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// Errors are reported once, as one line, by main; --help prints the
+	// flags to stdout (see parse).
+	fs.SetOutput(io.Discard)
 	def := os.Getenv("MEETD_DB")
 	if def == "" {
 		def = "meetd.db"
@@ -147,9 +150,15 @@ func (e *env) flags(name string, withJSON bool) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args and checks that every flag in required was set.
-func parse(fs *flag.FlagSet, args []string, required ...string) error {
+// parse parses args and checks that every flag in required was set. On
+// --help it prints the command's flags to stdout.
+func (e *env) parse(fs *flag.FlagSet, args []string, required ...string) error {
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fmt.Fprintf(e.stdout, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -188,7 +197,7 @@ func (e *env) open() (*sqldb.DB, error) {
 
 func (e *env) migrate(args []string) error {
 	fs := e.flags("migrate", false)
-	if err := parse(fs, args); err != nil {
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	db, err := e.open()

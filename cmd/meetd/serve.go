@@ -36,7 +36,7 @@ func (e *env) serve(args []string) error {
 	requireHTTPS := fs.Bool("require-https", false, "refuse credentials over plain HTTP (default on with --tls-cert)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
 	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
-	if err := parse(fs, args); err != nil {
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if (*certFile == "") != (*keyFile == "") {
