@@ -41,11 +41,11 @@ func (s *syncBuffer) String() string {
 // tenant is one company with an owner, an admin and a member, a PAT for each
 // and one API key.
 type tenant struct {
-	company                      meetd.Company
-	owner, admin, member         meetd.User
+	company                       meetd.Company
+	owner, admin, member          meetd.User
 	ownerPAT, adminPAT, memberPAT string
-	key                          string
-	keyID                        string
+	key                           string
+	keyID                         string
 }
 
 // harness is a meetd API on a real database behind a real HTTP listener,
