@@ -60,6 +60,9 @@ type Verifier struct {
 	// dropped, so a load racing a revocation cannot resurrect the credential.
 	gen atomic.Uint64
 
+	// poke asks Run for an immediate refresh (see Poke).
+	poke chan struct{}
+
 	refreshMu sync.Mutex
 	lastSeq   int64
 	gaps      map[int64]time.Time // sequence numbers not yet seen (uncommitted or rolled back)
@@ -96,7 +99,7 @@ func NewVerifier(ctx context.Context, store Lookup, clock meetd.Clock, usage *Us
 		store: store, clock: clock, ttl: DefaultTTL, usage: usage, log: log,
 		creds: map[[32]byte]credEntry{}, credHash: map[string][32]byte{},
 		users: map[string]userEntry{}, companies: map[string]companyEntry{},
-		lastSeq: seq, gaps: map[int64]time.Time{},
+		lastSeq: seq, gaps: map[int64]time.Time{}, poke: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -335,8 +338,18 @@ func (v *Verifier) Refresh(ctx context.Context) error {
 	}
 }
 
-// Run refreshes every interval until ctx is done. Errors are logged and
-// retried; the TTL keeps the cache honest meanwhile.
+// Poke asks Run to refresh now rather than at its next tick, for a change
+// notification from the database. Pokes that arrive while one is pending
+// are merged; it never blocks.
+func (v *Verifier) Poke() {
+	select {
+	case v.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run refreshes every interval, and whenever poked, until ctx is done.
+// Errors are logged and retried; the TTL keeps the cache honest meanwhile.
 func (v *Verifier) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -345,9 +358,10 @@ func (v *Verifier) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := v.Refresh(ctx); err != nil && ctx.Err() == nil {
-				v.log.Warn("credential cache refresh failed", "err", err)
-			}
+		case <-v.poke:
+		}
+		if err := v.Refresh(ctx); err != nil && ctx.Err() == nil {
+			v.log.Warn("credential cache refresh failed", "err", err)
 		}
 	}
 }

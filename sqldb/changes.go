@@ -9,8 +9,15 @@ import (
 
 // changed appends a change record, so every node drops its cached copy.
 func (t *tx) changed(ctx context.Context, kind meetd.ChangeKind, id string) error {
-	_, err := t.exec(ctx, `INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)`, string(kind), id, ms(t.now))
-	return err
+	if _, err := t.exec(ctx, `INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)`, string(kind), id, ms(t.now)); err != nil {
+		return err
+	}
+	if t.d.notify != "" {
+		// Delivered to listeners when (and only if) the transaction commits.
+		_, err := t.exec(ctx, t.d.notify)
+		return err
+	}
+	return nil
 }
 
 // audit appends an audit record of action on target by a.

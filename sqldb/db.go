@@ -26,6 +26,9 @@ type DB struct {
 	read  *sql.DB
 	d     *dialect
 	clock meetd.Clock
+	// dsn is kept for the change listener's own connection. It may hold a
+	// password: never log it.
+	dsn string
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -43,7 +46,7 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{write: write, read: read, d: d, clock: clock}
+	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := write.PingContext(pctx); err != nil {

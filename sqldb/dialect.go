@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"embed"
 	"errors"
@@ -34,6 +35,10 @@ type dialect struct {
 	isUnique func(err error) bool
 	// locker, when set, serialises migrations across processes.
 	locker func() (lock.SessionLocker, error)
+	// notify, when set, is the statement that wakes other nodes' change
+	// listeners; watch listens for it (see WatchChanges).
+	notify string
+	watch  func(ctx context.Context, dsn string, wake func()) error
 }
 
 // Migrations returns the dialect's migration files ("sqlite" or "postgres").
@@ -123,4 +128,6 @@ var postgresDialect = &dialect{
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
 	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	notify: `SELECT pg_notify('` + changesChannel + `', '')`,
+	watch:  watchPostgres,
 }

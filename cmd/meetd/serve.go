@@ -96,6 +96,7 @@ func (e *env) serve(args []string) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(e.ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { verifier.Run(bg, refreshInterval) })
+	wg.Go(func() { _ = db.WatchChanges(bg, verifier.Poke) })
 	wg.Go(func() { usage.Run(bg, usageInterval) })
 	wg.Go(func() { pruneChanges(bg, db, clock, log) })
 

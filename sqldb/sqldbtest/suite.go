@@ -75,6 +75,7 @@ func Run(t *testing.T, b Backend) {
 		{"changes are logged, read and pruned", testChanges},
 		{"writes are audited", testAudit},
 		{"concurrent creates of one email admit one", testConcurrentEmail},
+		{"change notifications wake listeners", testWatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })

@@ -1,0 +1,62 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// changesChannel is the PostgreSQL notification channel of the change log.
+const changesChannel = "meetd_changes"
+
+// WatchChanges calls wake soon after another process commits a change
+// record, until ctx is done, so caches can be refreshed at once instead of
+// at the next poll. On PostgreSQL it LISTENs on its own connection and
+// reconnects after failures; on SQLite, which has no notifications, it
+// returns nil at once and polling alone keeps the bound. It returns only
+// when ctx is done (or at once on SQLite).
+func (db *DB) WatchChanges(ctx context.Context, wake func()) error {
+	if db.d.watch == nil {
+		return nil
+	}
+	return db.d.watch(ctx, db.dsn, wake)
+}
+
+func watchPostgres(ctx context.Context, dsn string, wake func()) error {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := listenOnce(ctx, dsn, wake)
+		if ctx.Err() != nil {
+			break
+		}
+		_ = err // the poller covers the gap; retry with backoff
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+	return nil
+}
+
+// listenOnce holds one LISTEN connection until it fails or ctx is done. It
+// wakes once right after subscribing, because changes may have committed
+// while no connection was listening.
+func listenOnce(ctx context.Context, dsn string, wake func()) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+		return err
+	}
+	wake()
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		wake()
+	}
+}
