@@ -177,29 +177,4 @@ func LoadZone(name string) (*time.Location, bool) {
 	return loc, err == nil
 }
 
-// Availability is a named weekly schedule in one time zone.
-type Availability struct {
-	ID        string
-	CompanyID string
-	UserID    string
-	Name      string
-	Timezone  string
-	Schedule  Schedule
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
 
-// MeetingType is a bookable kind of meeting. The foundation stores only what
-// provisioning a platform user needs; the scheduling work extends it.
-type MeetingType struct {
-	ID             string
-	CompanyID      string
-	UserID         string
-	AvailabilityID string
-	Name           string
-	Slug           string
-	Duration       int // minutes
-	Channel        string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-}

@@ -14,6 +14,7 @@ type Store interface {
 	CompanyStore
 	UserStore
 	CredentialStore
+	SchedulingStore
 	// Changes returns the change records with a sequence number above
 	// after, oldest first, at most limit of them.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
@@ -67,10 +68,6 @@ type UserStore interface {
 	SetPassword(ctx context.Context, a Actor, userID, hash string) error
 	// PasswordHash returns the stored hash, "" when none is set.
 	PasswordHash(ctx context.Context, userID string) (string, error)
-	// AvailabilityByID returns an availability.
-	AvailabilityByID(ctx context.Context, id string) (Availability, error)
-	// MeetingTypesByUser returns a user's meeting types.
-	MeetingTypesByUser(ctx context.Context, userID string) ([]MeetingType, error)
 }
 
 // CredentialStore keeps personal access tokens and API keys.

@@ -35,6 +35,9 @@ type dialect struct {
 	isUnique func(err error) bool
 	// locker, when set, serialises migrations across processes.
 	locker func() (lock.SessionLocker, error)
+	// forUpdate is appended to a SELECT to lock its rows until commit;
+	// empty on SQLite, whose single writer already serialises writes.
+	forUpdate string
 	// notify, when set, is the statement that wakes other nodes' change
 	// listeners; watch listens for it (see WatchChanges).
 	notify string
@@ -127,7 +130,8 @@ var postgresDialect = &dialect{
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
-	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
-	notify: `SELECT pg_notify('` + changesChannel + `', '')`,
-	watch:  watchPostgres,
+	locker:    func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	forUpdate: " FOR UPDATE",
+	notify:    `SELECT pg_notify('` + changesChannel + `', '')`,
+	watch:     watchPostgres,
 }

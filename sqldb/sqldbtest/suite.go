@@ -75,7 +75,15 @@ func Run(t *testing.T, b Backend) {
 		{"changes are logged, read and pruned", testChanges},
 		{"writes are audited", testAudit},
 		{"concurrent creates of one email admit one", testConcurrentEmail},
+		{"dashboard sessions are kept, expired and deleted", testSessions},
 		{"change notifications wake listeners", testWatch},
+		{"meeting types", testMeetingTypes},
+		{"availabilities and exceptions", testAvailabilities},
+		{"appointments are booked without overlap, moved and cancelled", testAppointments},
+		{"twenty concurrent bookings of one slot admit one", testConcurrentBooking},
+		{"provisional bookings confirm once and expire", testProvisional},
+		{"queues", testQueues},
+		{"idempotent responses", testIdempotency},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })

@@ -1,0 +1,128 @@
+package meetd
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Attendee is the person who booked. Notes holds form answers, UTM
+// parameters and metadata as sent.
+type Attendee struct {
+	Email            string          `json:"email"`
+	Firstname        string          `json:"firstname"`
+	Lastname         string          `json:"lastname"`
+	Fullname         string          `json:"fullname"`
+	Phone            string          `json:"phone,omitempty"`
+	Timezone         string          `json:"timezone,omitempty"`
+	Language         string          `json:"language,omitempty"`
+	ReceiveReminders bool            `json:"receiveReminders"`
+	Notes            json.RawMessage `json:"notes"`
+}
+
+// Appointment is a confirmed booking. Cancelled appointments are kept and
+// free their slot.
+type Appointment struct {
+	ID              string
+	CompanyID       string
+	MeetingTypeID   string
+	MainHostID      string
+	HostIDs         []string
+	Start, End      time.Time
+	Secret          string
+	Channel         string
+	Location        string
+	Attendee        Attendee
+	QueueID         string
+	SelectionReason string
+	CredentialID    string
+	Cancelled       bool
+	CancelReason    string
+	CancelSource    string // "host", "attendee", "api"
+	CancelledBy     string
+	CancelledAt     *time.Time
+	RescheduledAt   *time.Time
+	RescheduleCount int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// NewAppointment is what BookAppointment needs. The store checks, in the
+// same transaction that inserts it, that no host has an overlapping
+// appointment within the padding (BufferBefore/After).
+type NewAppointment struct {
+	CompanyID, MeetingTypeID string
+	HostIDs                  []string // the first is the main host
+	Start, End               time.Time
+	BufferBefore             time.Duration
+	BufferAfter              time.Duration
+	Channel, Location        string
+	Attendee                 Attendee
+	QueueID, SelectionReason string
+	CredentialID             string
+	// Metered records a usage event (bookings on an api-platform company).
+	Metered bool
+}
+
+// ErrSlotTaken is the 409 of a booking, reschedule or confirmation whose
+// slot is no longer free.
+var ErrSlotTaken = &Error{Code: ECONFLICT, Message: "Slot no longer available"}
+
+// AppointmentFilter selects appointments of one company.
+type AppointmentFilter struct {
+	CompanyID     string
+	HostID        string // empty: every host
+	MeetingTypeID string
+	From, To      *time.Time // appointments that end after From and start before To
+	Status        string     // "", "active", "cancelled"
+	Descending    bool
+	Limit, Offset int
+}
+
+// Provisional booking statuses.
+const (
+	ProvisionalPending   = "pending"
+	ProvisionalConfirmed = "confirmed"
+	ProvisionalExpired   = "expired"
+)
+
+// ProvisionalTTL is how long an unconfirmed double opt-in booking waits.
+const ProvisionalTTL = 24 * time.Hour
+
+// ProvisionalBooking is a booking waiting for the attendee's confirmation
+// (double opt-in). It does not hold its slot: confirming a slot someone
+// else took meanwhile is a 409.
+type ProvisionalBooking struct {
+	ID            string
+	CompanyID     string
+	MeetingTypeID string
+	HostIDs       []string
+	QueueID       string
+	Start, End    time.Time
+	// Request is the booking request as received, returned as "dto".
+	Request       json.RawMessage
+	AttendeeEmail string
+	TokenHash     []byte
+	Status        string
+	AppointmentID string
+	CredentialID  string
+	ExpiresAt     time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// UsageMonth is the number of metered bookings in one calendar month (UTC),
+// in all and per credential.
+type UsageMonth struct {
+	Month        string // "2026-11"
+	Bookings     int
+	ByCredential map[string]int
+}
+
+// StoredResponse is a response kept for an Idempotency-Key.
+type StoredResponse struct {
+	Route       string
+	RequestHash []byte
+	Status      int
+	Body        []byte
+	CreatedAt   time.Time
+}

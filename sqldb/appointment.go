@@ -1,0 +1,326 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+const appointmentColumns = `id, company_id, meeting_type_id, main_host_id, start_at, end_at, secret, channel, location,
+	attendee, queue_id, selection_reason, credential_id, cancelled, cancel_reason, cancel_source, cancelled_by,
+	cancelled_at, rescheduled_at, reschedule_count, created_at, updated_at`
+
+func scanAppointment(row interface{ Scan(...any) error }) (meetd.Appointment, error) {
+	var ap meetd.Appointment
+	var start, end, created, updated int64
+	var cancelledAt, rescheduledAt sql.NullInt64
+	var attendee string
+	if err := row.Scan(&ap.ID, &ap.CompanyID, &ap.MeetingTypeID, &ap.MainHostID, &start, &end, &ap.Secret, &ap.Channel,
+		&ap.Location, &attendee, &ap.QueueID, &ap.SelectionReason, &ap.CredentialID, &ap.Cancelled, &ap.CancelReason,
+		&ap.CancelSource, &ap.CancelledBy, &cancelledAt, &rescheduledAt, &ap.RescheduleCount, &created, &updated); err != nil {
+		return ap, err
+	}
+	if err := json.Unmarshal([]byte(attendee), &ap.Attendee); err != nil {
+		return ap, fmt.Errorf("appointment %s: stored attendee: %w", ap.ID, err)
+	}
+	ap.Start, ap.End, ap.CreatedAt, ap.UpdatedAt = fromMS(start), fromMS(end), fromMS(created), fromMS(updated)
+	ap.CancelledAt, ap.RescheduledAt = timePtr(cancelledAt), timePtr(rescheduledAt)
+	return ap, nil
+}
+
+// hostIDs fills in the hosts of aps, main host first.
+func (db *DB) hostIDs(ctx context.Context, q func(context.Context, string, ...any) (*sql.Rows, error), aps []meetd.Appointment) error {
+	if len(aps) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	args := make([]any, len(aps))
+	for i, ap := range aps {
+		idx[ap.ID], args[i] = i, ap.ID
+		aps[i].HostIDs = []string{ap.MainHostID}
+	}
+	rows, err := q(ctx, `SELECT appointment_id, user_id FROM appointment_hosts WHERE appointment_id IN (`+
+		placeholders(len(args))+`) ORDER BY appointment_id, user_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var apID, userID string
+		if err := rows.Scan(&apID, &userID); err != nil {
+			return err
+		}
+		if i := idx[apID]; aps[i].MainHostID != userID {
+			aps[i].HostIDs = append(aps[i].HostIDs, userID)
+		}
+	}
+	return rows.Err()
+}
+
+// lockHosts serialises bookings per host: on PostgreSQL it locks the hosts'
+// user rows until commit; on SQLite the single writer already does.
+func (t *tx) lockHosts(ctx context.Context, hostIDs []string) error {
+	args := make([]any, len(hostIDs))
+	for i, id := range hostIDs {
+		args[i] = id
+	}
+	rows, err := t.query(ctx, `SELECT id FROM users WHERE id IN (`+placeholders(len(args))+`) ORDER BY id`+t.d.forUpdate, args...)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// overlaps reports whether any host has an active appointment (other than
+// exceptID) overlapping [start, end).
+func (t *tx) overlaps(ctx context.Context, hostIDs []string, start, end time.Time, exceptID string) (bool, error) {
+	args := []any{}
+	for _, id := range hostIDs {
+		args = append(args, id)
+	}
+	args = append(args, ms(end), ms(start), exceptID)
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM appointment_hosts WHERE user_id IN (`+placeholders(len(hostIDs))+`)
+		AND cancelled = FALSE AND start_at < ? AND end_at > ? AND appointment_id <> ?`, args...).Scan(&n)
+	return n > 0, err
+}
+
+// BookAppointment implements meetd.Store.
+func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (meetd.Appointment, error) {
+	var id string
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		id, err = t.book(ctx, a, n)
+		return err
+	})
+	if err != nil {
+		return meetd.Appointment{}, err
+	}
+	return db.AppointmentByID(ctx, id)
+}
+
+// book checks the hosts are free and inserts the appointment; the caller's
+// transaction makes the check and the insert one step.
+func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (string, error) {
+	if len(n.HostIDs) == 0 || !n.End.After(n.Start) {
+		return "", meetd.Errorf(meetd.EINVALID, "A booking needs a host and a positive duration")
+	}
+	if err := t.lockHosts(ctx, n.HostIDs); err != nil {
+		return "", err
+	}
+	if taken, err := t.overlaps(ctx, n.HostIDs, n.Start.Add(-n.BufferBefore), n.End.Add(n.BufferAfter), ""); err != nil {
+		return "", err
+	} else if taken {
+		return "", meetd.ErrSlotTaken
+	}
+	id := meetd.NewID()
+	attendee, err := json.Marshal(n.Attendee)
+	if err != nil {
+		return "", err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO appointments (id, company_id, meeting_type_id, main_host_id, start_at, end_at,
+		secret, channel, location, attendee, attendee_email, queue_id, selection_reason, credential_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, n.CompanyID, n.MeetingTypeID, n.HostIDs[0],
+		ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee), strings.ToLower(n.Attendee.Email),
+		n.QueueID, n.SelectionReason, n.CredentialID, ms(t.now), ms(t.now)); err != nil {
+		return "", err
+	}
+	for _, h := range n.HostIDs {
+		if _, err := t.exec(ctx, `INSERT INTO appointment_hosts (appointment_id, user_id, start_at, end_at) VALUES (?, ?, ?, ?)`,
+			id, h, ms(n.Start), ms(n.End)); err != nil {
+			return "", err
+		}
+	}
+	if n.Metered {
+		if _, err := t.exec(ctx, `INSERT INTO usage_events (company_id, credential_id, appointment_id, at) VALUES (?, ?, ?, ?)`,
+			n.CompanyID, n.CredentialID, id, ms(t.now)); err != nil {
+			return "", err
+		}
+	}
+	return id, t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
+}
+
+// AppointmentByID implements meetd.Store.
+func (db *DB) AppointmentByID(ctx context.Context, id string) (meetd.Appointment, error) {
+	ap, err := scanAppointment(db.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+	if err != nil {
+		return ap, notFound(err, "Appointment not found")
+	}
+	aps := []meetd.Appointment{ap}
+	err = db.hostIDs(ctx, db.query, aps)
+	return aps[0], err
+}
+
+// ListAppointments implements meetd.Store.
+func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) ([]meetd.Appointment, int, error) {
+	where := []string{"a.company_id = ?"}
+	args := []any{f.CompanyID}
+	if f.HostID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM appointment_hosts h WHERE h.appointment_id = a.id AND h.user_id = ?)")
+		args = append(args, f.HostID)
+	}
+	if f.MeetingTypeID != "" {
+		where, args = append(where, "a.meeting_type_id = ?"), append(args, f.MeetingTypeID)
+	}
+	if f.From != nil {
+		where, args = append(where, "a.end_at > ?"), append(args, ms(*f.From))
+	}
+	if f.To != nil {
+		where, args = append(where, "a.start_at < ?"), append(args, ms(*f.To))
+	}
+	switch f.Status {
+	case "active":
+		where = append(where, "a.cancelled = FALSE")
+	case "cancelled":
+		where = append(where, "a.cancelled = TRUE")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM appointments a WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := "ASC"
+	if f.Descending {
+		order = "DESC"
+	}
+	rows, err := db.query(ctx, `SELECT `+prefixed("a.", appointmentColumns)+` FROM appointments a WHERE `+cond+
+		` ORDER BY a.start_at `+order+`, a.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []meetd.Appointment{}
+	for rows.Next() {
+		ap, err := scanAppointment(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, ap)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, db.hostIDs(ctx, db.query, out)
+}
+
+// prefixed qualifies every column of a comma-separated list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Busy implements meetd.Store.
+func (db *DB) Busy(ctx context.Context, hostIDs []string, from, to time.Time, exceptID string) ([]meetd.HostBusy, error) {
+	if len(hostIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{}
+	for _, id := range hostIDs {
+		args = append(args, id)
+	}
+	rows, err := db.query(ctx, `SELECT user_id, start_at, end_at FROM appointment_hosts WHERE user_id IN (`+
+		placeholders(len(hostIDs))+`) AND cancelled = FALSE AND start_at < ? AND end_at > ? AND appointment_id <> ?`,
+		append(args, ms(to), ms(from), exceptID)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []meetd.HostBusy
+	for rows.Next() {
+		var b meetd.HostBusy
+		var s, e int64
+		if err := rows.Scan(&b.UserID, &s, &e); err != nil {
+			return nil, err
+		}
+		b.Start, b.End = fromMS(s), fromMS(e)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// CancelAppointment implements meetd.Store.
+func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, id, reason, source string) (meetd.Appointment, error) {
+	err := db.update(ctx, func(t *tx) error {
+		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "Appointment not found")
+		}
+		if ap.Cancelled {
+			return meetd.Errorf(meetd.ECONFLICT, "Appointment is already cancelled")
+		}
+		by := a.UserID
+		if by == "" {
+			by = source
+		}
+		if _, err := t.exec(ctx, `UPDATE appointments SET cancelled = TRUE, cancel_reason = ?, cancel_source = ?,
+			cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`, reason, source, by, ms(t.now), ms(t.now), id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE appointment_hosts SET cancelled = TRUE WHERE appointment_id = ?`, id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id)
+	})
+	if err != nil {
+		return meetd.Appointment{}, err
+	}
+	return db.AppointmentByID(ctx, id)
+}
+
+// RescheduleAppointment implements meetd.Store.
+func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, id string, start, end time.Time, before, after time.Duration) (meetd.Appointment, error) {
+	err := db.update(ctx, func(t *tx) error {
+		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "Appointment not found")
+		}
+		if ap.Cancelled {
+			return meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
+		}
+		var hosts []string
+		rows, err := t.query(ctx, `SELECT user_id FROM appointment_hosts WHERE appointment_id = ? ORDER BY user_id`, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return err
+			}
+			hosts = append(hosts, h)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := t.lockHosts(ctx, hosts); err != nil {
+			return err
+		}
+		if taken, err := t.overlaps(ctx, hosts, start.Add(-before), end.Add(after), id); err != nil {
+			return err
+		} else if taken {
+			return meetd.ErrSlotTaken
+		}
+		if _, err := t.exec(ctx, `UPDATE appointments SET start_at = ?, end_at = ?, rescheduled_at = ?,
+			reschedule_count = reschedule_count + 1, updated_at = ? WHERE id = ?`, ms(start), ms(end), ms(t.now), ms(t.now), id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE appointment_hosts SET start_at = ?, end_at = ? WHERE appointment_id = ?`,
+			ms(start), ms(end), id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, ap.CompanyID, "appointment.reschedule", "appointment", id)
+	})
+	if err != nil {
+		return meetd.Appointment{}, err
+	}
+	return db.AppointmentByID(ctx, id)
+}

@@ -1,0 +1,176 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/meetd/meetd"
+)
+
+const meetingTypeColumns = `id, company_id, user_id, availability_id, queue_id, name, description, slug, duration, channel,
+	buffer_before, buffer_after, allowed_durations, double_opt_in, timeslot_interval, booking_minimum,
+	days_into_future, enabled, spots, locations, extra_info, extra_options, extra, created_at, updated_at, deleted_at`
+
+var errMeetingTypeSlug = meetd.Errorf(meetd.ECONFLICT, "Slug Already Exists")
+
+func scanMeetingType(row interface{ Scan(...any) error }) (meetd.MeetingType, error) {
+	var m meetd.MeetingType
+	var durations, days, locations, info, options, extra string
+	var created, updated int64
+	var deleted sql.NullInt64
+	if err := row.Scan(&m.ID, &m.CompanyID, &m.UserID, &m.AvailabilityID, &m.QueueID, &m.Name, &m.Description,
+		&m.Slug, &m.Duration, &m.Channel, &m.BufferBefore, &m.BufferAfter, &durations, &m.DoubleOptIn,
+		&m.TimeslotInterval, &m.BookingMinimum, &days, &m.Enabled, &m.Spots, &locations, &info, &options,
+		&extra, &created, &updated, &deleted); err != nil {
+		return meetd.MeetingType{}, err
+	}
+	if err := unmarshalAll(map[string]any{durations: &m.AllowedDurations, locations: &m.Locations}, m.ID); err != nil {
+		return meetd.MeetingType{}, err
+	}
+	for src, dst := range map[*string]*map[string]json.RawMessage{&info: &m.ExtraInfo, &options: &m.ExtraOptions, &extra: &m.Extra} {
+		if err := json.Unmarshal([]byte(*src), dst); err != nil {
+			return meetd.MeetingType{}, fmt.Errorf("meeting type %s: stored JSON: %w", m.ID, err)
+		}
+	}
+	m.DaysIntoFuture = json.RawMessage(days)
+	m.CreatedAt, m.UpdatedAt, m.DeletedAt = fromMS(created), fromMS(updated), timePtr(deleted)
+	return m, nil
+}
+
+func unmarshalAll(docs map[string]any, id string) error {
+	for doc, dst := range docs {
+		if err := json.Unmarshal([]byte(doc), dst); err != nil {
+			return fmt.Errorf("%s: stored JSON: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// jsonText marshals v for a JSON column, with nil slices and maps as empty.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		switch v.(type) {
+		case []int, []string:
+			return "[]"
+		}
+		return "{}"
+	}
+	return string(b)
+}
+
+func daysText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "{}"
+	}
+	return string(raw)
+}
+
+// CreateMeetingType implements meetd.Store.
+func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType) (meetd.MeetingType, error) {
+	err := db.update(ctx, func(t *tx) error {
+		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, ""); err != nil {
+			return err
+		} else if taken {
+			return errMeetingTypeSlug
+		}
+		m.ID, m.CreatedAt, m.UpdatedAt = meetd.NewID(), t.now, t.now
+		if _, err := t.exec(ctx, `INSERT INTO meeting_types (`+meetingTypeColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+			m.ID, m.CompanyID, m.UserID, m.AvailabilityID, m.QueueID, m.Name, m.Description, m.Slug, m.Duration,
+			m.Channel, m.BufferBefore, m.BufferAfter, jsonText(m.AllowedDurations), m.DoubleOptIn,
+			m.TimeslotInterval, m.BookingMinimum, daysText(m.DaysIntoFuture), m.Enabled, m.Spots,
+			jsonText(m.Locations), jsonText(m.ExtraInfo), jsonText(m.ExtraOptions), jsonText(m.Extra),
+			ms(t.now), ms(t.now)); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, m.CompanyID, "meeting_type.create", "meeting_type", m.ID)
+	})
+	if err != nil {
+		return meetd.MeetingType{}, err
+	}
+	return db.MeetingTypeByID(ctx, m.ID)
+}
+
+func (t *tx) meetingTypeSlugTaken(ctx context.Context, userID, slug, exceptID string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM meeting_types WHERE user_id = ? AND slug = ? AND deleted_at IS NULL AND id <> ?`,
+		userID, slug, exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// MeetingTypeByID implements meetd.Store.
+func (db *DB) MeetingTypeByID(ctx context.Context, id string) (meetd.MeetingType, error) {
+	m, err := scanMeetingType(db.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
+	return m, notFound(err, "Meeting type not found")
+}
+
+// MeetingTypesByUser implements meetd.Store.
+func (db *DB) MeetingTypesByUser(ctx context.Context, userID string) ([]meetd.MeetingType, error) {
+	rows, err := db.query(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE user_id = ? AND deleted_at IS NULL
+		ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []meetd.MeetingType{}
+	for rows.Next() {
+		m, err := scanMeetingType(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// UpdateMeetingType implements meetd.Store.
+func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType) (meetd.MeetingType, error) {
+	err := db.update(ctx, func(t *tx) error {
+		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, m.ID); err != nil {
+			return err
+		} else if taken {
+			return errMeetingTypeSlug
+		}
+		res, err := t.exec(ctx, `UPDATE meeting_types SET availability_id = ?, name = ?, description = ?, slug = ?,
+			duration = ?, channel = ?, buffer_before = ?, buffer_after = ?, allowed_durations = ?, double_opt_in = ?,
+			timeslot_interval = ?, booking_minimum = ?, days_into_future = ?, enabled = ?, spots = ?, locations = ?,
+			extra_info = ?, extra_options = ?, extra = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`,
+			m.AvailabilityID, m.Name, m.Description, m.Slug, m.Duration, m.Channel, m.BufferBefore, m.BufferAfter,
+			jsonText(m.AllowedDurations), m.DoubleOptIn, m.TimeslotInterval, m.BookingMinimum,
+			daysText(m.DaysIntoFuture), m.Enabled, m.Spots, jsonText(m.Locations), jsonText(m.ExtraInfo),
+			jsonText(m.ExtraOptions), jsonText(m.Extra), ms(t.now), m.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
+		}
+		return t.audit(ctx, a, m.CompanyID, "meeting_type.update", "meeting_type", m.ID)
+	})
+	if err != nil {
+		return meetd.MeetingType{}, err
+	}
+	return db.MeetingTypeByID(ctx, m.ID)
+}
+
+// DeleteMeetingType implements meetd.Store.
+func (db *DB) DeleteMeetingType(ctx context.Context, a meetd.Actor, id string, deleteAvailability bool) error {
+	return db.update(ctx, func(t *tx) error {
+		m, err := scanMeetingType(t.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
+		if err != nil {
+			return notFound(err, "Meeting type not found")
+		}
+		if _, err := t.exec(ctx, `UPDATE meeting_types SET deleted_at = ?, updated_at = ? WHERE id = ?`, ms(t.now), ms(t.now), id); err != nil {
+			return err
+		}
+		if deleteAvailability && m.AvailabilityID != "" {
+			if err := t.deleteAvailability(ctx, m.AvailabilityID); err != nil {
+				return err
+			}
+		}
+		return t.audit(ctx, a, m.CompanyID, "meeting_type.delete", "meeting_type", id)
+	})
+}

@@ -1,0 +1,329 @@
+package sqldbtest
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// host is a user with an availability and a meeting type, for the
+// scheduling tests.
+type host struct {
+	user meetd.User
+	av   meetd.Availability
+	mt   meetd.MeetingType
+}
+
+func (f *fixture) host(companyID, email string) host {
+	f.t.Helper()
+	u := f.user(companyID, email, "Host", email[:3], meetd.RoleMember)
+	av, err := f.db.CreateAvailability(f.ctx, meetd.CLIActor, meetd.NewAvailability{CompanyID: companyID, UserID: u.ID,
+		Name: "Hours", Timezone: "Europe/Berlin", Schedule: meetd.DefaultSchedule()})
+	if err != nil {
+		f.t.Fatalf("CreateAvailability: %v", err)
+	}
+	mt, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: companyID, UserID: u.ID,
+		AvailabilityID: av.ID, Name: "Intro", Slug: "intro", Duration: 30, Channel: "zoom", Enabled: true, Spots: 1,
+		DoubleOptIn: meetd.DoubleOptInDisabled})
+	if err != nil {
+		f.t.Fatalf("CreateMeetingType: %v", err)
+	}
+	return host{user: u, av: av, mt: mt}
+}
+
+func (f *fixture) booking(h host, start time.Time, minutes int) meetd.NewAppointment {
+	return meetd.NewAppointment{CompanyID: h.user.CompanyID, MeetingTypeID: h.mt.ID, HostIDs: []string{h.user.ID},
+		Start: start, End: start.Add(time.Duration(minutes) * time.Minute),
+		Attendee: meetd.Attendee{Email: "Guest@Example.com", Firstname: "G", Notes: json.RawMessage(`{}`)}}
+}
+
+func testMeetingTypes(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	if h.mt.Slug != "intro" || !h.mt.Enabled || h.mt.AllowedDurations == nil && false {
+		t.Fatalf("created %+v", h.mt)
+	}
+	_, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
+		AvailabilityID: h.av.ID, Name: "Again", Slug: "intro", Duration: 15})
+	wantCode(t, err, meetd.ECONFLICT)
+	m := h.mt
+	m.Name, m.AllowedDurations, m.BufferAfter = "Intro call", []int{15, 60}, 10
+	m.ExtraInfo = map[string]json.RawMessage{"color": json.RawMessage(`"#00f"`)}
+	m.DaysIntoFuture = json.RawMessage(`{"mode":"limit","bookingLimit":43200}`)
+	got, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m)
+	if err != nil || got.Name != "Intro call" || len(got.AllowedDurations) != 2 || got.BufferAfter != 10 ||
+		string(got.ExtraInfo["color"]) != `"#00f"` || got.BookingWindow() != 30*24*time.Hour {
+		t.Fatalf("UpdateMeetingType = %+v, %v", got, err)
+	}
+	if list, _ := f.db.MeetingTypesByUser(f.ctx, h.user.ID); len(list) != 1 {
+		t.Fatalf("MeetingTypesByUser = %d", len(list))
+	}
+	// The availability is in use: deleting it with the meeting type is refused
+	// while another meeting type shares it.
+	other, _ := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
+		AvailabilityID: h.av.ID, Name: "Other", Slug: "other", Duration: 15})
+	wantCode(t, f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, true), meetd.ECONFLICT)
+	if err := f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.db.MeetingTypeByID(f.ctx, m.ID)
+	wantCode(t, err, meetd.ENOTFOUND)
+	// A deleted meeting type frees its slug.
+	if _, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
+		AvailabilityID: h.av.ID, Name: "Intro", Slug: "intro", Duration: 30}); err != nil {
+		t.Fatalf("slug not freed: %v", err)
+	}
+	wantCode(t, f.db.DeleteAvailability(f.ctx, meetd.CLIActor, h.av.ID), meetd.ECONFLICT)
+	_ = other
+}
+
+func testAvailabilities(f *fixture) {
+	t := f.t
+	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
+	av, err := f.db.CreateAvailability(f.ctx, meetd.CLIActor, meetd.NewAvailability{CompanyID: c.ID, UserID: owner.ID,
+		Name: "A", Timezone: "America/New_York", Schedule: meetd.DefaultSchedule()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, tz := "B", "Asia/Tokyo"
+	sched := meetd.Schedule{"monday": {Enabled: true, Hours: []meetd.Hours{{Start: "10:00", End: "11:00"}}}}
+	got, err := f.db.UpdateAvailability(f.ctx, meetd.CLIActor, av.ID, meetd.AvailabilityUpdate{Name: &name, Timezone: &tz, Schedule: &sched})
+	if err != nil || got.Name != "B" || got.Timezone != "Asia/Tokyo" || got.Schedule["monday"].Hours[0].Start != "10:00" ||
+		got.Schedule["friday"].Enabled {
+		t.Fatalf("UpdateAvailability = %+v, %v", got, err)
+	}
+	if list, _ := f.db.ListAvailabilities(f.ctx, owner.ID); len(list) != 1 {
+		t.Fatalf("ListAvailabilities = %d", len(list))
+	}
+	e1, err := f.db.AddException(f.ctx, meetd.CLIActor, meetd.Exception{AvailabilityID: av.ID, Available: false,
+		Start: start.Add(24 * time.Hour), End: start.Add(72 * time.Hour), Title: "Holiday"})
+	if err != nil || e1.ID == 0 {
+		t.Fatalf("AddException = %+v, %v", e1, err)
+	}
+	e2, _ := f.db.AddException(f.ctx, meetd.CLIActor, meetd.Exception{AvailabilityID: av.ID, Available: true,
+		Start: start.Add(100 * time.Hour), End: start.Add(102 * time.Hour)})
+	if e2.ID <= e1.ID {
+		t.Fatalf("exception ids %d, %d", e1.ID, e2.ID)
+	}
+	list, err := f.db.Exceptions(f.ctx, av.ID, start.Add(48*time.Hour), start.Add(101*time.Hour))
+	if err != nil || len(list) != 2 || list[0].Title != "Holiday" || list[0].Available || !list[1].Available {
+		t.Fatalf("Exceptions = %+v, %v", list, err)
+	}
+	if err := f.db.DeleteException(f.ctx, meetd.CLIActor, av.ID, e1.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.db.DeleteException(f.ctx, meetd.CLIActor, av.ID, e1.ID), meetd.ENOTFOUND)
+	if err := f.db.DeleteAvailability(f.ctx, meetd.CLIActor, av.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.db.AvailabilityByID(f.ctx, av.ID)
+	wantCode(t, err, meetd.ENOTFOUND)
+}
+
+func testAppointments(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanAPIPlatform, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	h2 := f.host(c.ID, "h2@example.com")
+	at := start.Add(48 * time.Hour)
+	n := f.booking(h, at, 30)
+	n.Metered, n.CredentialID = true, "cred-1"
+	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
+	if err != nil || ap.Secret == "" || !ap.Start.Equal(at) || ap.Attendee.Email != "Guest@Example.com" ||
+		len(ap.HostIDs) != 1 || ap.HostIDs[0] != h.user.ID {
+		t.Fatalf("BookAppointment = %+v, %v", ap, err)
+	}
+	// Overlap, buffers and touching intervals.
+	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at.Add(15*time.Minute), 30))
+	wantCode(t, err, meetd.ECONFLICT)
+	adjacent := f.booking(h, at.Add(30*time.Minute), 30)
+	adjacent.BufferBefore = time.Minute
+	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, adjacent)
+	wantCode(t, err, meetd.ECONFLICT)
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at.Add(30*time.Minute), 30)); err != nil {
+		t.Fatalf("a touching booking was refused: %v", err)
+	}
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h2, at, 30)); err != nil {
+		t.Fatalf("another host's booking was refused: %v", err)
+	}
+	// Collective: both hosts must be free.
+	both := f.booking(h, at.Add(2*time.Hour), 30)
+	both.HostIDs = []string{h.user.ID, h2.user.ID}
+	coll, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, both)
+	if err != nil || len(coll.HostIDs) != 2 || coll.HostIDs[0] != h.user.ID {
+		t.Fatalf("collective = %+v, %v", coll, err)
+	}
+	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h2, at.Add(2*time.Hour), 30))
+	wantCode(t, err, meetd.ECONFLICT)
+
+	busy, err := f.db.Busy(f.ctx, []string{h.user.ID}, at, at.Add(3*time.Hour), ap.ID)
+	if err != nil || len(busy) != 2 {
+		t.Fatalf("Busy = %+v, %v", busy, err)
+	}
+	list, total, err := f.db.ListAppointments(f.ctx, meetd.AppointmentFilter{CompanyID: c.ID, HostID: h2.user.ID, Limit: 10})
+	if err != nil || total != 2 || len(list) != 2 || !list[0].Start.Before(list[1].Start) {
+		t.Fatalf("ListAppointments = %+v (%d), %v", list, total, err)
+	}
+	// Reschedule into a taken slot, then into a free one.
+	_, err = f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.ID, at.Add(30*time.Minute), at.Add(time.Hour), 0, 0)
+	wantCode(t, err, meetd.ECONFLICT)
+	moved, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.ID, at.Add(-time.Hour), at.Add(-30*time.Minute), 0, 0)
+	if err != nil || !moved.Start.Equal(at.Add(-time.Hour)) || moved.RescheduleCount != 1 || moved.RescheduledAt == nil {
+		t.Fatalf("Reschedule = %+v, %v", moved, err)
+	}
+	// Cancelling frees the slot.
+	cancelled, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, ap.ID, "ill", "host")
+	if err != nil || !cancelled.Cancelled || cancelled.CancelReason != "ill" || cancelled.CancelledAt == nil {
+		t.Fatalf("Cancel = %+v, %v", cancelled, err)
+	}
+	_, err = f.db.CancelAppointment(f.ctx, meetd.CLIActor, ap.ID, "", "host")
+	wantCode(t, err, meetd.ECONFLICT)
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at.Add(-time.Hour), 30)); err != nil {
+		t.Fatalf("a cancelled appointment still holds its slot: %v", err)
+	}
+	_, total, _ = f.db.ListAppointments(f.ctx, meetd.AppointmentFilter{CompanyID: c.ID, Status: "cancelled", Limit: 10})
+	if total != 1 {
+		t.Fatalf("cancelled total = %d", total)
+	}
+	usage, err := f.db.Usage(f.ctx, c.ID, start, start.AddDate(0, 1, 0))
+	if err != nil || len(usage) != 1 || usage[0].Bookings != 1 || usage[0].ByCredential["cred-1"] != 1 || usage[0].Month != "2026-03" {
+		t.Fatalf("Usage = %+v, %v", usage, err)
+	}
+}
+
+func testConcurrentBooking(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	at := start.Add(72 * time.Hour)
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at, 30)) })
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch meetd.ErrorCode(err) {
+		case "":
+			ok++
+		case meetd.ECONFLICT:
+		default:
+			t.Fatalf("concurrent booking: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of 20 concurrent bookings of one slot succeeded, want 1", ok)
+	}
+}
+
+func testProvisional(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	at := start.Add(96 * time.Hour)
+	mk := func() meetd.ProvisionalBooking {
+		p, err := f.db.CreateProvisional(f.ctx, meetd.CLIActor, meetd.ProvisionalBooking{CompanyID: c.ID,
+			MeetingTypeID: h.mt.ID, HostIDs: []string{h.user.ID}, Start: at, End: at.Add(30 * time.Minute),
+			Request: json.RawMessage(`{"start":"x"}`), AttendeeEmail: "g@example.com", TokenHash: []byte{1, 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p1, p2 := mk(), mk()
+	if p1.Status != meetd.ProvisionalPending || !p1.ExpiresAt.Equal(p1.CreatedAt.Add(meetd.ProvisionalTTL)) {
+		t.Fatalf("created %+v", p1)
+	}
+	list, total, err := f.db.ListProvisional(f.ctx, c.ID, h.user.ID, meetd.ProvisionalPending, 10, 0)
+	if err != nil || total != 2 || len(list) != 2 || string(list[0].Request) != `{"start":"x"}` {
+		t.Fatalf("ListProvisional = %+v %d %v", list, total, err)
+	}
+	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p1.ID, f.booking(h, at, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p1.ID, f.booking(h, at, 30))
+	if err != nil || again.ID != ap.ID {
+		t.Fatalf("confirming twice = %+v, %v; want the same appointment", again, err)
+	}
+	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p2.ID, f.booking(h, at, 30))
+	wantCode(t, err, meetd.ECONFLICT)
+	p3 := mk()
+	f.clock.Advance(meetd.ProvisionalTTL)
+	if n, err := f.db.ExpireProvisional(f.ctx, f.clock.Now()); err != nil || n != 2 {
+		t.Fatalf("ExpireProvisional = %d, %v; want 2 (p2, p3)", n, err)
+	}
+	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p3.ID, f.booking(h, at.Add(time.Hour), 30))
+	wantCode(t, err, meetd.ECONFLICT)
+}
+
+func testQueues(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h1, h2 := f.host(c.ID, "h1@example.com"), f.host(c.ID, "h2@example.com")
+	q, err := f.db.SaveQueue(f.ctx, meetd.CLIActor, meetd.Queue{CompanyID: c.ID, MeetingTypeID: h1.mt.ID,
+		Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month",
+		Members: []meetd.QueueMember{{UserID: h1.user.ID, Priority: 1}, {UserID: h2.user.ID, Priority: 2, Capacity: 5}}})
+	if err != nil || q.ID == "" || len(q.Members) != 2 {
+		t.Fatalf("SaveQueue = %+v, %v", q, err)
+	}
+	mt, _ := f.db.MeetingTypeByID(f.ctx, h1.mt.ID)
+	if mt.QueueID != q.ID {
+		t.Fatalf("meeting type queue = %q", mt.QueueID)
+	}
+	n := f.booking(h2, start.Add(48*time.Hour), 30)
+	n.MeetingTypeID, n.QueueID = h1.mt.ID, q.ID
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.QueueByID(f.ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range got.Members {
+		want := 0
+		if m.UserID == h2.user.ID {
+			want = 1
+		}
+		if m.BookingsInPeriod != want || (want == 1) != (m.LastBookedAt != nil) {
+			t.Fatalf("member %+v: want %d bookings", m, want)
+		}
+	}
+	q.Members = q.Members[:1]
+	q.Type = meetd.QueueEqualDistribution
+	if got, err := f.db.SaveQueue(f.ctx, meetd.CLIActor, q); err != nil || len(got.Members) != 1 || got.Type != meetd.QueueEqualDistribution {
+		t.Fatalf("SaveQueue update = %+v, %v", got, err)
+	}
+	_, err = f.db.QueueByID(f.ctx, meetd.NewID())
+	wantCode(t, err, meetd.ENOTFOUND)
+}
+
+func testIdempotency(f *fixture) {
+	t := f.t
+	_, err := f.db.SavedResponse(f.ctx, "cred", "k1")
+	wantCode(t, err, meetd.ENOTFOUND)
+	r := meetd.StoredResponse{Route: "POST /v4/booking", RequestHash: []byte{9}, Status: 201, Body: []byte(`{"a":1}`)}
+	if err := f.db.SaveResponse(f.ctx, "cred", "k1", r); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SaveResponse(f.ctx, "cred", "k1", meetd.StoredResponse{Route: "x", RequestHash: []byte{1}, Status: 200, Body: []byte(`{}`)}); err != nil {
+		t.Fatalf("a second save must be ignored, got %v", err)
+	}
+	got, err := f.db.SavedResponse(f.ctx, "cred", "k1")
+	if err != nil || got.Status != 201 || string(got.Body) != `{"a":1}` || got.Route != r.Route {
+		t.Fatalf("SavedResponse = %+v, %v", got, err)
+	}
+	if _, err := f.db.SavedResponse(f.ctx, "other", "k1"); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatal("keys leaked across credentials")
+	}
+	f.clock.Advance(25 * time.Hour)
+	if err := f.db.PruneResponses(f.ctx, f.clock.Now().Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.db.SavedResponse(f.ctx, "cred", "k1")
+	wantCode(t, err, meetd.ENOTFOUND)
+}
