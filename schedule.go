@@ -176,5 +176,3 @@ func LoadZone(name string) (*time.Location, bool) {
 	loc, err := time.LoadLocation(name)
 	return loc, err == nil
 }
-
-
