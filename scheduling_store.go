@@ -10,9 +10,10 @@ import (
 // bookings, usage and idempotent responses. Like Store, each method is one
 // transaction, ENOTFOUND means no such object and ECONFLICT a clash.
 type SchedulingStore interface {
-	// CreateMeetingType inserts m (ID, timestamps are set). ECONFLICT
-	// "Slug Already Exists" when the owner already has the slug.
-	CreateMeetingType(ctx context.Context, a Actor, m MeetingType) (MeetingType, error)
+	// CreateMeetingType inserts m (ID, timestamps are set) and, when
+	// inline is set, a new availability for it, in one transaction.
+	// ECONFLICT "Slug Already Exists" when the owner already has the slug.
+	CreateMeetingType(ctx context.Context, a Actor, m MeetingType, inline *NewAvailability) (MeetingType, error)
 	// MeetingTypeByID returns a meeting type that is not deleted.
 	MeetingTypeByID(ctx context.Context, id string) (MeetingType, error)
 	// MeetingTypesByUser returns a user's meeting types that are not
@@ -34,7 +35,7 @@ type SchedulingStore interface {
 	// UpdateAvailability changes the non-nil fields.
 	UpdateAvailability(ctx context.Context, a Actor, id string, up AvailabilityUpdate) (Availability, error)
 	// DeleteAvailability soft-deletes an availability. ECONFLICT when a
-	// meeting type or a user's default uses it.
+	// meeting type uses it; a user whose default it was has none after.
 	DeleteAvailability(ctx context.Context, a Actor, id string) error
 	// AddException adds a date override to an availability.
 	AddException(ctx context.Context, a Actor, e Exception) (Exception, error)

@@ -37,6 +37,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if len(body) == 0 || firstNonSpace(body) != '{' {
 		return errMalformed
 	}
+	return unmarshalBody(body, dst)
+}
+
+// unmarshalBody decodes a JSON body: a field of the wrong type is a
+// validation error naming it, anything else malformed.
+func unmarshalBody(body []byte, dst any) error {
 	if err := json.Unmarshal(body, dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {

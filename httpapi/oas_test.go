@@ -36,6 +36,41 @@ var registeredRoutes = []struct{ method, path string }{
 	{"PATCH", "/v4/user/{id}"},
 	{"DELETE", "/v4/user/{id}"},
 	{"GET", "/v4/credential/current"},
+
+	{"GET", "/v4/meeting-type"},
+	{"POST", "/v4/meeting-type"},
+	{"GET", "/v4/meeting-type/{id}"},
+	{"PATCH", "/v4/meeting-type/{id}"},
+	{"DELETE", "/v4/meeting-type/{id}"},
+
+	{"GET", "/v4/availability"},
+	{"POST", "/v4/availability"},
+	{"GET", "/v4/availability/{id}"},
+	{"PATCH", "/v4/availability/{id}"},
+	{"DELETE", "/v4/availability/{id}"},
+	{"GET", "/v4/availability/{id}/exceptions"},
+	{"POST", "/v4/availability/{id}/exceptions"},
+	{"DELETE", "/v4/availability/{id}/exceptions/{exceptionId}"},
+
+	{"GET", "/v4/booking-availability"},
+	{"POST", "/v4/booking"},
+	{"GET", "/v4/public/provisional-booking/{id}/confirm"},
+
+	{"GET", "/v4/appointment/paginated"},
+	{"GET", "/v4/appointment/today"},
+	{"GET", "/v4/appointment/{id}"},
+	{"POST", "/v4/appointment/{id}/cancel"},
+	{"DELETE", "/v4/appointment/{id}"},
+	{"POST", "/v4/appointment/{id}/reschedule"},
+	{"POST", "/v4/public/appointment/{id}/cancel"},
+	{"POST", "/v4/public/appointment/{id}/reschedule"},
+	{"GET", "/v4/provisional-booking/paginated"},
+
+	{"PATCH", "/v4/queue/meeting-type/{id}"},
+	{"GET", "/v4/queue/{id}"},
+	{"GET", "/v4/queue/{id}/next"},
+
+	{"GET", "/v4/usage"},
 }
 
 // oasSpec is the OpenAPI document, loaded and validated once per test
@@ -317,6 +352,24 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		{"PATCH", "http://127.0.0.1:34567/v4/user/me", "/v4/user/{id}"},
 		{"DELETE", "http://127.0.0.1:34567/v4/user/not-a-uuid", "/v4/user/{id}"},
 		{"GET", "http://127.0.0.1:34567/v4/credential/current", "/v4/credential/current"},
+		// Literal segments win over {id}, as in net/http's ServeMux.
+		{"GET", "http://127.0.0.1:34567/v4/appointment/paginated?page=0&pageSize=20", "/v4/appointment/paginated"},
+		{"GET", "http://127.0.0.1:34567/v4/appointment/today", "/v4/appointment/today"},
+		{"GET", "http://127.0.0.1:34567/v4/appointment/3f2b8c1e-6d4a-4f7b-9c2e-1a5d7e9f0b3c", "/v4/appointment/{id}"},
+		{"DELETE", "http://127.0.0.1:34567/v4/appointment/paginated", "/v4/appointment/{id}"},
+		{"POST", "http://127.0.0.1:34567/v4/appointment/x/cancel", "/v4/appointment/{id}/cancel"},
+		{"POST", "http://127.0.0.1:34567/v4/public/appointment/x/cancel", "/v4/public/appointment/{id}/cancel"},
+		{"POST", "http://127.0.0.1:34567/v4/public/appointment/x/reschedule", "/v4/public/appointment/{id}/reschedule"},
+		{"GET", "http://127.0.0.1:34567/v4/public/provisional-booking/x/confirm?token=t", "/v4/public/provisional-booking/{id}/confirm"},
+		{"GET", "http://127.0.0.1:34567/v4/queue/meeting-type", "/v4/queue/{id}"},
+		{"GET", "http://127.0.0.1:34567/v4/queue/x/next", "/v4/queue/{id}/next"},
+		{"PATCH", "http://127.0.0.1:34567/v4/queue/meeting-type/x", "/v4/queue/meeting-type/{id}"},
+		{"DELETE", "http://127.0.0.1:34567/v4/availability/x/exceptions/7", "/v4/availability/{id}/exceptions/{exceptionId}"},
+		{"GET", "http://127.0.0.1:34567/v4/booking-availability?meetingTypeId=x", "/v4/booking-availability"},
+		{"GET", "http://127.0.0.1:34567/v4/usage", "/v4/usage"},
+		{"PUT", "http://127.0.0.1:34567/v4/meeting-type/x", ""},
+		{"GET", "http://127.0.0.1:34567/v4/appointment/x/cancel", ""},
+		{"GET", "http://127.0.0.1:34567/v4/public/appointment/x", ""},
 		{"GET", "http://127.0.0.1:34567/v4/user/3f2b8c1e-6d4a-4f7b-9c2e-1a5d7e9f0b3c", ""},
 		{"PUT", "http://127.0.0.1:34567/v4/user", ""},
 		{"GET", "http://127.0.0.1:34567/v4/user/me/", ""},
@@ -382,12 +435,22 @@ func TestOASTransport(t *testing.T) {
 		"PATCH /v4/user/me":           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},
 		"POST /v4/credentials/revoke": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, map[string]string{"Retry-After": "6", "RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "6"}},
 		"GET /nowhere":                {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"Cannot GET /nowhere","error":"Not Found"}`, nil},
+		"POST /v4/booking": {201, "application/json; charset=utf-8", `{"bookingType":"DoubleOptIn","provisionalBookingId":"` + uuid +
+			`","expiresAt":"2024-01-16T10:30:00.000Z","confirmationUrl":"http://127.0.0.1:8080/v4/public/provisional-booking/` + uuid +
+			`/confirm?token=q3K0xJmVb1n9W7uPzR2cT5yA8dE4fG6hL0sN2vX9kQw"}`, map[string]string{"Idempotent-Replayed": "true"}},
+		"DELETE /v4/meeting-type/" + uuid:                         {200, "", "", nil},
+		"GET /v4/public/provisional-booking/" + uuid + "/confirm": {200, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh"}`, nil},
 		// Mistakes the transport must catch:
 		"GET /v4/credential/current":     {200, "application/json; charset=utf-8", `{"id":"` + uuid + `"}`, nil},                                                        // missing fields
 		"DELETE /v4/user/" + uuid:        {204, "", "", nil},                                                                                                            // undocumented status
 		"GET /v4/user/" + uuid:           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},            // route not documented
 		"PATCH /v4/user/" + uuid:         {400, "application/json; charset=utf-8", `{"statusCode":400,"message":"Validation failed","error":"Bad Request"}`, nil},       // validation without errors
 		"GET /v4/user/me?wrongheaders=1": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, nil}, // no Retry-After
+
+		// Mistakes in the scheduling routes:
+		"POST /v4/booking?mixed=1":  {201, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh","bookingType":"DoubleOptIn"}`, nil}, // neither shape
+		"DELETE /v4/meeting-type/x": {204, "", "", nil},                                                                                                                                        // undocumented status
+		"GET /v4/availability/x":    {200, "application/json; charset=utf-8", `{"id":"` + uuid + `","exceptions":[{"id":"7"}]}`, nil},                                                          // incomplete, string exception id
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Method + " " + r.URL.RequestURI()
@@ -425,6 +488,12 @@ func TestOASTransport(t *testing.T) {
 		{"GET", "/v4/user/" + uuid, true},
 		{"PATCH", "/v4/user/" + uuid, true},
 		{"GET", "/v4/user/me?wrongheaders=1", true},
+		{"POST", "/v4/booking", false},
+		{"DELETE", "/v4/meeting-type/" + uuid, false},
+		{"GET", "/v4/public/provisional-booking/" + uuid + "/confirm", false},
+		{"POST", "/v4/booking?mixed=1", true},
+		{"DELETE", "/v4/meeting-type/x", true},
+		{"GET", "/v4/availability/x", true},
 	} {
 		req, err := http.NewRequest(c.method, srv.URL+c.path, nil)
 		if err != nil {

@@ -90,9 +90,16 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 		Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
 		Duration: 30, Channel: "phone"}
 	var v meetd.Validation
+	checkLabel := func(field, s string) string {
+		s = strings.TrimSpace(s)
+		if len(s) > 200 {
+			v.Add(field, "name must be at most 200 characters")
+		}
+		return s
+	}
 	if a := body.Availability; a != nil {
-		if a.Name != "" {
-			prov.AvailabilityName = a.Name
+		if name := checkLabel("availability.name", a.Name); name != "" {
+			prov.AvailabilityName = name
 		}
 		if a.Timezone != "" {
 			prov.AvailabilityTimezone = a.Timezone
@@ -108,9 +115,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 		}
 	}
 	if m := body.MeetingType; m != nil {
-		if m.Name != "" {
-			prov.MeetingTypeName = m.Name
-			prov.MeetingTypeSlug = meetd.Slugify(m.Name)
+		if name := checkLabel("meetingType.name", m.Name); name != "" {
+			prov.MeetingTypeName = name
+			prov.MeetingTypeSlug = meetd.Slugify(name)
 		}
 		if m.Slug != "" {
 			prov.MeetingTypeSlug = meetd.Slugify(m.Slug)

@@ -61,8 +61,11 @@ func (l *limiter) allow(w http.ResponseWriter, key string) bool {
 		b = &bucket{tokens: float64(l.rate.Burst), last: now}
 		l.buckets[key] = b
 	}
-	b.tokens = math.Min(float64(l.rate.Burst), b.tokens+now.Sub(b.last).Seconds()*perSec)
-	b.last = now
+	// A clock stepping backwards must not drain the bucket.
+	if elapsed := now.Sub(b.last); elapsed > 0 {
+		b.tokens = math.Min(float64(l.rate.Burst), b.tokens+elapsed.Seconds()*perSec)
+		b.last = now
+	}
 	ok = b.tokens >= 1
 	if ok {
 		b.tokens--

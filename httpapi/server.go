@@ -85,10 +85,45 @@ func (s *Server) routes() {
 
 	s.mux.Handle("GET /v4/user/me", s.authed(false, s.getMe))
 	s.mux.Handle("GET /v4/user", s.authed(true, s.listUsers))
-	s.mux.Handle("POST /v4/user", s.authed(false, s.createUser))
+	s.mux.Handle("POST /v4/user", s.authed(false, s.idempotent(s.createUser)))
 	s.mux.Handle("PATCH /v4/user/{id}", s.authed(true, s.updateUser))
 	s.mux.Handle("DELETE /v4/user/{id}", s.authed(true, s.deleteUser))
 	s.mux.Handle("GET /v4/credential/current", s.authed(false, s.currentCredential))
+
+	s.mux.Handle("GET /v4/meeting-type", s.authed(true, s.listMeetingTypes))
+	s.mux.Handle("POST /v4/meeting-type", s.authed(true, s.createMeetingType))
+	s.mux.Handle("GET /v4/meeting-type/{id}", s.authed(true, s.getMeetingType))
+	s.mux.Handle("PATCH /v4/meeting-type/{id}", s.authed(true, s.updateMeetingType))
+	s.mux.Handle("DELETE /v4/meeting-type/{id}", s.authed(true, s.deleteMeetingType))
+
+	s.mux.Handle("GET /v4/availability", s.authed(true, s.listAvailabilities))
+	s.mux.Handle("POST /v4/availability", s.authed(true, s.createAvailability))
+	s.mux.Handle("GET /v4/availability/{id}", s.authed(true, s.getAvailability))
+	s.mux.Handle("PATCH /v4/availability/{id}", s.authed(true, s.updateAvailability))
+	s.mux.Handle("DELETE /v4/availability/{id}", s.authed(true, s.deleteAvailability))
+	s.mux.Handle("GET /v4/availability/{id}/exceptions", s.authed(true, s.listExceptions))
+	s.mux.Handle("POST /v4/availability/{id}/exceptions", s.authed(true, s.createException))
+	s.mux.Handle("DELETE /v4/availability/{id}/exceptions/{exceptionId}", s.authed(true, s.deleteException))
+
+	s.mux.Handle("GET /v4/booking-availability", s.authed(false, s.bookingAvailability))
+	s.mux.Handle("POST /v4/booking", s.authed(false, s.idempotent(s.createBooking)))
+	s.mux.HandleFunc("GET /v4/public/provisional-booking/{id}/confirm", s.confirmProvisional)
+
+	s.mux.Handle("GET /v4/appointment/paginated", s.authed(true, s.listAppointments))
+	s.mux.Handle("GET /v4/appointment/today", s.authed(true, s.todaysAppointments))
+	s.mux.Handle("GET /v4/appointment/{id}", s.authed(true, s.getAppointment))
+	s.mux.Handle("POST /v4/appointment/{id}/cancel", s.authed(true, s.cancelAppointment))
+	s.mux.Handle("DELETE /v4/appointment/{id}", s.authed(true, s.cancelAppointment))
+	s.mux.Handle("POST /v4/appointment/{id}/reschedule", s.authed(true, s.rescheduleAppointment))
+	s.mux.HandleFunc("POST /v4/public/appointment/{id}/cancel", s.publicCancel)
+	s.mux.HandleFunc("POST /v4/public/appointment/{id}/reschedule", s.publicReschedule)
+	s.mux.Handle("GET /v4/provisional-booking/paginated", s.authed(true, s.listProvisional))
+
+	s.mux.Handle("PATCH /v4/queue/meeting-type/{id}", s.authed(true, s.updateQueue))
+	s.mux.Handle("GET /v4/queue/{id}", s.authed(true, s.getQueue))
+	s.mux.Handle("GET /v4/queue/{id}/next", s.authed(true, s.nextHosts))
+
+	s.mux.Handle("GET /v4/usage", s.authed(false, s.usage))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,

@@ -147,6 +147,7 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 
 // AppointmentByID implements meetd.Store.
 func (db *DB) AppointmentByID(ctx context.Context, id string) (meetd.Appointment, error) {
+	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	ap, err := scanAppointment(db.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
 	if err != nil {
 		return ap, notFound(err, "Appointment not found")

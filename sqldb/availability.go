@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -27,24 +28,36 @@ func scanAvailability(row interface{ Scan(...any) error }) (meetd.Availability, 
 
 // CreateAvailability implements meetd.Store.
 func (db *DB) CreateAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (meetd.Availability, error) {
-	av := meetd.Availability{ID: meetd.NewID(), CompanyID: n.CompanyID, UserID: n.UserID, Name: n.Name,
-		Timezone: n.Timezone, Schedule: n.Schedule}
+	var id string
 	err := db.update(ctx, func(t *tx) error {
-		av.CreatedAt, av.UpdatedAt = t.now, t.now
-		if _, err := t.exec(ctx, `INSERT INTO availabilities (`+availabilityColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			av.ID, av.CompanyID, av.UserID, av.Name, av.Timezone, jsonText(av.Schedule), ms(t.now), ms(t.now)); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, av.CompanyID, "availability.create", "availability", av.ID)
+		var err error
+		id, err = t.insertAvailability(ctx, a, n)
+		return err
 	})
 	if err != nil {
 		return meetd.Availability{}, err
 	}
-	return db.AvailabilityByID(ctx, av.ID)
+	return db.AvailabilityByID(ctx, id)
+}
+
+func (t *tx) insertAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (string, error) {
+	id := meetd.NewID()
+	if _, err := t.exec(ctx, `INSERT INTO availabilities (`+availabilityColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, n.CompanyID, n.UserID, n.Name, n.Timezone, jsonText(n.Schedule), ms(t.now), ms(t.now)); err != nil {
+		return "", err
+	}
+	// A user's first availability becomes their default: it is what they
+	// are bookable in as a queue member or co-host.
+	if _, err := t.exec(ctx, `UPDATE users SET default_availability_id = ? WHERE id = ? AND default_availability_id = ''`,
+		id, n.UserID); err != nil {
+		return "", err
+	}
+	return id, t.audit(ctx, a, n.CompanyID, "availability.create", "availability", id)
 }
 
 // AvailabilityByID implements meetd.Store.
 func (db *DB) AvailabilityByID(ctx context.Context, id string) (meetd.Availability, error) {
+	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	av, err := scanAvailability(db.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
 		WHERE id = ? AND deleted_at IS NULL`, id))
 	return av, notFound(err, "Availability not found")
@@ -112,21 +125,18 @@ func (db *DB) DeleteAvailability(ctx context.Context, a meetd.Actor, id string) 
 	})
 }
 
-// deleteAvailability soft-deletes an availability no live meeting type or
-// user default refers to.
+// deleteAvailability soft-deletes an availability no live meeting type
+// uses; a user whose default it was is left without one.
 func (t *tx) deleteAvailability(ctx context.Context, id string) error {
-	var users, types int
+	var types int
 	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM meeting_types WHERE availability_id = ? AND deleted_at IS NULL`, id).Scan(&types); err != nil {
 		return err
 	}
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE default_availability_id = ? AND status = 'active'`, id).Scan(&users); err != nil {
-		return err
-	}
-	switch {
-	case types > 0:
+	if types > 0 {
 		return meetd.Errorf(meetd.ECONFLICT, "Cannot delete availability - it is used by other meeting types")
-	case users > 0:
-		return meetd.Errorf(meetd.ECONFLICT, "Cannot delete availability - it is a user's default availability")
+	}
+	if _, err := t.exec(ctx, `UPDATE users SET default_availability_id = '' WHERE default_availability_id = ?`, id); err != nil {
+		return err
 	}
 	_, err := t.exec(ctx, `UPDATE availabilities SET deleted_at = ?, updated_at = ? WHERE id = ?`, ms(t.now), ms(t.now), id)
 	return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/meetd/meetd"
 )
@@ -69,12 +70,18 @@ func daysText(raw json.RawMessage) string {
 }
 
 // CreateMeetingType implements meetd.Store.
-func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType) (meetd.MeetingType, error) {
+func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType, inline *meetd.NewAvailability) (meetd.MeetingType, error) {
 	err := db.update(ctx, func(t *tx) error {
 		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, ""); err != nil {
 			return err
 		} else if taken {
 			return errMeetingTypeSlug
+		}
+		if inline != nil {
+			var err error
+			if m.AvailabilityID, err = t.insertAvailability(ctx, a, *inline); err != nil {
+				return err
+			}
 		}
 		m.ID, m.CreatedAt, m.UpdatedAt = meetd.NewID(), t.now, t.now
 		if _, err := t.exec(ctx, `INSERT INTO meeting_types (`+meetingTypeColumns+`)
@@ -103,6 +110,7 @@ func (t *tx) meetingTypeSlugTaken(ctx context.Context, userID, slug, exceptID st
 
 // MeetingTypeByID implements meetd.Store.
 func (db *DB) MeetingTypeByID(ctx context.Context, id string) (meetd.MeetingType, error) {
+	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	m, err := scanMeetingType(db.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
 	return m, notFound(err, "Meeting type not found")
 }

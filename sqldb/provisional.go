@@ -61,6 +61,7 @@ func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.Prov
 
 // ProvisionalByID implements meetd.Store.
 func (db *DB) ProvisionalByID(ctx context.Context, id string) (meetd.ProvisionalBooking, error) {
+	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	p, err := scanProvisional(db.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE id = ?`, id))
 	return p, notFound(err, "Provisional booking not found")
 }

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -24,6 +25,7 @@ func periodStart(period string, now time.Time) time.Time {
 
 // QueueByID implements meetd.Store.
 func (db *DB) QueueByID(ctx context.Context, id string) (meetd.Queue, error) {
+	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	var q meetd.Queue
 	var created, updated int64
 	err := db.queryRow(ctx, `SELECT id, company_id, meeting_type_id, type, max_lead_threshold, distribution_period,

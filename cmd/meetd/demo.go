@@ -39,10 +39,17 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	for _, p := range people {
 		p.password = auth.RandomPassword()
 	}
+	// Everyone gets working hours and a 30-minute meeting type, so the
+	// scheduling endpoints have something to show.
+	provision := func() *meetd.Provision {
+		return &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: "Europe/Berlin",
+			Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
+			Duration: 30, Channel: "zoom"}
+	}
 	owner := people[0]
 	company, u, err := db.CreateCompany(e.ctx, meetd.CLIActor, meetd.NewCompany{Name: "Demo Company", Plan: meetd.PlanEnterprise},
 		meetd.NewUser{Email: owner.email, GivenName: owner.given, FamilyName: owner.fam, Timezone: "Europe/Berlin",
-			Type: meetd.UserStandard, PasswordHash: auth.HashPassword(owner.password)})
+			Type: meetd.UserStandard, PasswordHash: auth.HashPassword(owner.password), Provision: provision()})
 	if err != nil {
 		return err
 	}
@@ -50,7 +57,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	for _, p := range people[1:] {
 		created, err := db.CreateUser(e.ctx, meetd.CLIActor, meetd.NewUser{CompanyID: company.ID, Email: p.email,
 			GivenName: p.given, FamilyName: p.fam, Timezone: "Europe/Berlin", Role: p.role, Type: meetd.UserStandard,
-			PasswordHash: auth.HashPassword(p.password)})
+			PasswordHash: auth.HashPassword(p.password), Provision: provision()})
 		if err != nil {
 			return err
 		}
@@ -85,6 +92,18 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	fmt.Fprintf(&b, "# 3. With x-meetergo-api-user-id the key acts as that user (here the admin, who may list users):\n")
 	fmt.Fprintf(&b, "curl -s '%s/v4/user?limit=10' -H 'Authorization: Bearer %s' -H 'x-meetergo-api-user-id: %s'\n\n",
 		base, key.Secret, people[1].user.ID)
+	member := people[2]
+	mts, err := db.MeetingTypesByUser(e.ctx, member.user.ID)
+	if err != nil || len(mts) == 0 {
+		return fmt.Errorf("demo meeting type: %v", err)
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	week := time.Now().UTC().AddDate(0, 0, 7).Format("2006-01-02")
+	fmt.Fprintf(&b, "Scheduling: the member's meeting types, then the bookable slots of the next 7 days:\n")
+	fmt.Fprintf(&b, "curl -s %s/v4/meeting-type -H 'Authorization: Bearer %s'\n", base, member.patToken)
+	fmt.Fprintf(&b, "curl -s '%s/v4/booking-availability?meetingTypeId=%s&hostIds=%s&start=%s&end=%s&timezone=Europe/Berlin' -H 'Authorization: Bearer %s'\n\n",
+		base, mts[0].ID, member.user.ID, today, week, member.patToken)
+	fmt.Fprintf(&b, "Dashboard: %s/dashboard/ (sign in with an email and password above)\n\n", base)
 	_, err = fmt.Fprint(e.stdout, b.String())
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
 )
 
@@ -90,6 +92,9 @@ func (e *env) serve(args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
+	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Verifier: verifier, Usage: usage,
+		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
+	dash.Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 
@@ -98,7 +103,8 @@ func (e *env) serve(args []string) error {
 	wg.Go(func() { verifier.Run(bg, refreshInterval) })
 	wg.Go(func() { _ = db.WatchChanges(bg, verifier.Poke) })
 	wg.Go(func() { usage.Run(bg, usageInterval) })
-	wg.Go(func() { pruneChanges(bg, db, clock, log) })
+	wg.Go(func() { housekeeping(bg, db, clock, log) })
+	wg.Go(func() { dash.Run(bg, pruneInterval) })
 
 	errc := make(chan error, 1)
 	go func() {
@@ -108,7 +114,8 @@ func (e *env) serve(args []string) error {
 			errc <- srv.Serve(ln)
 		}
 	}()
-	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS)
+	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS,
+		"dashboard", base+"/dashboard/")
 	select {
 	case err = <-errc:
 	case <-e.ctx.Done():
@@ -149,21 +156,31 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// pruneChanges deletes old change records now and then; every node has
-// long replayed them.
-func pruneChanges(ctx context.Context, db meetd.Store, clock meetd.Clock, log interface {
-	Warn(string, ...any)
-}) {
-	t := time.NewTicker(pruneInterval)
+// housekeeping runs the timed work: every minute it expires provisional
+// bookings whose confirmation window has passed; every ten minutes it
+// deletes change records every node has long replayed and idempotent
+// responses past their 24 hours. Several nodes may run it at once: each
+// step is idempotent.
+func housekeeping(ctx context.Context, db meetd.Store, clock meetd.Clock, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for {
+	for i := 0; ; i++ {
+		now := clock.Now()
+		if _, err := db.ExpireProvisional(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("expiring provisional bookings failed", "err", err)
+		}
+		if i%10 == 0 {
+			if err := db.PruneChanges(ctx, now.Add(-changeRetention)); err != nil && ctx.Err() == nil {
+				log.Warn("pruning the change log failed", "err", err)
+			}
+			if err := db.PruneResponses(ctx, now.Add(-httpapi.IdempotencyTTL)); err != nil && ctx.Err() == nil {
+				log.Warn("pruning idempotent responses failed", "err", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := db.PruneChanges(ctx, clock.Now().Add(-changeRetention)); err != nil && ctx.Err() == nil {
-				log.Warn("pruning the change log failed", "err", err)
-			}
 		}
 	}
 }

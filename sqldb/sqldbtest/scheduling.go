@@ -26,7 +26,7 @@ func (f *fixture) host(companyID, email string) host {
 	}
 	mt, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: companyID, UserID: u.ID,
 		AvailabilityID: av.ID, Name: "Intro", Slug: "intro", Duration: 30, Channel: "zoom", Enabled: true, Spots: 1,
-		DoubleOptIn: meetd.DoubleOptInDisabled})
+		DoubleOptIn: meetd.DoubleOptInDisabled}, nil)
 	if err != nil {
 		f.t.Fatalf("CreateMeetingType: %v", err)
 	}
@@ -47,7 +47,7 @@ func testMeetingTypes(f *fixture) {
 		t.Fatalf("created %+v", h.mt)
 	}
 	_, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
-		AvailabilityID: h.av.ID, Name: "Again", Slug: "intro", Duration: 15})
+		AvailabilityID: h.av.ID, Name: "Again", Slug: "intro", Duration: 15}, nil)
 	wantCode(t, err, meetd.ECONFLICT)
 	m := h.mt
 	m.Name, m.AllowedDurations, m.BufferAfter = "Intro call", []int{15, 60}, 10
@@ -64,7 +64,7 @@ func testMeetingTypes(f *fixture) {
 	// The availability is in use: deleting it with the meeting type is refused
 	// while another meeting type shares it.
 	other, _ := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
-		AvailabilityID: h.av.ID, Name: "Other", Slug: "other", Duration: 15})
+		AvailabilityID: h.av.ID, Name: "Other", Slug: "other", Duration: 15}, nil)
 	wantCode(t, f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, true), meetd.ECONFLICT)
 	if err := f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, false); err != nil {
 		t.Fatal(err)
@@ -73,11 +73,26 @@ func testMeetingTypes(f *fixture) {
 	wantCode(t, err, meetd.ENOTFOUND)
 	// A deleted meeting type frees its slug.
 	if _, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
-		AvailabilityID: h.av.ID, Name: "Intro", Slug: "intro", Duration: 30}); err != nil {
+		AvailabilityID: h.av.ID, Name: "Intro", Slug: "intro", Duration: 30}, nil); err != nil {
 		t.Fatalf("slug not freed: %v", err)
 	}
 	wantCode(t, f.db.DeleteAvailability(f.ctx, meetd.CLIActor, h.av.ID), meetd.ECONFLICT)
 	_ = other
+	// An inline availability is created with its meeting type, or not at all.
+	before, _ := f.db.ListAvailabilities(f.ctx, h.user.ID)
+	_, err = f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
+		Name: "Clash", Slug: "other", Duration: 15}, &meetd.NewAvailability{CompanyID: c.ID, UserID: h.user.ID,
+		Name: "Inline", Timezone: "UTC", Schedule: meetd.DefaultSchedule()})
+	wantCode(t, err, meetd.ECONFLICT)
+	if after, _ := f.db.ListAvailabilities(f.ctx, h.user.ID); len(after) != len(before) {
+		t.Fatalf("a refused meeting type left its availability behind: %d → %d", len(before), len(after))
+	}
+	withInline, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
+		Name: "Fresh", Slug: "fresh", Duration: 15}, &meetd.NewAvailability{CompanyID: c.ID, UserID: h.user.ID,
+		Name: "Inline", Timezone: "UTC", Schedule: meetd.DefaultSchedule()})
+	if err != nil || withInline.AvailabilityID == "" || withInline.AvailabilityID == h.av.ID {
+		t.Fatalf("inline availability: %+v, %v", withInline, err)
+	}
 }
 
 func testAvailabilities(f *fixture) {

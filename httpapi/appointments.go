@@ -1,0 +1,357 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/slots"
+)
+
+var (
+	errAppointmentNotFound = meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
+	// errTypeDeleted refuses to reschedule or confirm a booking whose
+	// meeting type was deleted: its rules are gone. Cancelling still works.
+	errTypeDeleted = meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
+)
+
+func toAppointmentJSON(ap meetd.Appointment) map[string]any {
+	var cancel any
+	if ap.Cancelled {
+		cancel = map[string]any{"actionSource": ap.CancelSource, "actionAt": optTime(ap.CancelledAt),
+			"actionBy": ap.CancelledBy, "reason": ap.CancelReason}
+	}
+	a := ap.Attendee
+	notes := a.Notes
+	if len(notes) == 0 {
+		notes = json.RawMessage(`{}`)
+	}
+	return map[string]any{
+		"id": ap.ID, "secret": ap.Secret, "start": meetd.FormatTime(ap.Start), "end": meetd.FormatTime(ap.End),
+		"isCancelled": ap.Cancelled, "cancel": cancel, "rescheduledAt": optTime(ap.RescheduledAt),
+		"rescheduleCount": ap.RescheduleCount, "meetingTypeId": ap.MeetingTypeID, "hostIds": ap.HostIDs,
+		"companyId": ap.CompanyID, "location": nullable(ap.Location), "queueId": nullable(ap.QueueID),
+		"meetingInfo": map[string]any{"channel": ap.Channel},
+		"hostingInfo": map[string]any{"mainHost": ap.MainHostID},
+		"attendees": []map[string]any{{"email": a.Email, "firstname": a.Firstname, "lastname": a.Lastname,
+			"fullname": a.Fullname, "phone": nullable(a.Phone), "timezone": nullable(a.Timezone),
+			"language": nullable(a.Language), "receiveReminders": a.ReceiveReminders, "notes": notes}},
+		"createdAt": meetd.FormatTime(ap.CreatedAt), "updatedAt": meetd.FormatTime(ap.UpdatedAt),
+	}
+}
+
+// appointmentFor loads an appointment of p's company that p may see: one
+// it hosts, or any with an admin's rights.
+func (s *Server) appointmentFor(r *http.Request, p meetd.Principal, id string) (meetd.Appointment, error) {
+	ap, err := s.cfg.Store.AppointmentByID(r.Context(), id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && ap.CompanyID != p.Company.ID {
+		return ap, errAppointmentNotFound
+	} else if err != nil {
+		return ap, err
+	}
+	for _, h := range ap.HostIDs {
+		if h == p.User.ID {
+			return ap, nil
+		}
+	}
+	return ap, auth.Authorize(p, auth.OthersAppointments, ap.MainHostID)
+}
+
+// GET /v4/appointment/paginated?page=0&pageSize=20: page (0-based) and
+// pageSize (1–100) are required; start, end, meetingTypeId, status
+// (active|cancelled), sortDirection (ASC|DESC) and, for admins, userId
+// filter.
+func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	q := r.URL.Query()
+	var v meetd.Validation
+	if !q.Has("page") {
+		v.Add("page", "page should not be empty")
+	}
+	if !q.Has("pageSize") {
+		v.Add("pageSize", "pageSize should not be empty")
+	}
+	page := intParam(&v, q, "page", 0, 0, 1<<31-1)
+	size := intParam(&v, q, "pageSize", 20, 1, 100)
+	f := meetd.AppointmentFilter{CompanyID: p.Company.ID, MeetingTypeID: q.Get("meetingTypeId"), Limit: size, Offset: page * size}
+	for key, dst := range map[string]**time.Time{"start": &f.From, "end": &f.To} {
+		if raw := q.Get(key); raw != "" {
+			t, _, ok := parseDateOrInstant(raw, time.UTC)
+			if !ok {
+				v.Add(key, key+" must be an ISO 8601 date or datetime")
+			}
+			*dst = &t
+		}
+	}
+	switch st := q.Get("status"); st {
+	case "", "active", "cancelled":
+		f.Status = st
+	default:
+		v.Add("status", "status must be active or cancelled")
+	}
+	switch strings.ToUpper(q.Get("sortDirection")) {
+	case "", "ASC":
+	case "DESC":
+		f.Descending = true
+	default:
+		v.Add("sortDirection", "sortDirection must be ASC or DESC")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	host := p.User.ID
+	if uid := q.Get("userId"); uid != "" {
+		owner, err := s.ownerOf(r, p, uid, auth.OthersAppointments)
+		if err != nil {
+			return err
+		}
+		host = owner.ID
+	}
+	f.HostID = host
+	list, total, err := s.cfg.Store.ListAppointments(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, ap := range list {
+		out[i] = toAppointmentJSON(ap)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"appointments": out, "total": total, "page": page, "pageSize": size})
+	return nil
+}
+
+// GET /v4/appointment/today answers the acting user's active appointments
+// of today in the user's time zone, as a bare array.
+func (s *Server) todaysAppointments(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	loc, ok := meetd.LoadZone(p.User.Timezone)
+	if !ok {
+		loc = time.UTC
+	}
+	y, m, d := s.cfg.Clock.Now().In(loc).Date()
+	from := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	to := from.AddDate(0, 0, 1)
+	list, _, err := s.cfg.Store.ListAppointments(r.Context(), meetd.AppointmentFilter{CompanyID: p.Company.ID,
+		HostID: p.User.ID, From: &from, To: &to, Status: "active", Limit: 1000})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, ap := range list {
+		out[i] = toAppointmentJSON(ap)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// GET /v4/appointment/{id}
+func (s *Server) getAppointment(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	ap, err := s.appointmentFor(r, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAppointmentJSON(ap))
+	return nil
+}
+
+type cancelBody struct {
+	Reason string `json:"reason"`
+	Secret string `json:"secret"`
+}
+
+func readCancel(w http.ResponseWriter, r *http.Request) (cancelBody, error) {
+	var body cancelBody
+	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+		if err := decodeJSON(w, r, &body); err != nil {
+			return body, err
+		}
+	}
+	if len(body.Reason) > 500 {
+		var v meetd.Validation
+		v.Add("reason", "reason must be at most 500 characters")
+		return body, v.Err()
+	}
+	return body, nil
+}
+
+// POST /v4/appointment/{id}/cancel {reason?} answers the cancelled
+// appointment; DELETE /v4/appointment/{id} does the same with 204.
+func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	ap, err := s.appointmentFor(r, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	body, err := readCancel(w, r)
+	if err != nil {
+		return err
+	}
+	cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap.ID, body.Reason, "host")
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodDelete {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, toAppointmentJSON(cancelled))
+	return nil
+}
+
+type rescheduleBody struct {
+	Start              string `json:"start"`
+	IgnoreAvailability bool   `json:"ignoreAvailability"`
+	Secret             string `json:"secret"`
+}
+
+// reschedule moves ap to start, keeping its duration, after the same
+// checks as a booking (ignoring ap's own slot).
+func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, ignore bool, a meetd.Actor) (meetd.Appointment, error) {
+	start, ok := parseInstant(raw)
+	if !ok {
+		var v meetd.Validation
+		v.Add("start", "start must be an ISO 8601 datetime with an offset")
+		return ap, v.Err()
+	}
+	if ap.Cancelled {
+		return ap, meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
+	}
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), ap.MeetingTypeID)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
+		return ap, errTypeDeleted
+	} else if err != nil {
+		return ap, err
+	}
+	duration := ap.End.Sub(ap.Start)
+	if !ignore {
+		free, err := s.freeHosts(r.Context(), m, ap.HostIDs, slots.Everyone, start, duration, ap.ID)
+		if err != nil {
+			return ap, err
+		}
+		if len(free) == 0 {
+			return ap, meetd.ErrSlotTaken
+		}
+	}
+	return s.cfg.Store.RescheduleAppointment(r.Context(), a, ap.ID, start, start.Add(duration),
+		time.Duration(m.BufferBefore)*time.Minute, time.Duration(m.BufferAfter)*time.Minute)
+}
+
+// POST /v4/appointment/{id}/reschedule {start, ignoreAvailability?}
+// answers {appointment}.
+func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	ap, err := s.appointmentFor(r, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var body rescheduleBody
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	if body.IgnoreAvailability && !p.User.Role.IsAdmin() && p.CredentialKind != meetd.KindAPIKey {
+		return meetd.Errorf(meetd.EFORBIDDEN, "Only admins and API keys can ignore availability")
+	}
+	moved, err := s.reschedule(r, ap, body.Start, body.IgnoreAvailability, meetd.ActorOf(p, s.clientIP(r)))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved)})
+	return nil
+}
+
+// publicAppointment loads the appointment a secret unlocks; a wrong secret
+// is the same 404 as a missing appointment.
+func (s *Server) publicAppointment(r *http.Request, secret string) (meetd.Appointment, error) {
+	ap, err := s.cfg.Store.AppointmentByID(r.Context(), r.PathValue("id"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
+		return ap, errAppointmentNotFound
+	} else if err != nil {
+		return ap, err
+	}
+	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(ap.Secret)) != 1 {
+		return ap, errAppointmentNotFound
+	}
+	return ap, nil
+}
+
+// POST /v4/public/appointment/{id}/cancel {secret, reason?}: the attendee's
+// cancel link, without a credential.
+func (s *Server) publicCancel(w http.ResponseWriter, r *http.Request) {
+	if err := func() error {
+		body, err := readCancel(w, r)
+		if err != nil {
+			return err
+		}
+		ap, err := s.publicAppointment(r, body.Secret)
+		if err != nil {
+			return err
+		}
+		cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"},
+			ap.ID, body.Reason, "attendee")
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, toAppointmentJSON(cancelled))
+		return nil
+	}(); err != nil {
+		writeError(w, r, err)
+	}
+}
+
+// POST /v4/public/appointment/{id}/reschedule {secret, start}: the
+// attendee's reschedule link, within the meeting type's rules.
+func (s *Server) publicReschedule(w http.ResponseWriter, r *http.Request) {
+	if err := func() error {
+		var body rescheduleBody
+		if err := decodeJSON(w, r, &body); err != nil {
+			return err
+		}
+		ap, err := s.publicAppointment(r, body.Secret)
+		if err != nil {
+			return err
+		}
+		moved, err := s.reschedule(r, ap, body.Start, false, meetd.Actor{IP: s.clientIP(r), Source: "attendee"})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved)})
+		return nil
+	}(); err != nil {
+		writeError(w, r, err)
+	}
+}
+
+// GET /v4/provisional-booking/paginated?page&pageSize&status&userId lists
+// double opt-in bookings waiting for (or past) confirmation.
+func (s *Server) listProvisional(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	q := r.URL.Query()
+	var v meetd.Validation
+	page := intParam(&v, q, "page", 0, 0, 1<<31-1)
+	size := intParam(&v, q, "pageSize", 20, 1, 100)
+	status := q.Get("status")
+	switch status {
+	case "", meetd.ProvisionalPending, meetd.ProvisionalConfirmed, meetd.ProvisionalExpired:
+	default:
+		v.Add("status", "status must be pending, confirmed or expired")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	owner, err := s.ownerOf(r, p, q.Get("userId"), auth.OthersAppointments)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.cfg.Store.ListProvisional(r.Context(), p.Company.ID, owner.ID, status, size, page*size)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, pb := range list {
+		out[i] = map[string]any{"id": pb.ID, "dto": pb.Request, "type": "doubleOptIn", "status": pb.Status,
+			"meetingTypeId": pb.MeetingTypeID, "hostIds": pb.HostIDs, "start": meetd.FormatTime(pb.Start),
+			"end": meetd.FormatTime(pb.End), "appointmentId": nullable(pb.AppointmentID),
+			"expiresAt": meetd.FormatTime(pb.ExpiresAt), "createdAt": meetd.FormatTime(pb.CreatedAt), "deletedAt": nil}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"provisionalBookings": out, "total": total})
+	return nil
+}

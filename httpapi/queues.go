@@ -1,0 +1,189 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
+)
+
+func toQueueJSON(q meetd.Queue) map[string]any {
+	users := make([]map[string]any, len(q.Members))
+	for i, m := range q.Members {
+		users[i] = map[string]any{"userId": m.UserID, "priority": m.Priority, "capacity": m.Capacity,
+			"customLink": nullable(m.CustomLink), "bookingsInPeriod": m.BookingsInPeriod, "lastBookedAt": optTime(m.LastBookedAt)}
+	}
+	return map[string]any{"id": q.ID, "meetingTypeId": q.MeetingTypeID, "companyId": q.CompanyID, "type": q.Type,
+		"maxLeadThreshold": q.MaxLeadThreshold, "distributionPeriod": q.DistributionPeriod, "users": users,
+		"createdAt": meetd.FormatTime(q.CreatedAt), "updatedAt": meetd.FormatTime(q.UpdatedAt)}
+}
+
+type queueBody struct {
+	UserID         string `json:"userId"`
+	UserCapacities []struct {
+		UserID   string `json:"userId"`
+		Capacity int    `json:"capacity"`
+	} `json:"userCapacities"`
+	UserPriorities []struct {
+		UserID   string `json:"userId"`
+		Priority int    `json:"priority"`
+	} `json:"userPriorities"`
+	UserCustomLinks []struct {
+		UserID string `json:"userId"`
+		Link   string `json:"link"`
+	} `json:"userCustomLinks"`
+	Type                           string `json:"type"`
+	MaxLeadThreshold               *int   `json:"maxLeadThreshold"`
+	DistributionPeriod             string `json:"distributionPeriod"`
+	PrioritizeNearTermAvailability *bool  `json:"prioritizeNearTermAvailability"`
+}
+
+// PATCH /v4/queue/meeting-type/{id} creates or changes the meeting type's
+// round-robin queue (meetergo's OAS body): userId toggles a host in or out;
+// userCapacities, userPriorities and userCustomLinks set members' values;
+// type, maxLeadThreshold and distributionPeriod set the queue's.
+func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	m, _, err := s.meetingTypeFor(r, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var body queueBody
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	q := meetd.Queue{CompanyID: p.Company.ID, MeetingTypeID: m.ID, Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month"}
+	if m.QueueID != "" {
+		if q, err = s.cfg.Store.QueueByID(ctx, m.QueueID); err != nil {
+			return err
+		}
+	}
+	var v meetd.Validation
+	switch body.Type {
+	case "":
+	case meetd.QueueSimpleRoundRobin, meetd.QueueAdvancedRoundRobin, meetd.QueueEqualDistribution:
+		q.Type = body.Type
+	default:
+		v.Add("type", "type must be simpleRoundRobin, advancedRoundRobin or equalDistribution")
+	}
+	switch body.DistributionPeriod {
+	case "":
+	case "day", "week", "month":
+		q.DistributionPeriod = body.DistributionPeriod
+	default:
+		v.Add("distributionPeriod", "distributionPeriod must be day, week or month")
+	}
+	if body.MaxLeadThreshold != nil {
+		if *body.MaxLeadThreshold < 1 {
+			v.Add("maxLeadThreshold", "maxLeadThreshold must be at least 1")
+		}
+		q.MaxLeadThreshold = *body.MaxLeadThreshold
+	}
+	if body.UserID != "" {
+		if err := s.companyUser(ctx, p, body.UserID); err != nil {
+			return err
+		}
+		q.Members = toggleMember(q.Members, strings.ToLower(body.UserID))
+	}
+	member := func(id string) *meetd.QueueMember {
+		for i := range q.Members {
+			if q.Members[i].UserID == strings.ToLower(id) {
+				return &q.Members[i]
+			}
+		}
+		v.Add("userId", "every user must be assigned to the queue first (userId toggles)")
+		return &meetd.QueueMember{}
+	}
+	for _, c := range body.UserCapacities {
+		if c.Capacity < 0 {
+			v.Add("userCapacities", "capacity must not be negative")
+		}
+		member(c.UserID).Capacity = c.Capacity
+	}
+	for _, pr := range body.UserPriorities {
+		member(pr.UserID).Priority = pr.Priority
+	}
+	for _, l := range body.UserCustomLinks {
+		member(l.UserID).CustomLink = l.Link
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	saved, err := s.cfg.Store.SaveQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toQueueJSON(saved))
+	return nil
+}
+
+func toggleMember(ms []meetd.QueueMember, id string) []meetd.QueueMember {
+	for i, m := range ms {
+		if m.UserID == id {
+			return append(ms[:i:i], ms[i+1:]...)
+		}
+	}
+	return append(ms, meetd.QueueMember{UserID: id})
+}
+
+// companyUser checks that id is an active user of p's company.
+func (s *Server) companyUser(ctx context.Context, p meetd.Principal, id string) error {
+	u, err := s.cfg.Store.UserByID(ctx, strings.ToLower(id))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (!u.Active() || u.CompanyID != p.Company.ID) {
+		return meetd.Errorf(meetd.ENOTFOUND, "User not found")
+	}
+	return err
+}
+
+// queueFor loads a queue of p's company that p may read: admins, the
+// meeting type's owner and the queue's own members may.
+func (s *Server) queueFor(r *http.Request, p meetd.Principal) (meetd.Queue, error) {
+	q, err := s.cfg.Store.QueueByID(r.Context(), r.PathValue("id"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && q.CompanyID != p.Company.ID {
+		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
+	} else if err != nil {
+		return q, err
+	}
+	for _, m := range q.Members {
+		if m.UserID == p.User.ID {
+			return q, nil
+		}
+	}
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.MeetingTypeID)
+	if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		return q, err
+	}
+	return q, auth.Authorize(p, auth.OthersResources, m.UserID)
+}
+
+// GET /v4/queue/{id}
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	q, err := s.queueFor(r, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toQueueJSON(q))
+	return nil
+}
+
+// GET /v4/queue/{id}/next answers {nextHosts}: the hosts in the order the
+// next bookings would go to them.
+func (s *Server) nextHosts(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	q, err := s.queueFor(r, p)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for _, m := range q.NextHosts() {
+		u, err := s.cfg.Store.UserByID(r.Context(), m.UserID)
+		if err != nil {
+			return err
+		}
+		out = append(out, map[string]any{"id": u.ID, "userId": u.ID, "givenName": u.GivenName, "familyName": u.FamilyName,
+			"slug": u.Slug, "userType": string(u.Type), "priority": m.Priority, "bookingsInPeriod": m.BookingsInPeriod})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"nextHosts": out})
+	return nil
+}
