@@ -21,6 +21,32 @@ const (
 	EINTERNAL      = "internal"       // anything else; its details are logged, never shown (500)
 )
 
+// httpStatus is the one table from error code to HTTP status, shared by
+// every HTTP surface (the API and the dashboard). Plain numbers keep the
+// domain free of net/http.
+var httpStatus = map[string]int{
+	EINVALID:       400,
+	EUNAUTHORIZED:  401,
+	EFORBIDDEN:     403,
+	EPLANLIMIT:     403,
+	ENOTFOUND:      404,
+	ENOTACCEPTABLE: 406,
+	ECONFLICT:      409,
+	ETOOLARGE:      413,
+	EUNPROCESSABLE: 422,
+	ERATELIMIT:     429,
+	EINTERNAL:      500,
+}
+
+// HTTPStatus returns the HTTP status a code is answered with; 500 for an
+// unknown code.
+func HTTPStatus(code string) int {
+	if s, ok := httpStatus[code]; ok {
+		return s
+	}
+	return 500
+}
+
 // Error is the one error type of meetd. Its Message is safe to show to the
 // caller: it never contains a secret, SQL text or a stack trace. Errors that
 // are not an *Error are internal by definition.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 )
 
 // credRow is one credential as the lists show it.
@@ -88,17 +89,7 @@ type issued struct {
 
 // baseURL is the address the browser used to reach this server.
 func (d *Dashboard) baseURL(r *http.Request) string {
-	scheme := "http"
-	if d.secure(r) {
-		scheme = "https"
-	}
-	host := r.Host
-	if d.fromTrustedProxy(r) {
-		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-			host = h
-		}
-	}
-	return scheme + "://" + host
+	return clientip.Proxies(d.cfg.TrustedProxies).BaseURL(r)
 }
 
 // option is one choice of a <select>.

@@ -164,20 +164,6 @@ func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, v *viewer, stat
 	d.render(w, r, status, "error", &view{Title: title, Viewer: v, Data: errorPage{Status: status, Message: message}})
 }
 
-// statusOf maps an error code to the status of its page.
-var statusOf = map[string]int{
-	meetd.EINVALID:       http.StatusBadRequest,
-	meetd.EUNAUTHORIZED:  http.StatusUnauthorized,
-	meetd.EFORBIDDEN:     http.StatusForbidden,
-	meetd.EPLANLIMIT:     http.StatusForbidden,
-	meetd.ENOTFOUND:      http.StatusNotFound,
-	meetd.ENOTACCEPTABLE: http.StatusNotAcceptable,
-	meetd.ECONFLICT:      http.StatusConflict,
-	meetd.ETOOLARGE:      http.StatusRequestEntityTooLarge,
-	meetd.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	meetd.ERATELIMIT:     http.StatusTooManyRequests,
-}
-
 // errStatus returns the page status and the message to show for err. Errors
 // that are not a *meetd.Error are logged and shown as a generic failure.
 func (d *Dashboard) errStatus(r *http.Request, err error) (int, string) {
@@ -186,10 +172,7 @@ func (d *Dashboard) errStatus(r *http.Request, err error) (int, string) {
 		d.log.Error("dashboard request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		return http.StatusInternalServerError, "Something went wrong on the server. Please try again."
 	}
-	status, ok := statusOf[e.Code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := meetd.HTTPStatus(e.Code)
 	msg := e.Message
 	if e.Code == meetd.EPLANLIMIT {
 		msg = planMessage(e.Feature)

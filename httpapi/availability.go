@@ -116,13 +116,9 @@ func (s *Server) createAvailability(w http.ResponseWriter, r *http.Request, p me
 		return err
 	}
 	var v meetd.Validation
-	userID, _ := body.str(&v, "userId", "userId")
-	owner := p.User
-	if userID != nil {
-		var err error
-		if owner, err = s.ownerOf(r, p, *userID, auth.OthersResources); err != nil {
-			return err
-		}
+	owner, err := s.bodyOwner(r, p, body, &v)
+	if err != nil {
+		return err
 	}
 	n := readAvailability(&v, body, "", true)
 	if err := v.Err(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/slots"
 )
 
@@ -259,11 +260,7 @@ func randomToken() string {
 // apiBase is the scheme and host this request reached, for links back to
 // the API.
 func (s *Server) apiBase(r *http.Request) string {
-	scheme := "http"
-	if s.secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return clientip.Proxies(s.cfg.TrustedProxies).BaseURL(r)
 }
 
 // GET /v4/public/provisional-booking/{id}/confirm?token=… is the double

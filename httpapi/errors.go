@@ -9,21 +9,6 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// statusOf is the one table from error code to HTTP status.
-var statusOf = map[string]int{
-	meetd.EINVALID:       http.StatusBadRequest,
-	meetd.EUNAUTHORIZED:  http.StatusUnauthorized,
-	meetd.EFORBIDDEN:     http.StatusForbidden,
-	meetd.EPLANLIMIT:     http.StatusForbidden,
-	meetd.ENOTFOUND:      http.StatusNotFound,
-	meetd.ENOTACCEPTABLE: http.StatusNotAcceptable,
-	meetd.ECONFLICT:      http.StatusConflict,
-	meetd.ETOOLARGE:      http.StatusRequestEntityTooLarge,
-	meetd.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	meetd.ERATELIMIT:     http.StatusTooManyRequests,
-	meetd.EINTERNAL:      http.StatusInternalServerError,
-}
-
 // reason is the "error" field of a NestJS error body: the standard reason
 // phrase, spelled as NestJS spells it.
 var reason = map[int]string{
@@ -59,10 +44,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		logger(r).Error("internal error", "err", err)
 		e = &meetd.Error{Code: meetd.EINTERNAL, Message: "Internal server error"}
 	}
-	status, ok := statusOf[e.Code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := meetd.HTTPStatus(e.Code)
 	body := errorBody{StatusCode: status, Message: e.Message, Error: reason[status], Errors: e.Fields}
 	if e.Code == meetd.EPLANLIMIT {
 		body.Code, body.Feature = "PLAN_LIMIT_REACHED", e.Feature

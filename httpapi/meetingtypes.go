@@ -83,6 +83,16 @@ func (s *Server) ownerOf(r *http.Request, p meetd.Principal, userID string, act 
 	return u, auth.Authorize(p, act, u.ID)
 }
 
+// bodyOwner returns whose object a create body makes: the acting user, or
+// the user its "userId" names when p may manage others' resources.
+func (s *Server) bodyOwner(r *http.Request, p meetd.Principal, body fields, v *meetd.Validation) (meetd.User, error) {
+	userID, _ := body.str(v, "userId", "userId")
+	if userID == nil {
+		return p.User, nil
+	}
+	return s.ownerOf(r, p, *userID, auth.OthersResources)
+}
+
 // meetingTypeFor loads a meeting type of p's company that p may manage.
 func (s *Server) meetingTypeFor(r *http.Request, p meetd.Principal, id string) (meetd.MeetingType, meetd.User, error) {
 	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), id)
@@ -134,13 +144,9 @@ func (s *Server) createMeetingType(w http.ResponseWriter, r *http.Request, p mee
 		return err
 	}
 	var v meetd.Validation
-	userID, _ := body.str(&v, "userId", "userId")
-	owner := p.User
-	if userID != nil {
-		var err error
-		if owner, err = s.ownerOf(r, p, *userID, auth.OthersResources); err != nil {
-			return err
-		}
+	owner, err := s.bodyOwner(r, p, body, &v)
+	if err != nil {
+		return err
 	}
 	m := meetd.MeetingType{CompanyID: p.Company.ID, UserID: owner.ID, Enabled: true, Spots: 1,
 		DoubleOptIn: meetd.DoubleOptInDisabled, Channel: "phone"}

@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -19,6 +18,7 @@ import (
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/api"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/clientip"
 )
 
 // Config is what a Server needs. Store, Verifier and Clock are required.
@@ -177,59 +177,12 @@ func (s *Server) afterWrite(ctx context.Context) {
 // secure reports whether r arrived over TLS, directly or through a trusted
 // proxy that says so.
 func (s *Server) secure(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	return clientip.Proxies(s.cfg.TrustedProxies).Secure(r)
 }
 
-func (s *Server) fromTrustedProxy(r *http.Request) bool {
-	addr, ok := peerAddr(r)
-	if !ok {
-		return false
-	}
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
-}
-
-func peerAddr(r *http.Request) (netip.Addr, bool) {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	return ap.Addr().Unmap(), true
-}
-
-// clientIP is the peer's address, or the last untrusted hop of
-// X-Forwarded-For when the peer is a trusted proxy.
+// clientIP is the client's address, believing only trusted proxies.
 func (s *Server) clientIP(r *http.Request) string {
-	addr, ok := peerAddr(r)
-	if !ok {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		return host
-	}
-	if s.fromTrustedProxy(r) {
-		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
-		for i := len(hops) - 1; i >= 0; i-- {
-			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-			if err != nil {
-				break
-			}
-			addr = hop.Unmap()
-			trusted := false
-			for _, p := range s.cfg.TrustedProxies {
-				trusted = trusted || p.Contains(addr)
-			}
-			if !trusted {
-				break
-			}
-		}
-	}
-	return addr.String()
+	return clientip.Proxies(s.cfg.TrustedProxies).IP(r)
 }
 
 // requestInfo is filled in while a request is served and logged at its end.

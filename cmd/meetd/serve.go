@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
 )
@@ -50,7 +48,7 @@ func (e *env) serve(args []string) error {
 	if tls && !set["require-https"] {
 		*requireHTTPS = true
 	}
-	trusted, err := parsePrefixes(*proxies)
+	trusted, err := clientip.Parse(*proxies)
 	if err != nil {
 		return err
 	}
@@ -130,30 +128,6 @@ func (e *env) serve(args []string) error {
 		err = nil
 	}
 	return err
-}
-
-func parsePrefixes(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		if !strings.Contains(part, "/") {
-			a, err := netip.ParseAddr(part)
-			if err != nil {
-				return nil, fmt.Errorf("invalid --trusted-proxy %q", part)
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(part)
-		if err != nil {
-			return nil, fmt.Errorf("invalid --trusted-proxy %q", part)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
 }
 
 // housekeeping runs the timed work: every minute it expires provisional

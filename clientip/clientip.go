@@ -1,0 +1,112 @@
+// Package clientip tells who sent an HTTP request and whether it came over
+// TLS: the peer itself, or what a trusted reverse proxy says in
+// X-Forwarded-For and X-Forwarded-Proto. Headers from any other peer are
+// ignored, since anyone can send them.
+package clientip
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// Proxies are the networks whose forwarding headers are believed.
+type Proxies []netip.Prefix
+
+// Parse reads a comma-separated list of CIDRs or single addresses
+// ("10.0.0.0/8, 127.0.0.1"); an empty string is no proxies.
+func Parse(s string) (Proxies, error) {
+	var out Proxies
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("invalid proxy address %q", part)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("invalid proxy network %q", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// Trusted reports whether a is inside one of the proxy networks.
+func (ps Proxies) Trusted(a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func peer(r *http.Request) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return ap.Addr().Unmap(), true
+}
+
+// IP is the client's address: the peer's, or, when the peer is a trusted
+// proxy, the last hop of X-Forwarded-For that is not itself a trusted proxy.
+func (ps Proxies) IP(r *http.Request) string {
+	addr, ok := peer(r)
+	if !ok {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		return host
+	}
+	if !ps.Trusted(addr) {
+		return addr.String()
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = hop.Unmap()
+		if !ps.Trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+// Secure reports whether r arrived over TLS, directly or through a trusted
+// proxy that says so in X-Forwarded-Proto.
+func (ps Proxies) Secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	addr, ok := peer(r)
+	return ok && ps.Trusted(addr) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// BaseURL is the scheme and host the client used to reach the server, for
+// links back to it: X-Forwarded-Host and -Proto are believed from trusted
+// proxies only.
+func (ps Proxies) BaseURL(r *http.Request) string {
+	scheme := "http"
+	if ps.Secure(r) {
+		scheme = "https"
+	}
+	host := r.Host
+	if addr, ok := peer(r); ok && ps.Trusted(addr) {
+		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+			host = h
+		}
+	}
+	return scheme + "://" + host
+}
