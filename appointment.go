@@ -118,7 +118,16 @@ type UsageMonth struct {
 	ByCredential map[string]int
 }
 
-// StoredResponse is a response kept for an Idempotency-Key.
+// Idempotency-Key lifetimes (DESIGN §7): a stored answer is replayed for
+// IdempotencyTTL; a key reserved by a request that never finished (a crash)
+// is free again after IdempotencyPendingTTL.
+const (
+	IdempotencyTTL        = 24 * time.Hour
+	IdempotencyPendingTTL = time.Minute
+)
+
+// StoredResponse is a response kept for an Idempotency-Key; Status 0 means
+// the first request with the key is still running.
 type StoredResponse struct {
 	Route       string
 	RequestHash []byte

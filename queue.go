@@ -1,6 +1,7 @@
 package meetd
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -39,10 +40,10 @@ func (q Queue) NextHosts() []QueueMember {
 	byCount := q.Type != QueueSimpleRoundRobin
 	slices.SortStableFunc(open, func(a, b QueueMember) int {
 		if byPriority && a.Priority != b.Priority {
-			return b.Priority - a.Priority
+			return cmp.Compare(b.Priority, a.Priority)
 		}
 		if byCount && a.BookingsInPeriod != b.BookingsInPeriod {
-			return a.BookingsInPeriod - b.BookingsInPeriod
+			return cmp.Compare(a.BookingsInPeriod, b.BookingsInPeriod)
 		}
 		if c := compareLastBooked(a.LastBookedAt, b.LastBookedAt); c != 0 {
 			return c

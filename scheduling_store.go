@@ -19,8 +19,10 @@ type SchedulingStore interface {
 	// MeetingTypesByUser returns a user's meeting types that are not
 	// deleted, oldest first.
 	MeetingTypesByUser(ctx context.Context, userID string) ([]MeetingType, error)
-	// UpdateMeetingType writes every mutable field of m.
-	UpdateMeetingType(ctx context.Context, a Actor, m MeetingType) (MeetingType, error)
+	// UpdateMeetingType reads a meeting type, lets apply change it and
+	// writes it back, in one transaction that concurrent updates of the
+	// same meeting type wait for. An error from apply aborts the update.
+	UpdateMeetingType(ctx context.Context, a Actor, id string, apply func(*MeetingType) error) (MeetingType, error)
 	// DeleteMeetingType soft-deletes a meeting type; with
 	// deleteAvailability it also deletes its availability, which is
 	// ECONFLICT when other meeting types use it.
@@ -48,9 +50,11 @@ type SchedulingStore interface {
 	// QueueByID returns a queue with its members and their booking counts
 	// in the current distribution period.
 	QueueByID(ctx context.Context, id string) (Queue, error)
-	// SaveQueue creates or replaces a meeting type's queue and its members
-	// and links the meeting type to it.
-	SaveQueue(ctx context.Context, a Actor, q Queue) (Queue, error)
+	// UpdateQueue reads a meeting type's queue (a new simple round robin
+	// if it has none), lets apply change it and writes it back with its
+	// members, linking the meeting type to it, in one transaction that
+	// concurrent updates of the same queue wait for.
+	UpdateQueue(ctx context.Context, a Actor, meetingTypeID string, apply func(*Queue) error) (Queue, error)
 
 	// BookAppointment inserts an appointment after checking, in the same
 	// transaction and serialised per host, that no host has an active
@@ -90,11 +94,20 @@ type SchedulingStore interface {
 	// Usage sums a company's metered bookings per month and credential.
 	Usage(ctx context.Context, companyID string, from, to time.Time) ([]UsageMonth, error)
 
-	// SavedResponse returns the response stored for an idempotency key.
-	SavedResponse(ctx context.Context, credentialID, key string) (StoredResponse, error)
-	// SaveResponse stores a response for an idempotency key; the first
-	// stored response wins.
-	SaveResponse(ctx context.Context, credentialID, key string, r StoredResponse) error
+	// ReserveResponse claims an idempotency key for a request described by
+	// r (route and request hash). It returns reserved = true when the
+	// caller now owns the key (new, expired, or abandoned by a request that
+	// died); otherwise the stored response, with Status 0 while the first
+	// request is still running.
+	ReserveResponse(ctx context.Context, credentialID, key string, r StoredResponse) (stored StoredResponse, reserved bool, err error)
+	// CompleteResponse stores the answer of a reserved key.
+	CompleteResponse(ctx context.Context, credentialID, key string, status int, body []byte) error
+	// ReleaseResponse frees a reserved key whose request failed, so it may
+	// be retried.
+	ReleaseResponse(ctx context.Context, credentialID, key string) error
+	// ResetProvisionalToken replaces the confirmation token hash of a
+	// pending provisional booking (the old link stops working).
+	ResetProvisionalToken(ctx context.Context, id string, hash []byte) error
 	// PruneResponses deletes stored responses created before before.
 	PruneResponses(ctx context.Context, before time.Time) error
 }

@@ -15,6 +15,7 @@ type Store interface {
 	UserStore
 	CredentialStore
 	SchedulingStore
+	WebhookStore
 	// Changes returns the change records with a sequence number above
 	// after, oldest first, at most limit of them.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
@@ -131,6 +132,14 @@ type Provision struct {
 	MeetingTypeSlug      string
 	Duration             int
 	Channel              string
+}
+
+// DefaultProvision is what a new platform user starts with: the
+// availability "Working Hours", Monday to Friday 09:00–17:00 in their own
+// time zone, and the 30-minute meeting type "30min Meeting" on channel.
+func DefaultProvision(timezone, channel string) *Provision {
+	return &Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: timezone, Schedule: DefaultSchedule(),
+		MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting", Duration: 30, Channel: channel}
 }
 
 // CreatedUser is what CreateUser made.

@@ -22,6 +22,7 @@ const (
 	ExportGDPR         Action = "gdpr.export"
 	ManageCredentials  Action = "credentials.manage"
 	ReadUsage          Action = "usage.read"
+	IgnoreAvailability Action = "booking.ignore_availability"
 )
 
 // Grant is how far a principal may go with an action.
@@ -74,6 +75,8 @@ var Policy = map[Action]Rule{
 		"Credentials can only be managed in the dashboard", "Credentials can only be managed in the dashboard"},
 	ReadUsage: {Deny, Any, Any, Any,
 		"", "Only company admins can read usage"},
+	IgnoreAvailability: {Deny, Any, Any, Any,
+		"", "Only admins and API keys can ignore availability"},
 }
 
 // GrantFor returns the grant the table gives p for act.

@@ -95,3 +95,17 @@ func (u *Usage) Run(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// LastUse merges a credential's stored last use with an unflushed one and
+// returns the later: what a caller should show as "last used". u may be
+// nil.
+func (u *Usage) LastUse(c meetd.Credential) (*time.Time, string) {
+	at, ip := c.LastUsedAt, c.LastUsedIP
+	if u != nil {
+		if use, ok := u.Pending(c.ID); ok && (at == nil || use.At.After(*at)) {
+			t := use.At
+			at, ip = &t, use.IP
+		}
+	}
+	return at, ip
+}

@@ -72,8 +72,8 @@ func (ps Proxies) IP(r *http.Request) string {
 	}
 	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		hop, ok := parseHop(strings.TrimSpace(hops[i]))
+		if !ok {
 			break
 		}
 		addr = hop.Unmap()
@@ -82,6 +82,18 @@ func (ps Proxies) IP(r *http.Request) string {
 		}
 	}
 	return addr.String()
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, or an address and
+// port as some load balancers write it ("203.0.113.5:4711", "[::1]:80").
+func parseHop(s string) (netip.Addr, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a, true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr(), true
+	}
+	return netip.Addr{}, false
 }
 
 // Secure reports whether r arrived over TLS, directly or through a trusted

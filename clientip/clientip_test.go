@@ -34,6 +34,7 @@ func TestIPAndSecure(t *testing.T) {
 		{"a trusted proxy names the client", "10.0.0.2:4000", "198.51.100.1", "https", false, "198.51.100.1", true},
 		{"chains of trusted proxies are walked", "10.0.0.2:4000", "198.51.100.1, 10.0.0.9", "http", false, "198.51.100.1", false},
 		{"a spoofed first hop is not believed", "10.0.0.2:4000", "1.1.1.1, 198.51.100.1", "", false, "198.51.100.1", false},
+		{"a hop with a port is read", "10.0.0.2:4000", "198.51.100.1:4711", "", false, "198.51.100.1", false},
 		{"garbage stops the walk", "10.0.0.2:4000", "nonsense", "", false, "10.0.0.2", false},
 		{"TLS is secure whatever the headers", "203.0.113.5:4000", "", "http", true, "203.0.113.5", true},
 		{"IPv4-mapped IPv6 peers are unmapped", "[::ffff:10.0.0.2]:4000", "198.51.100.1", "", false, "198.51.100.1", false},

@@ -38,13 +38,8 @@ func (d *Dashboard) rows(ctx context.Context, creds []meetd.Credential) []credRo
 	names := map[string]string{}
 	out := make([]credRow, 0, len(creds))
 	for _, c := range creds {
-		row := credRow{Credential: c, LastUsed: c.LastUsedAt, LastUsedIP: c.LastUsedIP, Rolled: replaced[c.ID]}
-		if d.cfg.Usage != nil {
-			if u, ok := d.cfg.Usage.Pending(c.ID); ok && (row.LastUsed == nil || u.At.After(*row.LastUsed)) {
-				at := u.At
-				row.LastUsed, row.LastUsedIP = &at, u.IP
-			}
-		}
+		row := credRow{Credential: c, Rolled: replaced[c.ID]}
+		row.LastUsed, row.LastUsedIP = d.cfg.Usage.LastUse(c)
 		switch {
 		case c.Status == meetd.CredentialRevoked:
 			row.State = "revoked"

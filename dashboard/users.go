@@ -121,9 +121,7 @@ func (d *Dashboard) addUser(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if typ == meetd.UserAPIPlatform {
 		// As POST /v4/user and the CLI do: a platform user starts with an
 		// availability and a meeting type.
-		nu.Provision = &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: nu.Timezone,
-			Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
-			Duration: 30, Channel: "phone"}
+		nu.Provision = meetd.DefaultProvision(nu.Timezone, "phone")
 	}
 	if err := nu.Validate(); err != nil {
 		fail(err)

@@ -248,8 +248,10 @@ func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	if body.IgnoreAvailability && !p.User.Role.IsAdmin() && p.CredentialKind != meetd.KindAPIKey {
-		return meetd.Errorf(meetd.EFORBIDDEN, "Only admins and API keys can ignore availability")
+	if body.IgnoreAvailability {
+		if err := auth.Authorize(p, auth.IgnoreAvailability, ""); err != nil {
+			return err
+		}
 	}
 	moved, err := s.reschedule(r, ap, body.Start, body.IgnoreAvailability, meetd.ActorOf(p, s.clientIP(r)))
 	if err != nil {

@@ -9,13 +9,18 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/slots"
 )
+
+// MaxHosts bounds the hosts one booking or slot query may name.
+const MaxHosts = 50
 
 // bookingBody is meetergo's BookingDto, the fields meetd interprets.
 type bookingBody struct {
@@ -146,9 +151,10 @@ func (s *Server) readBooking(ctx context.Context, p meetd.Principal, raw []byte)
 	if err := v.Err(); err != nil {
 		return b, err
 	}
-	ids := make([]string, len(body.HostIDs))
-	for i, id := range body.HostIDs {
-		ids[i] = strings.ToLower(id)
+	ids := hostIDsParam(url.Values{"hostIds": body.HostIDs})
+	if len(ids) > MaxHosts {
+		v.Add("hostIds", "hostIds may name at most 50 hosts")
+		return b, v.Err()
 	}
 	b.hosts, b.queue, err = s.resolveHosts(ctx, p, m, ids, body.QueueID)
 	if err != nil {
@@ -157,8 +163,8 @@ func (s *Server) readBooking(ctx context.Context, p meetd.Principal, raw []byte)
 	if body.IgnoreAvailability {
 		// Skipping the rules is for the workspace's own tools; it never
 		// skips the overlap check.
-		if !p.User.Role.IsAdmin() && p.CredentialKind != meetd.KindAPIKey {
-			return b, meetd.Errorf(meetd.EFORBIDDEN, "Only admins and API keys can ignore availability")
+		if err := auth.Authorize(p, auth.IgnoreAvailability, ""); err != nil {
+			return b, err
 		}
 		if b.queue != nil {
 			b.hosts = b.hosts[:1]
@@ -237,7 +243,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 		}
 		writeJSON(w, http.StatusCreated, map[string]any{"bookingType": "DoubleOptIn", "provisionalBookingId": pb.ID,
 			"expiresAt":       meetd.FormatTime(pb.ExpiresAt),
-			"confirmationUrl": s.apiBase(r) + "/v4/public/provisional-booking/" + pb.ID + "/confirm?token=" + token})
+			"confirmationUrl": s.confirmationURL(r, pb.ID, token)})
 		return nil
 	}
 	ap, err := s.cfg.Store.BookAppointment(ctx, actor, b.newAppointment(p))
@@ -246,6 +252,27 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"appointmentId": ap.ID, "secret": ap.Secret})
 	return nil
+}
+
+// reissueConfirmation gives a replayed double opt-in answer a fresh
+// confirmation link (the stored answer keeps none): the old link stops
+// working. Other answers pass unchanged.
+func (s *Server) reissueConfirmation(r *http.Request, body map[string]any) error {
+	id, ok := body["provisionalBookingId"].(string)
+	if !ok {
+		return nil
+	}
+	token := randomToken()
+	h := sha256.Sum256([]byte(token))
+	if err := s.cfg.Store.ResetProvisionalToken(r.Context(), id, h[:]); err != nil {
+		return err
+	}
+	body["confirmationUrl"] = s.confirmationURL(r, id, token)
+	return nil
+}
+
+func (s *Server) confirmationURL(r *http.Request, id, token string) string {
+	return s.apiBase(r) + "/v4/public/provisional-booking/" + id + "/confirm?token=" + token
 }
 
 // randomToken returns 32 random bytes, base64url: a confirmation token.

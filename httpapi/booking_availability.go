@@ -104,6 +104,9 @@ func (s *Server) bookingAvailability(w http.ResponseWriter, r *http.Request, p m
 		return meetd.Errorf(meetd.EINVALID, "Expected hostIds or queueId")
 	}
 	var v meetd.Validation
+	if len(hostIDs) > MaxHosts {
+		v.Add("hostIds", "hostIds may name at most 50 hosts")
+	}
 	if q.Has("from") || q.Has("to") {
 		v.Add("start", "use start and end, not from and to")
 	}

@@ -18,12 +18,7 @@ func (s *Server) currentCredential(w http.ResponseWriter, r *http.Request, p mee
 	if err != nil {
 		return err
 	}
-	lastUsed, lastIP := c.LastUsedAt, c.LastUsedIP
-	if s.cfg.Usage != nil {
-		if use, ok := s.cfg.Usage.Pending(c.ID); ok && (lastUsed == nil || use.At.After(*lastUsed)) {
-			lastUsed, lastIP = &use.At, use.IP
-		}
-	}
+	lastUsed, lastIP := s.cfg.Usage.LastUse(c)
 	out := map[string]any{
 		"id":           c.ID,
 		"kind":         string(c.Kind),

@@ -12,6 +12,9 @@ import (
 
 var errMeetingTypeNotFound = meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
 
+// maxBookingLimit bounds daysIntoFuture.bookingLimit: ten years in minutes.
+const maxBookingLimit = 10 * 365 * 24 * 60
+
 // toMeetingTypeJSON renders a meeting type: what the client sent and meetd
 // keeps verbatim, overlaid with the fields meetd interprets.
 func (s *Server) toMeetingTypeJSON(m meetd.MeetingType, owner meetd.User) map[string]any {
@@ -213,19 +216,19 @@ func (s *Server) updateMeetingType(w http.ResponseWriter, r *http.Request, p mee
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	var v meetd.Validation
 	delete(body, "userId") // ownership does not move
-	inline := s.applyMeetingType(&v, body, &m, false)
-	if inline != nil {
-		v.Add("availability", "use availabilityId on update")
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	if err := s.checkAvailabilityOwner(r, p, m.AvailabilityID, m.UserID); err != nil {
-		return err
-	}
-	updated, err := s.cfg.Store.UpdateMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m)
+	// The patch is applied to the row as the store reads it inside its
+	// transaction, so concurrent PATCHes of other fields are not lost.
+	updated, err := s.cfg.Store.UpdateMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.ID, func(m *meetd.MeetingType) error {
+		var v meetd.Validation
+		if inline := s.applyMeetingType(&v, body, m, false); inline != nil {
+			v.Add("availability", "use availabilityId on update")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		return s.checkAvailabilityOwner(r, p, m.AvailabilityID, m.UserID)
+	})
 	if err != nil {
 		return err
 	}
@@ -359,8 +362,8 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 		switch {
 		case isNull(raw):
 			m.DaysIntoFuture = nil
-		case json.Unmarshal(raw, &days) != nil || days.BookingLimit != nil && *days.BookingLimit < 0:
-			v.Add("daysIntoFuture", "daysIntoFuture must be an object with a non-negative bookingLimit in minutes")
+		case json.Unmarshal(raw, &days) != nil || days.BookingLimit != nil && (*days.BookingLimit < 0 || *days.BookingLimit > maxBookingLimit):
+			v.Add("daysIntoFuture", "daysIntoFuture must be an object with a bookingLimit from 0 to 5256000 minutes (10 years)")
 		default:
 			m.DaysIntoFuture = raw
 		}

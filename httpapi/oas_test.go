@@ -71,6 +71,11 @@ var registeredRoutes = []struct{ method, path string }{
 	{"GET", "/v4/queue/{id}/next"},
 
 	{"GET", "/v4/usage"},
+
+	{"POST", "/webhooks"},
+	{"GET", "/webhooks"},
+	{"PATCH", "/webhooks/{id}"},
+	{"DELETE", "/webhooks/{id}"},
 }
 
 // oasSpec is the OpenAPI document, loaded and validated once per test

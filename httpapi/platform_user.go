@@ -86,9 +86,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 			nu.Slug = body.Slug // let validation name the problem
 		}
 	}
-	prov := &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: body.Timezone,
-		Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
-		Duration: 30, Channel: "phone"}
+	prov := meetd.DefaultProvision(body.Timezone, "phone")
 	var v meetd.Validation
 	checkLabel := func(field, s string) string {
 		s = strings.TrimSpace(s)

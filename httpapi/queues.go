@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -54,12 +53,26 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 		return err
 	}
 	ctx := r.Context()
-	q := meetd.Queue{CompanyID: p.Company.ID, MeetingTypeID: m.ID, Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month"}
-	if m.QueueID != "" {
-		if q, err = s.cfg.Store.QueueByID(ctx, m.QueueID); err != nil {
+	if body.UserID != "" {
+		if _, err := s.targetUser(r, p, body.UserID); err != nil {
 			return err
 		}
 	}
+	saved, err := s.cfg.Store.UpdateQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), m.ID, func(q *meetd.Queue) error {
+		return applyQueue(&body, q)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toQueueJSON(saved))
+	return nil
+}
+
+// MaxPriority bounds queue priorities (either sign).
+const MaxPriority = 1000
+
+// applyQueue applies a queue PATCH body to q.
+func applyQueue(body *queueBody, q *meetd.Queue) error {
 	var v meetd.Validation
 	switch body.Type {
 	case "":
@@ -76,15 +89,12 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 		v.Add("distributionPeriod", "distributionPeriod must be day, week or month")
 	}
 	if body.MaxLeadThreshold != nil {
-		if *body.MaxLeadThreshold < 1 {
-			v.Add("maxLeadThreshold", "maxLeadThreshold must be at least 1")
+		if *body.MaxLeadThreshold < 1 || *body.MaxLeadThreshold > 100000 {
+			v.Add("maxLeadThreshold", "maxLeadThreshold must be from 1 to 100000")
 		}
 		q.MaxLeadThreshold = *body.MaxLeadThreshold
 	}
 	if body.UserID != "" {
-		if err := s.companyUser(ctx, p, body.UserID); err != nil {
-			return err
-		}
 		q.Members = toggleMember(q.Members, strings.ToLower(body.UserID))
 	}
 	member := func(id string) *meetd.QueueMember {
@@ -97,26 +107,24 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 		return &meetd.QueueMember{}
 	}
 	for _, c := range body.UserCapacities {
-		if c.Capacity < 0 {
-			v.Add("userCapacities", "capacity must not be negative")
+		if c.Capacity < 0 || c.Capacity > 100000 {
+			v.Add("userCapacities", "capacity must be from 0 to 100000")
 		}
 		member(c.UserID).Capacity = c.Capacity
 	}
 	for _, pr := range body.UserPriorities {
+		if pr.Priority < -MaxPriority || pr.Priority > MaxPriority {
+			v.Add("userPriorities", "priority must be from -1000 to 1000")
+		}
 		member(pr.UserID).Priority = pr.Priority
 	}
 	for _, l := range body.UserCustomLinks {
+		if len(l.Link) > 2000 {
+			v.Add("userCustomLinks", "link must be at most 2000 characters")
+		}
 		member(l.UserID).CustomLink = l.Link
 	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	saved, err := s.cfg.Store.SaveQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), q)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toQueueJSON(saved))
-	return nil
+	return v.Err()
 }
 
 func toggleMember(ms []meetd.QueueMember, id string) []meetd.QueueMember {
@@ -128,15 +136,6 @@ func toggleMember(ms []meetd.QueueMember, id string) []meetd.QueueMember {
 	return append(ms, meetd.QueueMember{UserID: id})
 }
 
-// companyUser checks that id is an active user of p's company.
-func (s *Server) companyUser(ctx context.Context, p meetd.Principal, id string) error {
-	u, err := s.cfg.Store.UserByID(ctx, strings.ToLower(id))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (!u.Active() || u.CompanyID != p.Company.ID) {
-		return meetd.Errorf(meetd.ENOTFOUND, "User not found")
-	}
-	return err
-}
-
 // queueFor loads a queue of p's company that p may read: admins, the
 // meeting type's owner and the queue's own members may.
 func (s *Server) queueFor(r *http.Request, p meetd.Principal) (meetd.Queue, error) {
@@ -146,14 +145,16 @@ func (s *Server) queueFor(r *http.Request, p meetd.Principal) (meetd.Queue, erro
 	} else if err != nil {
 		return q, err
 	}
-	for _, m := range q.Members {
-		if m.UserID == p.User.ID {
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.MeetingTypeID)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
+		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found") // its meeting type is gone
+	} else if err != nil {
+		return q, err
+	}
+	for _, mem := range q.Members {
+		if mem.UserID == p.User.ID {
 			return q, nil
 		}
-	}
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.MeetingTypeID)
-	if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
-		return q, err
 	}
 	return q, auth.Authorize(p, auth.OthersResources, m.UserID)
 }

@@ -350,6 +350,42 @@ func TestIdempotencyKey(t *testing.T) {
 	apID := decode(t, first)["appointmentId"].(string)
 	wantStatus(t, h.do(req{method: "DELETE", path: "/v4/appointment/" + apID, token: a.memberPAT}), 204)
 	wantStatus(t, h.book(a.key, mt, a.member.ID, slot, map[string]string{"Idempotency-Key": "booking-2"}), 201)
+	// A replayed double opt-in answer carries a fresh link; the first
+	// one stops working, and no link is kept at rest.
+	doi := h.meetingType(a.memberPAT, "", map[string]any{"slug": "doi", "meetingOptions": map[string]any{"doubleOptIn": "enabled"}})
+	dkey := map[string]string{"Idempotency-Key": "doi-1"}
+	d1 := decode(t, h.book(a.key, doi, a.member.ID, slot.Add(3*time.Hour), dkey))
+	d2 := decode(t, h.book(a.key, doi, a.member.ID, slot.Add(3*time.Hour), dkey))
+	if d1["provisionalBookingId"] != d2["provisionalBookingId"] || d1["confirmationUrl"] == d2["confirmationUrl"] || d2["confirmationUrl"] == nil {
+		t.Fatalf("double opt-in replay: %v / %v", d1, d2)
+	}
+	wantStatus(t, h.get(strings.TrimPrefix(d1["confirmationUrl"].(string), h.srv.URL), "", ""), 404)
+	wantStatus(t, h.get(strings.TrimPrefix(d2["confirmationUrl"].(string), h.srv.URL), "", ""), 200)
+	// Concurrent requests with one key make one booking.
+	var wg sync.WaitGroup
+	results := make([]response, 8)
+	for i := range results {
+		wg.Go(func() {
+			results[i] = h.book(a.key, mt, a.member.ID, slot.Add(4*time.Hour), map[string]string{"Idempotency-Key": "race"})
+		})
+	}
+	wg.Wait()
+	ids := map[string]bool{}
+	for _, r := range results {
+		switch r.status {
+		case 201:
+			ids[decode(t, r)["appointmentId"].(string)] = true
+		case 409:
+			if m := decode(t, r)["message"]; m != "A request with this Idempotency-Key is still being processed" {
+				t.Fatalf("concurrent same-key request: %s", r.body)
+			}
+		default:
+			t.Fatalf("concurrent same-key request: %d %s", r.status, r.body)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("one key made %d bookings", len(ids))
+	}
 	// The same key on POST /v4/user replays too.
 	user := map[string]any{"email": "idem@a.example.com", "givenName": "I", "familyName": "D", "timezone": "UTC"}
 	u1 := h.do(req{method: "POST", path: "/v4/user", token: a.key, body: user, header: map[string]string{"Idempotency-Key": "u"}})
@@ -512,4 +548,39 @@ func TestMeetingTypeLifecycle(t *testing.T) {
 		t.Fatalf("delete: %d %q", r.status, r.body)
 	}
 	wantExact(t, h.get("/v4/meeting-type/"+id, a.memberPAT, ""), 404, `{"statusCode":404,"message":"Meeting type not found","error":"Not Found"}`)
+}
+
+// hostIds can name only the meeting type's own host (or its queue's
+// members): nobody's calendar is bookable through a colleague's meeting type.
+func TestHostsBelongToTheMeetingType(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	h.clock.Set(monday)
+	a := h.a
+	mt := h.meetingType(a.memberPAT, "", nil)
+	h.meetingType(a.adminPAT, "", nil) // the admin has working hours too
+	slot := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+	r := h.book(a.memberPAT, mt, a.admin.ID, slot, nil)
+	wantExact(t, r, 400, `{"statusCode":400,"message":"Validation failed","error":"Bad Request","errors":[{"field":"hostIds","message":"hostIds must name the meeting type's host or members of its queue"}]}`)
+	// A repeated host is one host.
+	r = h.do(req{method: "POST", path: "/v4/booking", token: a.key, body: map[string]any{"meetingTypeId": mt,
+		"start": slot.Format(time.RFC3339), "hostIds": []string{a.member.ID, strings.ToUpper(a.member.ID), a.member.ID},
+		"attendee": attendee("dup@guest.example")}})
+	wantStatus(t, r, 201)
+	q := url.Values{"meetingTypeId": {mt}, "hostIds": {a.admin.ID}, "start": {"2026-03-03"}, "end": {"2026-03-03"}}
+	wantStatus(t, h.get("/v4/booking-availability?"+q.Encode(), a.memberPAT, ""), 400)
+}
+
+func TestQueueReadRules(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	a := h.a
+	mt := h.meetingType(a.adminPAT, "", nil)
+	r := h.do(req{method: "PATCH", path: "/v4/queue/meeting-type/" + mt, token: a.adminPAT, body: map[string]any{"userId": a.admin.ID}})
+	wantStatus(t, r, 200)
+	id := decode(t, r)["id"].(string)
+	wantStatus(t, h.get("/v4/queue/"+id, a.memberPAT, ""), 403)
+	wantStatus(t, h.do(req{method: "PATCH", path: "/v4/queue/meeting-type/" + mt, token: a.adminPAT, body: map[string]any{"userId": a.member.ID}}), 200)
+	wantStatus(t, h.get("/v4/queue/"+id, a.memberPAT, ""), 200) // now a member of it
+	wantStatus(t, h.do(req{method: "DELETE", path: "/v4/meeting-type/" + mt, token: a.adminPAT}), 200)
+	wantStatus(t, h.get("/v4/queue/"+id, a.memberPAT, ""), 404)
+	wantStatus(t, h.get("/v4/queue/"+id, a.adminPAT, ""), 404)
 }

@@ -39,6 +39,9 @@ type Config struct {
 	// RateLimit is the per-credential limit; the zero value means
 	// DefaultRateLimit.
 	RateLimit RateLimit
+	// WebhookAllowPrivate lets webhook targets be plain http and private
+	// addresses (--webhook-allow-private).
+	WebhookAllowPrivate bool
 }
 
 // Server is the v4 API. Create it with New.
@@ -85,7 +88,7 @@ func (s *Server) routes() {
 
 	s.mux.Handle("GET /v4/user/me", s.authed(false, s.getMe))
 	s.mux.Handle("GET /v4/user", s.authed(true, s.listUsers))
-	s.mux.Handle("POST /v4/user", s.authed(false, s.idempotent(s.createUser)))
+	s.mux.Handle("POST /v4/user", s.authed(false, s.idempotent(s.createUser, nil)))
 	s.mux.Handle("PATCH /v4/user/{id}", s.authed(true, s.updateUser))
 	s.mux.Handle("DELETE /v4/user/{id}", s.authed(true, s.deleteUser))
 	s.mux.Handle("GET /v4/credential/current", s.authed(false, s.currentCredential))
@@ -106,7 +109,7 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /v4/availability/{id}/exceptions/{exceptionId}", s.authed(true, s.deleteException))
 
 	s.mux.Handle("GET /v4/booking-availability", s.authed(false, s.bookingAvailability))
-	s.mux.Handle("POST /v4/booking", s.authed(false, s.idempotent(s.createBooking)))
+	s.mux.Handle("POST /v4/booking", s.authed(false, s.idempotent(s.createBooking, s.reissueConfirmation)))
 	s.mux.HandleFunc("GET /v4/public/provisional-booking/{id}/confirm", s.confirmProvisional)
 
 	s.mux.Handle("GET /v4/appointment/paginated", s.authed(true, s.listAppointments))
@@ -124,6 +127,11 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /v4/queue/{id}/next", s.authed(true, s.nextHosts))
 
 	s.mux.Handle("GET /v4/usage", s.authed(false, s.usage))
+
+	s.mux.Handle("POST /webhooks", s.authed(false, s.createWebhook))
+	s.mux.Handle("GET /webhooks", s.authed(false, s.listWebhooks))
+	s.mux.Handle("PATCH /webhooks/{id}", s.authed(false, s.updateWebhook))
+	s.mux.Handle("DELETE /webhooks/{id}", s.authed(false, s.deleteWebhook))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
@@ -169,6 +177,9 @@ func (s *Server) authed(needsUser bool, h handlerFunc) http.Handler {
 // afterWrite makes a write of this process visible to the very next
 // request: it replays the change log into the verifier's cache.
 func (s *Server) afterWrite(ctx context.Context) {
+	// A client hanging up must not delay its own revocation on this node.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	if err := s.cfg.Verifier.Refresh(ctx); err != nil {
 		s.log.Warn("credential cache refresh after write failed", "err", err)
 	}

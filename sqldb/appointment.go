@@ -34,7 +34,7 @@ func scanAppointment(row interface{ Scan(...any) error }) (meetd.Appointment, er
 }
 
 // hostIDs fills in the hosts of aps, main host first.
-func (db *DB) hostIDs(ctx context.Context, q func(context.Context, string, ...any) (*sql.Rows, error), aps []meetd.Appointment) error {
+func hostIDs(ctx context.Context, q func(context.Context, string, ...any) (*sql.Rows, error), aps []meetd.Appointment) error {
 	if len(aps) == 0 {
 		return nil
 	}
@@ -92,16 +92,31 @@ func (t *tx) overlaps(ctx context.Context, hostIDs []string, start, end time.Tim
 
 // BookAppointment implements meetd.Store.
 func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (meetd.Appointment, error) {
-	var id string
+	var ap meetd.Appointment
 	err := db.update(ctx, func(t *tx) error {
-		var err error
-		id, err = t.book(ctx, a, n)
+		id, err := t.book(ctx, a, n)
+		if err != nil {
+			return err
+		}
+		if err := t.emitAppointment(ctx, a, meetd.EventBookingCreated, id, nil); err != nil {
+			return err
+		}
+		ap, err = t.appointment(ctx, id)
 		return err
 	})
+	return ap, err
+}
+
+// appointment reads an appointment and its hosts within the transaction,
+// so a method returns exactly what it committed.
+func (t *tx) appointment(ctx context.Context, id string) (meetd.Appointment, error) {
+	ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
 	if err != nil {
-		return meetd.Appointment{}, err
+		return ap, notFound(err, "Appointment not found")
 	}
-	return db.AppointmentByID(ctx, id)
+	aps := []meetd.Appointment{ap}
+	err = hostIDs(ctx, t.query, aps)
+	return aps[0], err
 }
 
 // book checks the hosts are free and inserts the appointment; the caller's
@@ -147,13 +162,16 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 
 // AppointmentByID implements meetd.Store.
 func (db *DB) AppointmentByID(ctx context.Context, id string) (meetd.Appointment, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Appointment{}, meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
+	}
 	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	ap, err := scanAppointment(db.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
 	if err != nil {
 		return ap, notFound(err, "Appointment not found")
 	}
 	aps := []meetd.Appointment{ap}
-	err = db.hostIDs(ctx, db.query, aps)
+	err = hostIDs(ctx, db.query, aps)
 	return aps[0], err
 }
 
@@ -206,7 +224,7 @@ func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	return out, total, db.hostIDs(ctx, db.query, out)
+	return out, total, hostIDs(ctx, db.query, out)
 }
 
 // prefixed qualifies every column of a comma-separated list with p.
@@ -249,8 +267,11 @@ func (db *DB) Busy(ctx context.Context, hostIDs []string, from, to time.Time, ex
 
 // CancelAppointment implements meetd.Store.
 func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, id, reason, source string) (meetd.Appointment, error) {
+	var out meetd.Appointment
 	err := db.update(ctx, func(t *tx) error {
-		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+		// FOR UPDATE: two cancels (or a cancel and a reschedule) of one
+		// appointment must not both pass the check below.
+		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`+t.d.forUpdate, id))
 		if err != nil {
 			return notFound(err, "Appointment not found")
 		}
@@ -268,18 +289,25 @@ func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, id, reason, 
 		if _, err := t.exec(ctx, `UPDATE appointment_hosts SET cancelled = TRUE WHERE appointment_id = ?`, id); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id)
+		if err := t.emitAppointment(ctx, a, meetd.EventBookingCancelled, id, nil); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id); err != nil {
+			return err
+		}
+		out, err = t.appointment(ctx, id)
+		return err
 	})
-	if err != nil {
-		return meetd.Appointment{}, err
-	}
-	return db.AppointmentByID(ctx, id)
+	return out, err
 }
 
 // RescheduleAppointment implements meetd.Store.
 func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, id string, start, end time.Time, before, after time.Duration) (meetd.Appointment, error) {
+	var out meetd.Appointment
 	err := db.update(ctx, func(t *tx) error {
-		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+		// FOR UPDATE: two cancels (or a cancel and a reschedule) of one
+		// appointment must not both pass the check below.
+		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`+t.d.forUpdate, id))
 		if err != nil {
 			return notFound(err, "Appointment not found")
 		}
@@ -318,10 +346,15 @@ func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, id strin
 			ms(start), ms(end), id); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, ap.CompanyID, "appointment.reschedule", "appointment", id)
+		if err := t.emitAppointment(ctx, a, meetd.EventBookingRescheduled, id, map[string]any{
+			"previousStart": meetd.FormatTime(ap.Start), "previousEnd": meetd.FormatTime(ap.End)}); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, ap.CompanyID, "appointment.reschedule", "appointment", id); err != nil {
+			return err
+		}
+		out, err = t.appointment(ctx, id)
+		return err
 	})
-	if err != nil {
-		return meetd.Appointment{}, err
-	}
-	return db.AppointmentByID(ctx, id)
+	return out, err
 }

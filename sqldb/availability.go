@@ -28,16 +28,16 @@ func scanAvailability(row interface{ Scan(...any) error }) (meetd.Availability, 
 
 // CreateAvailability implements meetd.Store.
 func (db *DB) CreateAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (meetd.Availability, error) {
-	var id string
+	var out meetd.Availability
 	err := db.update(ctx, func(t *tx) error {
-		var err error
-		id, err = t.insertAvailability(ctx, a, n)
+		id, err := t.insertAvailability(ctx, a, n)
+		if err != nil {
+			return err
+		}
+		out, err = availability(ctx, t, id)
 		return err
 	})
-	if err != nil {
-		return meetd.Availability{}, err
-	}
-	return db.AvailabilityByID(ctx, id)
+	return out, err
 }
 
 func (t *tx) insertAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (string, error) {
@@ -57,8 +57,14 @@ func (t *tx) insertAvailability(ctx context.Context, a meetd.Actor, n meetd.NewA
 
 // AvailabilityByID implements meetd.Store.
 func (db *DB) AvailabilityByID(ctx context.Context, id string) (meetd.Availability, error) {
-	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
-	av, err := scanAvailability(db.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Availability{}, meetd.Errorf(meetd.ENOTFOUND, "Availability not found")
+	}
+	return availability(ctx, db, strings.ToLower(id))
+}
+
+func availability(ctx context.Context, q querier, id string) (meetd.Availability, error) {
+	av, err := scanAvailability(q.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
 		WHERE id = ? AND deleted_at IS NULL`, id))
 	return av, notFound(err, "Availability not found")
 }
@@ -84,9 +90,10 @@ func (db *DB) ListAvailabilities(ctx context.Context, userID string) ([]meetd.Av
 
 // UpdateAvailability implements meetd.Store.
 func (db *DB) UpdateAvailability(ctx context.Context, a meetd.Actor, id string, up meetd.AvailabilityUpdate) (meetd.Availability, error) {
+	var out meetd.Availability
 	err := db.update(ctx, func(t *tx) error {
 		av, err := scanAvailability(t.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
-			WHERE id = ? AND deleted_at IS NULL`, id))
+			WHERE id = ? AND deleted_at IS NULL`+t.d.forUpdate, id))
 		if err != nil {
 			return notFound(err, "Availability not found")
 		}
@@ -103,12 +110,13 @@ func (db *DB) UpdateAvailability(ctx context.Context, a meetd.Actor, id string, 
 			av.Name, av.Timezone, jsonText(av.Schedule), ms(t.now), id); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, av.CompanyID, "availability.update", "availability", id)
+		if err := t.audit(ctx, a, av.CompanyID, "availability.update", "availability", id); err != nil {
+			return err
+		}
+		out, err = availability(ctx, t, id)
+		return err
 	})
-	if err != nil {
-		return meetd.Availability{}, err
-	}
-	return db.AvailabilityByID(ctx, id)
+	return out, err
 }
 
 // DeleteAvailability implements meetd.Store.

@@ -43,6 +43,9 @@ func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewComp
 
 // CompanyByID implements meetd.Store.
 func (db *DB) CompanyByID(ctx context.Context, id string) (meetd.Company, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Company{}, meetd.Errorf(meetd.ENOTFOUND, "Company not found")
+	}
 	c, err := scanCompany(db.queryRow(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))
 	return c, notFound(err, "Company not found")
 }

@@ -63,6 +63,9 @@ func (t *tx) insertCredential(ctx context.Context, nc meetd.NewCredential, rolle
 
 // CredentialByID implements meetd.Store.
 func (db *DB) CredentialByID(ctx context.Context, id string) (meetd.Credential, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Credential{}, meetd.Errorf(meetd.ENOTFOUND, "Credential not found")
+	}
 	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
 	return c, notFound(err, "Credential not found")
 }
@@ -101,7 +104,8 @@ func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, id string,
 	var c meetd.Credential
 	err := db.update(ctx, func(t *tx) error {
 		var err error
-		c, err = scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
+		// FOR UPDATE: a revoke racing a reactivate must not be undone.
+		c, err = scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`+t.d.forUpdate, id))
 		if err != nil {
 			return notFound(err, "Credential not found")
 		}
@@ -119,6 +123,11 @@ func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, id string,
 		c.Status, c.UpdatedAt = s, t.now
 		if err := t.changed(ctx, meetd.ChangeCredential, id); err != nil {
 			return err
+		}
+		if s == meetd.CredentialRevoked {
+			if err := t.emitRevoked(ctx, a, id); err != nil {
+				return err
+			}
 		}
 		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+"."+statusVerb(s), auditKind(c.Kind), id)
 	})
@@ -140,7 +149,7 @@ func statusVerb(s meetd.CredentialStatus) string {
 func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error) {
 	var c meetd.Credential
 	err := db.update(ctx, func(t *tx) error {
-		old, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, oldID))
+		old, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`+t.d.forUpdate, oldID))
 		if err != nil {
 			return notFound(err, "Credential not found")
 		}
@@ -169,7 +178,7 @@ func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([
 	err := db.update(ctx, func(t *tx) error {
 		ids = nil
 		for _, h := range hs {
-			c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`, h))
+			c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`+t.d.forUpdate, h))
 			if err == sql.ErrNoRows {
 				continue
 			} else if err != nil {
@@ -186,6 +195,9 @@ func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([
 				return err
 			}
 			if err := t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+".revoke_leaked", auditKind(c.Kind), c.ID); err != nil {
+				return err
+			}
+			if err := t.emitRevoked(ctx, a, c.ID); err != nil {
 				return err
 			}
 			ids = append(ids, c.ID)

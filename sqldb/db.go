@@ -77,7 +77,23 @@ type tx struct {
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := noNUL(args); err != nil {
+		return nil, err
+	}
 	return t.ExecContext(ctx, t.d.rebind(q), args...)
+}
+
+// errNUL refuses text PostgreSQL cannot store, on both engines alike.
+var errNUL = meetd.Errorf(meetd.EINVALID, "Text must not contain NUL characters")
+
+// noNUL returns errNUL when a string argument contains a NUL byte.
+func noNUL(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			return errNUL
+		}
+	}
+	return nil
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {

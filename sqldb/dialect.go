@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ type dialect struct {
 	// notify, when set, is the statement that wakes other nodes' change
 	// listeners; watch listens for it (see WatchChanges).
 	notify string
-	watch  func(ctx context.Context, dsn string, wake func()) error
+	watch  func(ctx context.Context, dsn string, log *slog.Logger, wake func()) error
 }
 
 // Migrations returns the dialect's migration files ("sqlite" or "postgres").

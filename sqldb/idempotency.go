@@ -2,36 +2,71 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/meetd/meetd"
 )
 
-// SavedResponse implements meetd.Store.
-func (db *DB) SavedResponse(ctx context.Context, credentialID, key string) (meetd.StoredResponse, error) {
-	var r meetd.StoredResponse
-	var body string
-	var created int64
-	err := db.queryRow(ctx, `SELECT route, request_hash, status, response, created_at FROM idempotency_keys
-		WHERE credential_id = ? AND idem_key = ?`, credentialID, key).Scan(&r.Route, &r.RequestHash, &r.Status, &body, &created)
-	if err != nil {
-		return r, notFound(err, "No stored response")
-	}
-	r.Body, r.CreatedAt = []byte(body), fromMS(created)
-	return r, nil
-}
-
-// SaveResponse implements meetd.Store.
-func (db *DB) SaveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) error {
+// ReserveResponse implements meetd.Store.
+func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) (meetd.StoredResponse, bool, error) {
+	var existing meetd.StoredResponse
+	reserved := false
 	err := db.update(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `INSERT INTO idempotency_keys (credential_id, idem_key, route, request_hash, status, response,
-			created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, credentialID, key, r.Route, r.RequestHash, r.Status, string(r.Body), ms(t.now))
+		var body string
+		var created int64
+		err := t.queryRow(ctx, `SELECT route, request_hash, status, response, created_at FROM idempotency_keys
+			WHERE credential_id = ? AND idem_key = ?`+t.d.forUpdate, credentialID, key).Scan(&existing.Route,
+			&existing.RequestHash, &existing.Status, &body, &created)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			existing.Body, existing.CreatedAt = []byte(body), fromMS(created)
+			ttl := meetd.IdempotencyTTL
+			if existing.Status == 0 {
+				ttl = meetd.IdempotencyPendingTTL
+			}
+			if t.now.Sub(existing.CreatedAt) < ttl {
+				return nil // a live answer, or a request still running: the caller decides
+			}
+			// Expired, or reserved by a request that died: take it over.
+			if _, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ?`, credentialID, key); err != nil {
+				return err
+			}
+		}
+		reserved = true
+		_, err = t.exec(ctx, `INSERT INTO idempotency_keys (credential_id, idem_key, route, request_hash, status, response,
+			created_at) VALUES (?, ?, ?, ?, 0, '', ?)`, credentialID, key, r.Route, r.RequestHash, ms(t.now))
 		return err
 	})
 	if meetd.ErrorCode(err) == meetd.ECONFLICT {
-		return nil // a concurrent request with the same key stored first; it wins
+		// A concurrent request reserved the key first: it is running.
+		return meetd.StoredResponse{Route: r.Route, RequestHash: r.RequestHash}, false, nil
 	}
-	return err
+	if err != nil || reserved {
+		return meetd.StoredResponse{}, reserved, err
+	}
+	return existing, false, nil
+}
+
+// CompleteResponse implements meetd.Store.
+func (db *DB) CompleteResponse(ctx context.Context, credentialID, key string, status int, body []byte) error {
+	return db.update(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, response = ? WHERE credential_id = ? AND idem_key = ?
+			AND status = 0`, status, string(body), credentialID, key)
+		return err
+	})
+}
+
+// ReleaseResponse implements meetd.Store.
+func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key string) error {
+	return db.update(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ? AND status = 0`, credentialID, key)
+		return err
+	})
 }
 
 // PruneResponses implements meetd.Store.

@@ -27,8 +27,11 @@ func scanMeetingType(row interface{ Scan(...any) error }) (meetd.MeetingType, er
 		&extra, &created, &updated, &deleted); err != nil {
 		return meetd.MeetingType{}, err
 	}
-	if err := unmarshalAll(map[string]any{durations: &m.AllowedDurations, locations: &m.Locations}, m.ID); err != nil {
-		return meetd.MeetingType{}, err
+	if err := json.Unmarshal([]byte(durations), &m.AllowedDurations); err != nil {
+		return meetd.MeetingType{}, fmt.Errorf("meeting type %s: stored durations: %w", m.ID, err)
+	}
+	if err := json.Unmarshal([]byte(locations), &m.Locations); err != nil {
+		return meetd.MeetingType{}, fmt.Errorf("meeting type %s: stored locations: %w", m.ID, err)
 	}
 	for src, dst := range map[*string]*map[string]json.RawMessage{&info: &m.ExtraInfo, &options: &m.ExtraOptions, &extra: &m.Extra} {
 		if err := json.Unmarshal([]byte(*src), dst); err != nil {
@@ -38,15 +41,6 @@ func scanMeetingType(row interface{ Scan(...any) error }) (meetd.MeetingType, er
 	m.DaysIntoFuture = json.RawMessage(days)
 	m.CreatedAt, m.UpdatedAt, m.DeletedAt = fromMS(created), fromMS(updated), timePtr(deleted)
 	return m, nil
-}
-
-func unmarshalAll(docs map[string]any, id string) error {
-	for doc, dst := range docs {
-		if err := json.Unmarshal([]byte(doc), dst); err != nil {
-			return fmt.Errorf("%s: stored JSON: %w", id, err)
-		}
-	}
-	return nil
 }
 
 // jsonText marshals v for a JSON column, with nil slices and maps as empty.
@@ -71,6 +65,7 @@ func daysText(raw json.RawMessage) string {
 
 // CreateMeetingType implements meetd.Store.
 func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType, inline *meetd.NewAvailability) (meetd.MeetingType, error) {
+	var out meetd.MeetingType
 	err := db.update(ctx, func(t *tx) error {
 		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, ""); err != nil {
 			return err
@@ -93,12 +88,21 @@ func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.Meet
 			ms(t.now), ms(t.now)); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, m.CompanyID, "meeting_type.create", "meeting_type", m.ID)
+		if err := t.audit(ctx, a, m.CompanyID, "meeting_type.create", "meeting_type", m.ID); err != nil {
+			return err
+		}
+		var err error
+		out, err = t.meetingType(ctx, m.ID, "")
+		return err
 	})
-	if err != nil {
-		return meetd.MeetingType{}, err
-	}
-	return db.MeetingTypeByID(ctx, m.ID)
+	return out, err
+}
+
+// meetingType reads a live meeting type within the transaction; lock is
+// appended to the query (the dialect's FOR UPDATE, or "").
+func (t *tx) meetingType(ctx context.Context, id, lock string) (meetd.MeetingType, error) {
+	m, err := scanMeetingType(t.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`+lock, id))
+	return m, notFound(err, "Meeting type not found")
 }
 
 func (t *tx) meetingTypeSlugTaken(ctx context.Context, userID, slug, exceptID string) (bool, error) {
@@ -110,6 +114,9 @@ func (t *tx) meetingTypeSlugTaken(ctx context.Context, userID, slug, exceptID st
 
 // MeetingTypeByID implements meetd.Store.
 func (db *DB) MeetingTypeByID(ctx context.Context, id string) (meetd.MeetingType, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.MeetingType{}, meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
+	}
 	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	m, err := scanMeetingType(db.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
 	return m, notFound(err, "Meeting type not found")
@@ -135,33 +142,40 @@ func (db *DB) MeetingTypesByUser(ctx context.Context, userID string) ([]meetd.Me
 }
 
 // UpdateMeetingType implements meetd.Store.
-func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType) (meetd.MeetingType, error) {
+func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, id string, apply func(*meetd.MeetingType) error) (meetd.MeetingType, error) {
+	var out meetd.MeetingType
 	err := db.update(ctx, func(t *tx) error {
+		// FOR UPDATE: concurrent PATCHes apply one after the other, so
+		// neither loses the other's fields.
+		m, err := t.meetingType(ctx, strings.ToLower(id), t.d.forUpdate)
+		if err != nil {
+			return err
+		}
+		if err := apply(&m); err != nil {
+			return err
+		}
 		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, m.ID); err != nil {
 			return err
 		} else if taken {
 			return errMeetingTypeSlug
 		}
-		res, err := t.exec(ctx, `UPDATE meeting_types SET availability_id = ?, name = ?, description = ?, slug = ?,
+		if _, err := t.exec(ctx, `UPDATE meeting_types SET availability_id = ?, name = ?, description = ?, slug = ?,
 			duration = ?, channel = ?, buffer_before = ?, buffer_after = ?, allowed_durations = ?, double_opt_in = ?,
 			timeslot_interval = ?, booking_minimum = ?, days_into_future = ?, enabled = ?, spots = ?, locations = ?,
-			extra_info = ?, extra_options = ?, extra = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`,
+			extra_info = ?, extra_options = ?, extra = ?, updated_at = ? WHERE id = ?`,
 			m.AvailabilityID, m.Name, m.Description, m.Slug, m.Duration, m.Channel, m.BufferBefore, m.BufferAfter,
 			jsonText(m.AllowedDurations), m.DoubleOptIn, m.TimeslotInterval, m.BookingMinimum,
 			daysText(m.DaysIntoFuture), m.Enabled, m.Spots, jsonText(m.Locations), jsonText(m.ExtraInfo),
-			jsonText(m.ExtraOptions), jsonText(m.Extra), ms(t.now), m.ID)
-		if err != nil {
+			jsonText(m.ExtraOptions), jsonText(m.Extra), ms(t.now), m.ID); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
+		if err := t.audit(ctx, a, m.CompanyID, "meeting_type.update", "meeting_type", m.ID); err != nil {
+			return err
 		}
-		return t.audit(ctx, a, m.CompanyID, "meeting_type.update", "meeting_type", m.ID)
+		out, err = t.meetingType(ctx, m.ID, "")
+		return err
 	})
-	if err != nil {
-		return meetd.MeetingType{}, err
-	}
-	return db.MeetingTypeByID(ctx, m.ID)
+	return out, err
 }
 
 // DeleteMeetingType implements meetd.Store.

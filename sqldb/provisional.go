@@ -61,6 +61,9 @@ func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.Prov
 
 // ProvisionalByID implements meetd.Store.
 func (db *DB) ProvisionalByID(ctx context.Context, id string) (meetd.ProvisionalBooking, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.ProvisionalBooking{}, meetd.Errorf(meetd.ENOTFOUND, "Provisional booking not found")
+	}
 	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
 	p, err := scanProvisional(db.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE id = ?`, id))
 	return p, notFound(err, "Provisional booking not found")
@@ -100,7 +103,7 @@ func (db *DB) ListProvisional(ctx context.Context, companyID, hostID, status str
 
 // ConfirmProvisional implements meetd.Store.
 func (db *DB) ConfirmProvisional(ctx context.Context, a meetd.Actor, id string, n meetd.NewAppointment) (meetd.Appointment, error) {
-	var apID string
+	var out meetd.Appointment
 	err := db.update(ctx, func(t *tx) error {
 		p, err := scanProvisional(t.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE id = ?`+
 			t.d.forUpdate, id))
@@ -109,24 +112,29 @@ func (db *DB) ConfirmProvisional(ctx context.Context, a meetd.Actor, id string, 
 		}
 		switch {
 		case p.Status == meetd.ProvisionalConfirmed:
-			apID = p.AppointmentID
-			return nil
+			out, err = t.appointment(ctx, p.AppointmentID)
+			return err
 		case p.Status != meetd.ProvisionalPending || !t.now.Before(p.ExpiresAt):
 			return meetd.Errorf(meetd.ECONFLICT, "The provisional booking has expired")
 		}
-		if apID, err = t.book(ctx, a, n); err != nil {
+		apID, err := t.book(ctx, a, n)
+		if err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `UPDATE provisional_bookings SET status = ?, appointment_id = ?, updated_at = ? WHERE id = ?`,
 			meetd.ProvisionalConfirmed, apID, ms(t.now), id); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, p.CompanyID, "provisional_booking.confirm", "provisional_booking", id)
+		if err := t.emitAppointment(ctx, a, meetd.EventBookingCreated, apID, nil); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, p.CompanyID, "provisional_booking.confirm", "provisional_booking", id); err != nil {
+			return err
+		}
+		out, err = t.appointment(ctx, apID)
+		return err
 	})
-	if err != nil {
-		return meetd.Appointment{}, err
-	}
-	return db.AppointmentByID(ctx, apID)
+	return out, err
 }
 
 // ExpireProvisional implements meetd.Store.
@@ -142,4 +150,19 @@ func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (int, error)
 		return err
 	})
 	return int(n), err
+}
+
+// ResetProvisionalToken implements meetd.Store.
+func (db *DB) ResetProvisionalToken(ctx context.Context, id string, hash []byte) error {
+	return db.update(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE provisional_bookings SET token_hash = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			hash, ms(t.now), id, meetd.ProvisionalPending)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return meetd.Errorf(meetd.ECONFLICT, "The provisional booking is no longer pending")
+		}
+		return nil
+	})
 }

@@ -23,26 +23,32 @@ func periodStart(period string, now time.Time) time.Time {
 	}
 }
 
-// QueueByID implements meetd.Store.
-func (db *DB) QueueByID(ctx context.Context, id string) (meetd.Queue, error) {
-	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
-	var q meetd.Queue
+// querier is what reading needs: the read pool, or a transaction.
+type querier interface {
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// queue reads a queue with its members and their bookings in the current
+// distribution period (as of now).
+func queue(ctx context.Context, q querier, where string, arg any, now time.Time) (meetd.Queue, error) {
+	var out meetd.Queue
 	var created, updated int64
-	err := db.queryRow(ctx, `SELECT id, company_id, meeting_type_id, type, max_lead_threshold, distribution_period,
-		created_at, updated_at FROM queues WHERE id = ?`, id).Scan(&q.ID, &q.CompanyID, &q.MeetingTypeID, &q.Type,
-		&q.MaxLeadThreshold, &q.DistributionPeriod, &created, &updated)
+	err := q.queryRow(ctx, `SELECT id, company_id, meeting_type_id, type, max_lead_threshold, distribution_period,
+		created_at, updated_at FROM queues WHERE `+where+` = ?`, arg).Scan(&out.ID, &out.CompanyID, &out.MeetingTypeID,
+		&out.Type, &out.MaxLeadThreshold, &out.DistributionPeriod, &created, &updated)
 	if err != nil {
-		return q, notFound(err, "Queue not found")
+		return out, notFound(err, "Queue not found")
 	}
-	q.CreatedAt, q.UpdatedAt = fromMS(created), fromMS(updated)
-	since := periodStart(q.DistributionPeriod, db.clock.Now())
-	rows, err := db.query(ctx, `SELECT m.user_id, m.priority, m.capacity, m.custom_link, m.added_at,
+	out.CreatedAt, out.UpdatedAt = fromMS(created), fromMS(updated)
+	since := periodStart(out.DistributionPeriod, now)
+	rows, err := q.query(ctx, `SELECT m.user_id, m.priority, m.capacity, m.custom_link, m.added_at,
 		(SELECT MAX(a.created_at) FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id AND a.cancelled = FALSE),
 		(SELECT COUNT(*) FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id AND a.cancelled = FALSE AND a.created_at >= ?)
 		FROM queue_members m JOIN users u ON u.id = m.user_id
-		WHERE m.queue_id = ? AND u.status = 'active' ORDER BY m.added_at, m.user_id`, ms(since), id)
+		WHERE m.queue_id = ? AND u.status = 'active' ORDER BY m.added_at, m.user_id`, ms(since), out.ID)
 	if err != nil {
-		return q, err
+		return out, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -50,19 +56,42 @@ func (db *DB) QueueByID(ctx context.Context, id string) (meetd.Queue, error) {
 		var added int64
 		var last sql.NullInt64
 		if err := rows.Scan(&m.UserID, &m.Priority, &m.Capacity, &m.CustomLink, &added, &last, &m.BookingsInPeriod); err != nil {
-			return q, err
+			return out, err
 		}
 		m.AddedAt, m.LastBookedAt = fromMS(added), timePtr(last)
-		q.Members = append(q.Members, m)
+		out.Members = append(out.Members, m)
 	}
-	return q, rows.Err()
+	return out, rows.Err()
 }
 
-// SaveQueue implements meetd.Store.
-func (db *DB) SaveQueue(ctx context.Context, a meetd.Actor, q meetd.Queue) (meetd.Queue, error) {
+// QueueByID implements meetd.Store.
+func (db *DB) QueueByID(ctx context.Context, id string) (meetd.Queue, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Queue{}, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
+	}
+	return queue(ctx, db, "id", strings.ToLower(id), db.clock.Now())
+}
+
+// UpdateQueue implements meetd.Store.
+func (db *DB) UpdateQueue(ctx context.Context, a meetd.Actor, meetingTypeID string, apply func(*meetd.Queue) error) (meetd.Queue, error) {
+	var out meetd.Queue
 	err := db.update(ctx, func(t *tx) error {
+		// Locking the meeting type serialises edits of its queue.
+		m, err := t.meetingType(ctx, strings.ToLower(meetingTypeID), t.d.forUpdate)
+		if err != nil {
+			return err
+		}
+		q := meetd.Queue{CompanyID: m.CompanyID, MeetingTypeID: m.ID, Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month"}
+		if m.QueueID != "" {
+			if q, err = queue(ctx, t, "id", m.QueueID, t.now); err != nil {
+				return err
+			}
+		}
+		if err := apply(&q); err != nil {
+			return err
+		}
 		if q.ID == "" {
-			q.ID, q.CreatedAt = meetd.NewID(), t.now
+			q.ID = meetd.NewID()
 			if _, err := t.exec(ctx, `INSERT INTO queues (id, company_id, meeting_type_id, type, max_lead_threshold,
 				distribution_period, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, q.ID, q.CompanyID,
 				q.MeetingTypeID, q.Type, q.MaxLeadThreshold, q.DistributionPeriod, ms(t.now), ms(t.now)); err != nil {
@@ -79,20 +108,21 @@ func (db *DB) SaveQueue(ctx context.Context, a meetd.Actor, q meetd.Queue) (meet
 		if _, err := t.exec(ctx, `DELETE FROM queue_members WHERE queue_id = ?`, q.ID); err != nil {
 			return err
 		}
-		for _, m := range q.Members {
-			added := m.AddedAt
+		for _, mem := range q.Members {
+			added := mem.AddedAt
 			if added.IsZero() {
 				added = t.now
 			}
 			if _, err := t.exec(ctx, `INSERT INTO queue_members (queue_id, user_id, priority, capacity, custom_link, added_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, q.ID, m.UserID, m.Priority, m.Capacity, m.CustomLink, ms(added)); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?)`, q.ID, mem.UserID, mem.Priority, mem.Capacity, mem.CustomLink, ms(added)); err != nil {
 				return err
 			}
 		}
-		return t.audit(ctx, a, q.CompanyID, "queue.save", "queue", q.ID)
+		if err := t.audit(ctx, a, q.CompanyID, "queue.save", "queue", q.ID); err != nil {
+			return err
+		}
+		out, err = queue(ctx, t, "id", q.ID, t.now)
+		return err
 	})
-	if err != nil {
-		return meetd.Queue{}, err
-	}
-	return db.QueueByID(ctx, q.ID)
+	return out, err
 }

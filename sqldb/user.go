@@ -131,12 +131,18 @@ func (t *tx) freeSlug(ctx context.Context, base string) (string, error) {
 
 // UserByID implements meetd.Store.
 func (db *DB) UserByID(ctx context.Context, id string) (meetd.User, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "User not found")
+	}
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, strings.ToLower(id)))
 	return u, notFound(err, "User not found")
 }
 
 // UserByEmail implements meetd.Store.
 func (db *DB) UserByEmail(ctx context.Context, email string) (meetd.User, error) {
+	if !meetd.ValidEmail(email) {
+		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "User not found")
+	}
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_lower = ? AND status = 'active'`,
 		strings.ToLower(email)))
 	return u, notFound(err, "User not found")

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,26 +17,32 @@ const changesChannel = "meetd_changes"
 // reconnects after failures; on SQLite, which has no notifications, it
 // returns nil at once and polling alone keeps the bound. It returns only
 // when ctx is done (or at once on SQLite).
-func (db *DB) WatchChanges(ctx context.Context, wake func()) error {
+func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, wake func()) error {
 	if db.d.watch == nil {
 		return nil
 	}
-	return db.d.watch(ctx, db.dsn, wake)
+	return db.d.watch(ctx, db.dsn, log, wake)
 }
 
-func watchPostgres(ctx context.Context, dsn string, wake func()) error {
+func watchPostgres(ctx context.Context, dsn string, log *slog.Logger, wake func()) error {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
+		started := time.Now()
 		err := listenOnce(ctx, dsn, wake)
 		if ctx.Err() != nil {
 			break
 		}
-		_ = err // the poller covers the gap; retry with backoff
+		if time.Since(started) > time.Minute {
+			backoff = 100 * time.Millisecond // it was healthy: retry soon
+		}
+		// Polling still carries the bound; say why the fast path is gone
+		// (behind a pooler in transaction mode LISTEN cannot work).
+		log.Warn("listening for change notifications failed; retrying", "err", err, "retry_in", backoff.String())
 		select {
 		case <-ctx.Done():
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 10*time.Second)
+		backoff = min(backoff*2, 30*time.Second)
 	}
 	return nil
 }

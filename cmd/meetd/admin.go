@@ -136,9 +136,7 @@ func (e *env) userCreate(args []string) error {
 		return err
 	}
 	if nu.Type == meetd.UserAPIPlatform {
-		nu.Provision = &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: nu.Timezone,
-			Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
-			Duration: 30, Channel: "phone"}
+		nu.Provision = meetd.DefaultProvision(nu.Timezone, "phone")
 	}
 	created, err := db.CreateUser(e.ctx, meetd.CLIActor, nu)
 	if err != nil {

@@ -162,7 +162,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "d", "-1d", "1x", "1d-", "3 days"} {
+	for _, bad := range []string{"", "d", "-1d", "1x", "1d-", "3 days", "213504d", "100000d2562047h", "-5s"} {
 		if _, err := parseDuration(bad); err == nil {
 			t.Errorf("parseDuration(%q) succeeded", bad)
 		}

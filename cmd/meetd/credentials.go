@@ -95,8 +95,10 @@ func (e *env) setStatus(id string, kind meetd.CredentialKind, s meetd.Credential
 	}
 	defer db.Close()
 	c, err := db.CredentialByID(e.ctx, id)
-	if err != nil || c.Kind != kind {
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && c.Kind != kind {
 		return meetd.Errorf(meetd.ENOTFOUND, "no %s with id %s", kindName(kind), id)
+	} else if err != nil {
+		return err
 	}
 	if _, err := db.SetCredentialStatus(e.ctx, meetd.CLIActor, id, s); err != nil {
 		return err
@@ -125,8 +127,10 @@ func (e *env) apikeyRoll(args []string) error {
 	}
 	defer done()
 	c, err := is.Store.CredentialByID(e.ctx, *id)
-	if err != nil || c.Kind != meetd.KindAPIKey {
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && c.Kind != meetd.KindAPIKey {
 		return meetd.Errorf(meetd.ENOTFOUND, "no API key with id %s", *id)
+	} else if err != nil {
+		return err
 	}
 	out, err := is.Roll(e.ctx, meetd.CLIActor, *id, grace.d)
 	if err != nil {

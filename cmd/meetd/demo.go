@@ -42,9 +42,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	// Everyone gets working hours and a 30-minute meeting type, so the
 	// scheduling endpoints have something to show.
 	provision := func() *meetd.Provision {
-		return &meetd.Provision{AvailabilityName: "Working Hours", AvailabilityTimezone: "Europe/Berlin",
-			Schedule: meetd.DefaultSchedule(), MeetingTypeName: "30min Meeting", MeetingTypeSlug: "30min-meeting",
-			Duration: 30, Channel: "zoom"}
+		return meetd.DefaultProvision("Europe/Berlin", "zoom")
 	}
 	owner := people[0]
 	company, u, err := db.CreateCompany(e.ctx, meetd.CLIActor, meetd.NewCompany{Name: "Demo Company", Plan: meetd.PlanEnterprise},

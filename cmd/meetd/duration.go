@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// maxDays keeps a day count inside time.Duration (about 292 years).
+const maxDays = 100000
 
 // parseDuration reads Go's duration syntax plus whole days ("90d"), and
 // combinations such as "1d12h".
@@ -16,14 +20,20 @@ func parseDuration(s string) (time.Duration, error) {
 		if err != nil || n < 0 {
 			return 0, fmt.Errorf("invalid duration %q: use e.g. 90d, 36h or 2s", s)
 		}
+		if n > maxDays {
+			return 0, fmt.Errorf("duration %q is too large: at most %dd", s, maxDays)
+		}
 		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
 		if s == "" {
 			return days, nil
 		}
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil {
+	if err != nil || d < 0 {
 		return 0, fmt.Errorf("invalid duration %q: use e.g. 90d, 36h or 2s", s)
+	}
+	if d > math.MaxInt64-days {
+		return 0, fmt.Errorf("duration %q is too large", s)
 	}
 	return days + d, nil
 }

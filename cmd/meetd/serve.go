@@ -15,6 +15,7 @@ import (
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/webhook"
 )
 
 // Intervals of the background work. The refresh interval is what bounds
@@ -25,6 +26,7 @@ const (
 	usageInterval   = 30 * time.Second
 	pruneInterval   = 10 * time.Minute
 	changeRetention = time.Hour
+	webhookInterval = time.Second
 )
 
 func (e *env) serve(args []string) error {
@@ -36,6 +38,7 @@ func (e *env) serve(args []string) error {
 	requireHTTPS := fs.Bool("require-https", false, "refuse credentials over plain HTTP (default on with --tls-cert)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
 	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
+	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -89,7 +92,7 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
-		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
+		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Verifier: verifier, Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
 	dash.Mount(api.Mux())
@@ -99,10 +102,12 @@ func (e *env) serve(args []string) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(e.ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { verifier.Run(bg, refreshInterval) })
-	wg.Go(func() { _ = db.WatchChanges(bg, verifier.Poke) })
+	wg.Go(func() { _ = db.WatchChanges(bg, log, verifier.Poke) })
 	wg.Go(func() { usage.Run(bg, usageInterval) })
 	wg.Go(func() { housekeeping(bg, db, clock, log) })
 	wg.Go(func() { dash.Run(bg, pruneInterval) })
+	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate}}
+	wg.Go(func() { hooks.Run(bg, webhookInterval) })
 
 	errc := make(chan error, 1)
 	go func() {

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"sync"
 	"time"
@@ -50,13 +51,39 @@ func testMeetingTypes(f *fixture) {
 		AvailabilityID: h.av.ID, Name: "Again", Slug: "intro", Duration: 15}, nil)
 	wantCode(t, err, meetd.ECONFLICT)
 	m := h.mt
-	m.Name, m.AllowedDurations, m.BufferAfter = "Intro call", []int{15, 60}, 10
-	m.ExtraInfo = map[string]json.RawMessage{"color": json.RawMessage(`"#00f"`)}
-	m.DaysIntoFuture = json.RawMessage(`{"mode":"limit","bookingLimit":43200}`)
-	got, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m)
+	got, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+		m.Name, m.AllowedDurations, m.BufferAfter = "Intro call", []int{15, 60}, 10
+		m.ExtraInfo = map[string]json.RawMessage{"color": json.RawMessage(`"#00f"`)}
+		m.DaysIntoFuture = json.RawMessage(`{"mode":"limit","bookingLimit":43200}`)
+		return nil
+	})
 	if err != nil || got.Name != "Intro call" || len(got.AllowedDurations) != 2 || got.BufferAfter != 10 ||
 		string(got.ExtraInfo["color"]) != `"#00f"` || got.BookingWindow() != 30*24*time.Hour {
 		t.Fatalf("UpdateMeetingType = %+v, %v", got, err)
+	}
+	refused := meetd.Errorf(meetd.EINVALID, "refused")
+	if _, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+		m.Name = "never written"
+		return refused
+	}); err != refused {
+		t.Fatalf("an apply error must abort the update, got %v", err)
+	}
+	if again, _ := f.db.MeetingTypeByID(f.ctx, m.ID); again.Name != "Intro call" {
+		t.Fatalf("an aborted update was written: %q", again.Name)
+	}
+	// Concurrent updates of different fields both land.
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+				m.Locations = append(m.Locations, string(rune('a'+i)))
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	if again, _ := f.db.MeetingTypeByID(f.ctx, m.ID); len(again.Locations) != 10 {
+		t.Fatalf("concurrent updates were lost: %v", again.Locations)
 	}
 	if list, _ := f.db.MeetingTypesByUser(f.ctx, h.user.ID); len(list) != 1 {
 		t.Fatalf("MeetingTypesByUser = %d", len(list))
@@ -280,11 +307,12 @@ func testQueues(f *fixture) {
 	t := f.t
 	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
 	h1, h2 := f.host(c.ID, "h1@example.com"), f.host(c.ID, "h2@example.com")
-	q, err := f.db.SaveQueue(f.ctx, meetd.CLIActor, meetd.Queue{CompanyID: c.ID, MeetingTypeID: h1.mt.ID,
-		Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month",
-		Members: []meetd.QueueMember{{UserID: h1.user.ID, Priority: 1}, {UserID: h2.user.ID, Priority: 2, Capacity: 5}}})
-	if err != nil || q.ID == "" || len(q.Members) != 2 {
-		t.Fatalf("SaveQueue = %+v, %v", q, err)
+	q, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, h1.mt.ID, func(q *meetd.Queue) error {
+		q.Members = []meetd.QueueMember{{UserID: h1.user.ID, Priority: 1}, {UserID: h2.user.ID, Priority: 2, Capacity: 5}}
+		return nil
+	})
+	if err != nil || q.ID == "" || len(q.Members) != 2 || q.Type != meetd.QueueSimpleRoundRobin {
+		t.Fatalf("UpdateQueue = %+v, %v", q, err)
 	}
 	mt, _ := f.db.MeetingTypeByID(f.ctx, h1.mt.ID)
 	if mt.QueueID != q.ID {
@@ -308,10 +336,11 @@ func testQueues(f *fixture) {
 			t.Fatalf("member %+v: want %d bookings", m, want)
 		}
 	}
-	q.Members = q.Members[:1]
-	q.Type = meetd.QueueEqualDistribution
-	if got, err := f.db.SaveQueue(f.ctx, meetd.CLIActor, q); err != nil || len(got.Members) != 1 || got.Type != meetd.QueueEqualDistribution {
-		t.Fatalf("SaveQueue update = %+v, %v", got, err)
+	if got, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, h1.mt.ID, func(q *meetd.Queue) error {
+		q.Members, q.Type = q.Members[:1], meetd.QueueEqualDistribution
+		return nil
+	}); err != nil || got.ID != q.ID || len(got.Members) != 1 || got.Type != meetd.QueueEqualDistribution {
+		t.Fatalf("UpdateQueue update = %+v, %v", got, err)
 	}
 	_, err = f.db.QueueByID(f.ctx, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
@@ -319,26 +348,73 @@ func testQueues(f *fixture) {
 
 func testIdempotency(f *fixture) {
 	t := f.t
-	_, err := f.db.SavedResponse(f.ctx, "cred", "k1")
-	wantCode(t, err, meetd.ENOTFOUND)
-	r := meetd.StoredResponse{Route: "POST /v4/booking", RequestHash: []byte{9}, Status: 201, Body: []byte(`{"a":1}`)}
-	if err := f.db.SaveResponse(f.ctx, "cred", "k1", r); err != nil {
+	req := meetd.StoredResponse{Route: "POST /v4/booking", RequestHash: []byte{9}}
+	_, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "k1", req)
+	if err != nil || !reserved {
+		t.Fatalf("first reserve = %v, %v", reserved, err)
+	}
+	// While the first request runs, the key answers "in progress".
+	got, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "k1", req)
+	if err != nil || reserved || got.Status != 0 {
+		t.Fatalf("reserve while running = %+v %v %v", got, reserved, err)
+	}
+	if err := f.db.CompleteResponse(f.ctx, "cred", "k1", 201, []byte(`{"a":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.SaveResponse(f.ctx, "cred", "k1", meetd.StoredResponse{Route: "x", RequestHash: []byte{1}, Status: 200, Body: []byte(`{}`)}); err != nil {
-		t.Fatalf("a second save must be ignored, got %v", err)
+	got, reserved, err = f.db.ReserveResponse(f.ctx, "cred", "k1", req)
+	if err != nil || reserved || got.Status != 201 || string(got.Body) != `{"a":1}` || got.Route != req.Route ||
+		!bytes.Equal(got.RequestHash, req.RequestHash) {
+		t.Fatalf("reserve after completion = %+v %v %v", got, reserved, err)
 	}
-	got, err := f.db.SavedResponse(f.ctx, "cred", "k1")
-	if err != nil || got.Status != 201 || string(got.Body) != `{"a":1}` || got.Route != r.Route {
-		t.Fatalf("SavedResponse = %+v, %v", got, err)
-	}
-	if _, err := f.db.SavedResponse(f.ctx, "other", "k1"); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+	// Keys belong to one credential.
+	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "other", "k1", req); !reserved {
 		t.Fatal("keys leaked across credentials")
 	}
-	f.clock.Advance(25 * time.Hour)
-	if err := f.db.PruneResponses(f.ctx, f.clock.Now().Add(-24*time.Hour)); err != nil {
+	// A released key can be reserved again at once.
+	f.db.ReserveResponse(f.ctx, "cred", "k2", req)
+	if err := f.db.ReleaseResponse(f.ctx, "cred", "k2"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.db.SavedResponse(f.ctx, "cred", "k1")
-	wantCode(t, err, meetd.ENOTFOUND)
+	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k2", req); !reserved {
+		t.Fatal("a released key stayed taken")
+	}
+	// A reservation whose request died is free after the pending TTL.
+	f.clock.Advance(meetd.IdempotencyPendingTTL)
+	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k2", req); !reserved {
+		t.Fatal("an abandoned reservation was not taken over")
+	}
+	// Concurrent reservations of one key: exactly one wins.
+	var wg sync.WaitGroup
+	wins := make(chan bool, 10)
+	for range 10 {
+		wg.Go(func() {
+			_, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "race", req)
+			if err != nil {
+				t.Error(err)
+			}
+			wins <- reserved
+		})
+	}
+	wg.Wait()
+	close(wins)
+	n := 0
+	for w := range wins {
+		if w {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d concurrent reservations won, want 1", n)
+	}
+	// Completed answers expire after a day and are pruned.
+	f.clock.Advance(meetd.IdempotencyTTL)
+	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k1", req); !reserved {
+		t.Fatal("an expired answer was replayed")
+	}
+	if err := f.db.PruneResponses(f.ctx, f.clock.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "race", req); !reserved {
+		t.Fatal("a pruned key is still taken")
+	}
 }

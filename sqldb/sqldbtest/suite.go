@@ -3,6 +3,7 @@ package sqldbtest
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,11 @@ func Run(t *testing.T, b Backend) {
 		{"provisional bookings confirm once and expire", testProvisional},
 		{"queues", testQueues},
 		{"idempotent responses", testIdempotency},
+		{"webhook subscriptions", testWebhooks},
+		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
+		{"webhook on provisional confirmation", testWebhookProvisional},
+		{"webhook credential events: revoked, expiring once per threshold", testWebhookCredentials},
+		{"webhook deliveries claimed concurrently go to one worker each", testWebhookConcurrentClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
@@ -144,6 +150,16 @@ func testCreateUser(f *fixture) {
 	}
 	_, err = f.db.UserByID(f.ctx, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
+	// Text PostgreSQL cannot hold is refused the same way on every engine.
+	for _, id := range []string{"\x00", "not-a-uuid", strings.Repeat("a", 36)} {
+		_, err = f.db.UserByID(f.ctx, id)
+		wantCode(t, err, meetd.ENOTFOUND)
+	}
+	_, err = f.db.UserByEmail(f.ctx, "a\x00@b.example")
+	wantCode(t, err, meetd.ENOTFOUND)
+	_, err = f.db.CreateUser(f.ctx, meetd.CLIActor, meetd.NewUser{CompanyID: c.ID, Email: "nul@example.com",
+		GivenName: "N\x00", FamilyName: "S", Timezone: "UTC", Role: meetd.RoleMember, Type: meetd.UserStandard})
+	wantCode(t, err, meetd.EINVALID)
 	_, err = f.db.CreateUser(f.ctx, meetd.CLIActor, meetd.NewUser{CompanyID: c.ID, Email: "John@Example.com",
 		GivenName: "J", FamilyName: "S", Timezone: "UTC", Role: meetd.RoleMember, Type: meetd.UserStandard})
 	wantCode(t, err, meetd.ECONFLICT)

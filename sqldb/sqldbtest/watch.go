@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -17,7 +18,7 @@ func testWatch(f *fixture) {
 	defer cancel()
 	woke := make(chan struct{}, 16)
 	done := make(chan error, 1)
-	go func() { done <- f.db.WatchChanges(ctx, func() { woke <- struct{}{} }) }()
+	go func() { done <- f.db.WatchChanges(ctx, slog.New(slog.DiscardHandler), func() { woke <- struct{}{} }) }()
 	if f.db.Dialect() == "sqlite" {
 		select {
 		case err := <-done:

@@ -1,0 +1,120 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+)
+
+func TestForbidden(t *testing.T) {
+	for _, c := range []struct {
+		ip        string
+		forbidden bool
+	}{
+		{"127.0.0.1", true}, {"127.8.9.10", true}, {"::1", true},
+		{"10.0.0.1", true}, {"172.16.5.4", true}, {"172.31.255.255", true}, {"192.168.1.1", true},
+		{"fc00::1", true}, {"fd12:3456::1", true},
+		{"169.254.169.254", true}, {"fe80::1", true},
+		{"0.0.0.0", true}, {"::", true}, {"0.1.2.3", true},
+		{"224.0.0.1", true}, {"239.255.255.250", true}, {"ff02::1", true}, {"ff05::2", true},
+		{"255.255.255.255", true}, {"100.64.0.1", true}, {"198.18.0.1", true},
+		{"::ffff:127.0.0.1", true}, {"::ffff:10.1.2.3", true}, {"64:ff9b::a00:1", true},
+		{"8.8.8.8", false}, {"1.1.1.1", false}, {"172.32.0.1", false}, {"93.184.216.34", false},
+		{"2606:4700:4700::1111", false}, {"::ffff:8.8.8.8", false}, {"64:ff9b::808:808", false},
+	} {
+		if got := Forbidden(netip.MustParseAddr(c.ip)); got != c.forbidden {
+			t.Errorf("Forbidden(%s) = %v, want %v", c.ip, got, c.forbidden)
+		}
+	}
+}
+
+// fakeResolver answers from a table.
+type fakeResolver map[string][]string
+
+func (f fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	list, ok := f[host]
+	if !ok {
+		return nil, errors.New("no such host")
+	}
+	var out []netip.Addr
+	for _, s := range list {
+		out = append(out, netip.MustParseAddr(s))
+	}
+	return out, nil
+}
+
+func TestCheckURL(t *testing.T) {
+	r := fakeResolver{
+		"hooks.example.com":  {"93.184.216.34"},
+		"internal.example":   {"10.0.0.7"},
+		"mixed.example":      {"93.184.216.34", "127.0.0.1"},
+		"metadata.example":   {"169.254.169.254"},
+		"v6.example.com":     {"2606:4700:4700::1111"},
+		"v6local.example":    {"fe80::1"},
+		"localhost":          {"127.0.0.1", "::1"},
+		"rebind.example.com": {"192.168.0.10"},
+	}
+	strict := Guard{Resolver: r}
+	open := Guard{Resolver: r, AllowPrivate: true}
+	for _, c := range []struct {
+		url          string
+		strict, open error
+	}{
+		{"https://hooks.example.com/in", nil, nil},
+		{"https://v6.example.com:8443/in", nil, nil},
+		{"https://93.184.216.34/in", nil, nil},
+		{"http://hooks.example.com/in", ErrNotHTTPS, nil},
+		{"ftp://hooks.example.com/in", ErrNotHTTPS, errors.New("any")},
+		{"https://internal.example/", ErrPrivate, nil},
+		{"https://mixed.example/", ErrPrivate, nil},
+		{"https://metadata.example/", ErrPrivate, nil},
+		{"https://v6local.example/", ErrPrivate, nil},
+		{"https://localhost:9000/", ErrPrivate, nil},
+		{"https://rebind.example.com/", ErrPrivate, nil},
+		{"https://127.0.0.1/", ErrPrivate, nil},
+		{"https://[::1]:8443/", ErrPrivate, nil},
+		{"https://169.254.169.254/latest/meta-data", ErrPrivate, nil},
+		{"https://0.0.0.0/", ErrPrivate, nil},
+		{"https://[fe80::1%25eth0]/", ErrPrivate, nil},
+		{"http://127.0.0.1:8080/hook", ErrNotHTTPS, nil},
+		{"https://nowhere.invalid/", ErrUnresolved, ErrUnresolved},
+		{"/relative", ErrNotURL, ErrNotURL},
+		{"https://", ErrNotURL, ErrNotURL},
+		{"not a url", ErrNotURL, ErrNotURL},
+	} {
+		for _, g := range []struct {
+			name  string
+			guard Guard
+			want  error
+		}{{"strict", strict, c.strict}, {"allow-private", open, c.open}} {
+			_, err := g.guard.CheckURL(context.Background(), c.url)
+			switch {
+			case g.want == nil && err != nil:
+				t.Errorf("%s %s: %v, want accepted", g.name, c.url, err)
+			case g.want != nil && err == nil:
+				t.Errorf("%s %s: accepted, want %v", g.name, c.url, g.want)
+			case g.want != nil && g.want.Error() != "any" && err != g.want:
+				t.Errorf("%s %s: %v, want %v", g.name, c.url, err, g.want)
+			}
+		}
+	}
+}
+
+// The dialer resolves and checks in one step, so a name that turns
+// private between the subscription check and the delivery is refused at
+// the dial.
+func TestDialRefusesRebinding(t *testing.T) {
+	r := fakeResolver{"hooks.example.com": {"93.184.216.34"}}
+	g := Guard{Resolver: r}
+	if _, err := g.CheckURL(context.Background(), "https://hooks.example.com/"); err != nil {
+		t.Fatal(err)
+	}
+	r["hooks.example.com"] = []string{"127.0.0.1"}
+	if _, err := g.DialContext(context.Background(), "tcp", "hooks.example.com:443"); err != ErrPrivate {
+		t.Fatalf("dial after rebinding: %v, want ErrPrivate", err)
+	}
+	if _, err := g.DialContext(context.Background(), "tcp", "10.1.1.1:443"); err != ErrPrivate {
+		t.Fatalf("dial of a private literal: %v, want ErrPrivate", err)
+	}
+}

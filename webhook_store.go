@@ -1,0 +1,46 @@
+package meetd
+
+import (
+	"context"
+	"time"
+)
+
+// WebhookStore keeps webhook subscriptions and the outbox of events waiting
+// to be delivered. Events are written by the store methods that cause them
+// (booking, cancelling, rescheduling, confirming, revoking) in the same
+// transaction, one delivery row per subscribed subscription; the worker
+// claims due deliveries, sends them and reports each result.
+type WebhookStore interface {
+	// CreateWebhook inserts a subscription. ErrTooManyWebhooks (406) when
+	// the company already has MaxWebhooksPerCompany.
+	CreateWebhook(ctx context.Context, a Actor, n NewWebhook) (Webhook, error)
+	// WebhookByID returns a subscription.
+	WebhookByID(ctx context.Context, id string) (Webhook, error)
+	// Webhooks returns a company's subscriptions, oldest first.
+	Webhooks(ctx context.Context, companyID string) ([]Webhook, error)
+	// UpdateWebhook changes the non-nil fields and enables the
+	// subscription again if it was disabled.
+	UpdateWebhook(ctx context.Context, a Actor, id string, up WebhookUpdate) (Webhook, error)
+	// DeleteWebhook deletes a subscription and its pending deliveries.
+	DeleteWebhook(ctx context.Context, a Actor, id string) error
+
+	// ClaimWebhookDeliveries takes up to limit deliveries that are due
+	// (next attempt at or before the store's now), counts the attempt and
+	// moves their next attempt lease into the future, so no other worker
+	// sends them meanwhile. On PostgreSQL claims skip rows another
+	// transaction holds (FOR UPDATE SKIP LOCKED).
+	ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.Duration) ([]WebhookDelivery, error)
+	// FinishWebhookDelivery records how an attempt ended. A result for an
+	// attempt that is no longer the delivery's latest is ignored.
+	FinishWebhookDelivery(ctx context.Context, r WebhookResult) error
+	// EnqueueExpiringCredentials emits credential_expiring for every active
+	// credential that expires within one of thresholds from now and has
+	// not been announced for that threshold, at most once per credential
+	// and threshold; it returns how many events it emitted.
+	EnqueueExpiringCredentials(ctx context.Context, thresholds []time.Duration) (int, error)
+	// WebhookStats counts a subscription's deliveries by state.
+	WebhookStats(ctx context.Context, webhookID string) (WebhookStats, error)
+	// PruneWebhookEvents deletes finished deliveries and events older
+	// than before.
+	PruneWebhookEvents(ctx context.Context, before time.Time) error
+}
