@@ -147,9 +147,9 @@ func TriggeredBy(a Actor) map[string]any {
 		"actingUserId": a.UserID}
 }
 
-// AppointmentPayload renders an appointment as GET /v4/appointment/{id}
-// answers it (httpapi's toAppointmentJSON; a test holds the two equal),
-// for webhook payloads, which add "webhookType" and "triggeredBy".
+// AppointmentPayload renders an appointment as the API's Appointment
+// object: GET /v4/appointment/{id} answers it, and webhook payloads are it
+// plus "webhookType" and "triggeredBy".
 func AppointmentPayload(ap Appointment) map[string]any {
 	null := func(s string) any {
 		if s == "" {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -19,30 +18,9 @@ var (
 	errTypeDeleted = meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
 )
 
-func toAppointmentJSON(ap meetd.Appointment) map[string]any {
-	var cancel any
-	if ap.Cancelled {
-		cancel = map[string]any{"actionSource": ap.CancelSource, "actionAt": optTime(ap.CancelledAt),
-			"actionBy": ap.CancelledBy, "reason": ap.CancelReason}
-	}
-	a := ap.Attendee
-	notes := a.Notes
-	if len(notes) == 0 {
-		notes = json.RawMessage(`{}`)
-	}
-	return map[string]any{
-		"id": ap.ID, "secret": ap.Secret, "start": meetd.FormatTime(ap.Start), "end": meetd.FormatTime(ap.End),
-		"isCancelled": ap.Cancelled, "cancel": cancel, "rescheduledAt": optTime(ap.RescheduledAt),
-		"rescheduleCount": ap.RescheduleCount, "meetingTypeId": ap.MeetingTypeID, "hostIds": ap.HostIDs,
-		"companyId": ap.CompanyID, "location": nullable(ap.Location), "queueId": nullable(ap.QueueID),
-		"meetingInfo": map[string]any{"channel": ap.Channel},
-		"hostingInfo": map[string]any{"mainHost": ap.MainHostID},
-		"attendees": []map[string]any{{"email": a.Email, "firstname": a.Firstname, "lastname": a.Lastname,
-			"fullname": a.Fullname, "phone": nullable(a.Phone), "timezone": nullable(a.Timezone),
-			"language": nullable(a.Language), "receiveReminders": a.ReceiveReminders, "notes": notes}},
-		"createdAt": meetd.FormatTime(ap.CreatedAt), "updatedAt": meetd.FormatTime(ap.UpdatedAt),
-	}
-}
+// toAppointmentJSON is the Appointment object of the API; webhook payloads
+// render the same object.
+func toAppointmentJSON(ap meetd.Appointment) map[string]any { return meetd.AppointmentPayload(ap) }
 
 // appointmentFor loads an appointment of p's company that p may see: one
 // it hosts, or any with an admin's rights.

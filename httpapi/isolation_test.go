@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func (o objects) requests(userID string) []req {
 // member's PAT at a colleague's objects (403, DESIGN §5).
 func TestTenantIsolation(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
-		h := newHarness(t, b)
+		h := newHarness(t, b, allowPrivate)
 		h.clock.Set(monday)
 		theirs := h.objectsOf(h.b, h.b.member.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
 		colleague := h.objectsOf(h.a, h.a.admin.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
@@ -95,6 +96,23 @@ func TestTenantIsolation(t *testing.T) {
 				wantStatus(t, h.do(r), 403)
 			})
 		}
+		// Webhooks are company-wide: another company's are 404, and a
+		// member's PAT may not manage them at all.
+		r := h.do(req{method: "POST", path: "/webhooks", token: h.b.key,
+			body: map[string]any{"endpoint": "https://127.0.0.1:9/b-in", "eventTypes": []string{"booking_created"}}})
+		wantStatus(t, r, 201)
+		hookB := decode(t, r)["id"].(string)
+		for _, cred := range []struct{ token, acting string }{{h.a.key, ""}, {h.a.adminPAT, ""}} {
+			wantStatus(t, h.do(req{method: "PATCH", path: "/webhooks/" + hookB, token: cred.token, acting: cred.acting,
+				body: map[string]any{"description": "mine now"}}), 404)
+			wantStatus(t, h.do(req{method: "DELETE", path: "/webhooks/" + hookB, token: cred.token, acting: cred.acting}), 404)
+			list := h.get("/webhooks", cred.token, cred.acting)
+			wantStatus(t, list, 200)
+			if strings.Contains(string(list.body), hookB) {
+				t.Fatalf("company A lists company B's webhook: %s", list.body)
+			}
+		}
+		wantStatus(t, h.get("/webhooks", h.a.memberPAT, ""), 403)
 		// Nothing of B's was changed by any of it.
 		if got := decode(t, h.get("/v4/meeting-type/"+theirs.meetingType, h.b.key, h.b.member.ID)); got["meetingInfo"].(map[string]any)["name"] != "Intro Call" {
 			t.Fatalf("B's meeting type changed: %v", got)

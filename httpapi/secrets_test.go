@@ -12,9 +12,12 @@ import (
 // keys on every route and in every failure mode, and searches everything
 // the server wrote for any secret or any distinctive part of one.
 func TestNoSecretInLogs(t *testing.T) {
-	h := newHarness(t, sqldbtest.SQLite)
+	h := newHarness(t, sqldbtest.SQLite, allowPrivate)
 	a := h.a
 	secrets := []string{a.ownerPAT, a.adminPAT, a.memberPAT, a.key, h.b.key, h.b.memberPAT}
+	hook := decode(t, h.do(req{method: "POST", path: "/webhooks", token: a.key,
+		body: map[string]any{"endpoint": "https://127.0.0.1:9/in", "eventTypes": []string{"booking_created"}}}))
+	webhookSecret := hook["secret"].(string)
 	tampered := a.memberPAT[:len(a.memberPAT)-1] + "0"
 	for _, token := range secrets {
 		for _, acting := range []string{"", a.member.ID, h.b.owner.ID, "not-a-uuid"} {
@@ -36,6 +39,9 @@ func TestNoSecretInLogs(t *testing.T) {
 	logs := h.logs.String()
 	if !strings.Contains(logs, `"credential_id"`) || !strings.Contains(logs, a.keyID) {
 		t.Fatal("the logs do not carry credential ids; the test is not looking at request logs")
+	}
+	if strings.Contains(logs, webhookSecret) || strings.Contains(logs, strings.TrimPrefix(webhookSecret, "whsec_")) {
+		t.Fatal("a webhook secret reached the logs")
 	}
 	for _, s := range append(secrets, tampered) {
 		secretPart := s[len(s)-32:] // the random part and checksum of either kind
