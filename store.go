@@ -16,6 +16,7 @@ type Store interface {
 	CredentialStore
 	SchedulingStore
 	WebhookStore
+	GDPRStore
 	// Changes returns the change records with a sequence number above
 	// after, oldest first, at most limit of them.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)

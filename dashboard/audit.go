@@ -49,6 +49,7 @@ var auditActions = map[string]string{
 	"api_key.revoke":        "API key revoked",
 	"api_key.roll":          "API key rolled",
 	"api_key.revoke_leaked": "Leaked API key revoked",
+	"gdpr.export":           "GDPR export made",
 }
 
 // describe spells out an audit action: "meeting_type.update" becomes

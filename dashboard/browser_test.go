@@ -297,7 +297,7 @@ func TestBrowserPhone(t *testing.T) {
 	b.fill("name", "Phone token")
 	b.click(`form[action="/dashboard/integrations/tokens"] button[type=submit]`)
 	for _, path := range []string{"/dashboard/integrations", "/dashboard/settings/api", "/dashboard/users",
-		"/dashboard/audit", "/dashboard/account"} {
+		"/dashboard/audit", "/dashboard/usage", "/dashboard/account"} {
 		b.open(path)
 		width, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 		if err != nil {

@@ -1,8 +1,8 @@
 // Package dashboard is meetd's web dashboard, served by the same process as
 // the API under /dashboard/ (DESIGN §9): first-run setup, sign-in with email
 // and password, Integrations → API (a user's personal access tokens),
-// Settings → API (the company's platform API keys), Users, the audit log and
-// the signed-in user's account.
+// Settings → API (the company's platform API keys), Users, the audit log,
+// Usage and the signed-in user's account.
 //
 // Pages are rendered on the server with html/template; templates, CSS and the
 // one small script (the copy button) are embedded in the binary. Every page
@@ -184,6 +184,7 @@ func (d *Dashboard) routes() http.Handler {
 	app.Handle("POST /dashboard/users/{id}/remove", d.signedIn(true, d.removeUser))
 
 	app.Handle("GET /dashboard/audit", d.signedIn(true, d.audit))
+	app.Handle("GET /dashboard/usage", d.signedIn(true, d.usage))
 
 	app.Handle("GET /dashboard/account", d.signedIn(false, d.account))
 	app.Handle("POST /dashboard/account/password", d.signedIn(false, d.changePassword))

@@ -327,11 +327,17 @@ func (s *Server) listProvisional(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	out := make([]map[string]any, len(list))
 	for i, pb := range list {
-		out[i] = map[string]any{"id": pb.ID, "dto": pb.Request, "type": "doubleOptIn", "status": pb.Status,
-			"meetingTypeId": pb.MeetingTypeID, "hostIds": pb.HostIDs, "start": meetd.FormatTime(pb.Start),
-			"end": meetd.FormatTime(pb.End), "appointmentId": nullable(pb.AppointmentID),
-			"expiresAt": meetd.FormatTime(pb.ExpiresAt), "createdAt": meetd.FormatTime(pb.CreatedAt), "deletedAt": nil}
+		out[i] = toProvisionalJSON(pb)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"provisionalBookings": out, "total": total})
 	return nil
+}
+
+// toProvisionalJSON renders a provisional booking as the API's
+// ProvisionalBooking object.
+func toProvisionalJSON(pb meetd.ProvisionalBooking) map[string]any {
+	return map[string]any{"id": pb.ID, "dto": pb.Request, "type": "doubleOptIn", "status": pb.Status,
+		"meetingTypeId": pb.MeetingTypeID, "hostIds": pb.HostIDs, "start": meetd.FormatTime(pb.Start),
+		"end": meetd.FormatTime(pb.End), "appointmentId": nullable(pb.AppointmentID),
+		"expiresAt": meetd.FormatTime(pb.ExpiresAt), "createdAt": meetd.FormatTime(pb.CreatedAt), "deletedAt": nil}
 }

@@ -71,6 +71,8 @@ var registeredRoutes = []struct{ method, path string }{
 	{"GET", "/v4/queue/{id}/next"},
 
 	{"GET", "/v4/usage"},
+	{"POST", "/v4/gdpr/export"},
+	{"GET", "/v4/gdpr/export/{id}"},
 
 	{"POST", "/webhooks"},
 	{"GET", "/webhooks"},

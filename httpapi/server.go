@@ -127,6 +127,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /v4/queue/{id}/next", s.authed(true, s.nextHosts))
 
 	s.mux.Handle("GET /v4/usage", s.authed(false, s.usage))
+	s.mux.Handle("POST /v4/gdpr/export", s.authed(false, s.createGDPRExport))
+	s.mux.Handle("GET /v4/gdpr/export/{id}", s.authed(true, s.getGDPRExport))
 
 	s.mux.Handle("POST /webhooks", s.authed(false, s.createWebhook))
 	s.mux.Handle("GET /webhooks", s.authed(false, s.listWebhooks))

@@ -67,24 +67,10 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
 
 // Audit implements meetd.Store.
 func (db *DB) Audit(ctx context.Context, companyID string, limit, offset int) ([]meetd.AuditEntry, error) {
-	rows, err := db.query(ctx, `SELECT id, company_id, action, target_type, target_id, credential_id,
-		credential_kind, user_id, on_behalf, ip, source, at FROM audit_log
+	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log
 		WHERE company_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, companyID, limit, offset)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []meetd.AuditEntry
-	for rows.Next() {
-		var e meetd.AuditEntry
-		var kind string
-		var at int64
-		if err := rows.Scan(&e.ID, &e.CompanyID, &e.Action, &e.TargetType, &e.TargetID, &e.CredentialID,
-			&kind, &e.UserID, &e.OnBehalf, &e.IP, &e.Source, &at); err != nil {
-			return nil, err
-		}
-		e.CredentialKind, e.At = meetd.CredentialKind(kind), fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanAudit)
 }

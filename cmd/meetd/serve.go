@@ -137,9 +137,9 @@ func (e *env) serve(args []string) error {
 
 // housekeeping runs the timed work: every minute it expires provisional
 // bookings whose confirmation window has passed; every ten minutes it
-// deletes change records every node has long replayed and idempotent
-// responses past their 24 hours. Several nodes may run it at once: each
-// step is idempotent.
+// deletes change records every node has long replayed, idempotent
+// responses past their 24 hours and GDPR exports past their 7 days. Several
+// nodes may run it at once: each step is idempotent.
 func housekeeping(ctx context.Context, db meetd.Store, clock meetd.Clock, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -154,6 +154,9 @@ func housekeeping(ctx context.Context, db meetd.Store, clock meetd.Clock, log *s
 			}
 			if err := db.PruneResponses(ctx, now.Add(-httpapi.IdempotencyTTL)); err != nil && ctx.Err() == nil {
 				log.Warn("pruning idempotent responses failed", "err", err)
+			}
+			if err := db.PruneGDPRExports(ctx, now.Add(-meetd.GDPRExportTTL)); err != nil && ctx.Err() == nil {
+				log.Warn("pruning GDPR exports failed", "err", err)
 			}
 		}
 		select {

@@ -90,6 +90,7 @@ func Run(t *testing.T, b Backend) {
 		{"webhook on provisional confirmation", testWebhookProvisional},
 		{"webhook credential events: revoked, expiring once per threshold", testWebhookCredentials},
 		{"webhook deliveries claimed concurrently go to one worker each", testWebhookConcurrentClaims},
+		{"GDPR exports collect one company's records of an address, are audited and pruned", testGDPRExports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })

@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
+)
+
+// GDPR exports (DESIGN §7), for platform API keys only. meetd builds the
+// export inside the POST, in one transaction, and stores the document for
+// meetd.GDPRExportTTL: the POST answers 202 with status "completed" and the
+// GET returns the stored document. The pending/running statuses are part of
+// the wire model so that clients poll, whatever the server does.
+
+var errGDPRExportNotFound = meetd.Errorf(meetd.ENOTFOUND, "GDPR export not found")
+
+// gdprExportJSON is the answer of both routes: exportId and status, plus the
+// document once the export is completed.
+type gdprExportJSON struct {
+	ExportID    string          `json:"exportId"`
+	Status      string          `json:"status"`
+	Email       string          `json:"email,omitempty"`
+	CreatedAt   string          `json:"createdAt,omitempty"`
+	CompletedAt string          `json:"completedAt,omitempty"`
+	Data        json.RawMessage `json:"data,omitempty"`
+}
+
+// POST /v4/gdpr/export {"email"} exports every record of the caller's
+// company that names email.
+func (s *Server) createGDPRExport(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	if err := auth.Authorize(p, auth.ExportGDPR, ""); err != nil {
+		return err
+	}
+	var body struct {
+		Email *string `json:"email"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	var v meetd.Validation
+	var email string
+	if body.Email == nil || strings.TrimSpace(*body.Email) == "" {
+		v.Add("email", "email should not be empty")
+	} else if addr, err := mail.ParseAddress(*body.Email); err != nil || addr.Address != strings.TrimSpace(*body.Email) ||
+		!meetd.ValidEmail(addr.Address) {
+		v.Add("email", "email must be an email")
+	} else {
+		email = addr.Address
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	e, err := s.cfg.Store.CreateGDPRExport(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, email, renderGDPR)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v4/gdpr/export/"+e.ID)
+	writeJSON(w, http.StatusAccepted, gdprExportJSON{ExportID: e.ID, Status: e.Status})
+	return nil
+}
+
+// GET /v4/gdpr/export/{id} answers an export's status, and its document
+// once completed. Another company's export, and one past its 7 days, is a
+// 404.
+func (s *Server) getGDPRExport(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	if err := auth.Authorize(p, auth.ExportGDPR, ""); err != nil {
+		return err
+	}
+	e, err := s.cfg.Store.GDPRExportByID(r.Context(), r.PathValue("id"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
+		return errGDPRExportNotFound
+	} else if err != nil {
+		return err
+	}
+	if e.CompanyID != p.Company.ID || !s.cfg.Clock.Now().Before(e.CreatedAt.Add(meetd.GDPRExportTTL)) {
+		return errGDPRExportNotFound
+	}
+	out := gdprExportJSON{ExportID: e.ID, Status: e.Status}
+	if e.Status == meetd.GDPRExportCompleted {
+		out.Email, out.CreatedAt, out.Data = e.Email, meetd.FormatTime(e.CreatedAt), e.Data
+		if e.CompletedAt != nil {
+			out.CompletedAt = meetd.FormatTime(*e.CompletedAt)
+		}
+	}
+	// Personal data: no cache along the way may keep it.
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// gdprUserJSON is a user as the API shows it, plus whether they are still in
+// the workspace.
+type gdprUserJSON struct {
+	userJSON
+	Status string `json:"status"`
+}
+
+// renderGDPR turns the records into the export document. Appointments are
+// the API's Appointment objects without their secret: the export goes to
+// the data subject, and the secret is a capability to cancel and
+// reschedule, not information about them. Audit entries show the client
+// address only where the data subject acted (as one of the users, or
+// through an attendee link), never the address of someone acting on them.
+func renderGDPR(recs meetd.GDPRRecords) ([]byte, error) {
+	subject := map[string]bool{}
+	users := make([]gdprUserJSON, len(recs.Users))
+	for i, u := range recs.Users {
+		users[i], subject[u.ID] = gdprUserJSON{userJSON: toUserJSON(u), Status: string(u.Status)}, true
+	}
+	appointments := make([]map[string]any, len(recs.Appointments))
+	for i, ap := range recs.Appointments {
+		appointments[i] = meetd.AppointmentPayload(ap)
+		delete(appointments[i], "secret")
+	}
+	provisional := make([]map[string]any, len(recs.ProvisionalBookings))
+	for i, pb := range recs.ProvisionalBookings {
+		provisional[i] = toProvisionalJSON(pb)
+	}
+	audit := make([]map[string]any, len(recs.AuditEntries))
+	for i, e := range recs.AuditEntries {
+		var ip any
+		if e.IP != "" && (subject[e.UserID] || e.Source == "attendee") {
+			ip = e.IP
+		}
+		audit[i] = map[string]any{"id": e.ID, "action": e.Action, "targetType": e.TargetType, "targetId": e.TargetID,
+			"credentialId": nullable(e.CredentialID), "credentialType": nullable(string(e.CredentialKind)),
+			"actingUserId": nullable(e.UserID), "onBehalf": e.OnBehalf, "ip": ip, "source": e.Source,
+			"at": meetd.FormatTime(e.At)}
+	}
+	return json.Marshal(map[string]any{"users": users, "appointments": appointments,
+		"provisionalBookings": provisional, "auditEntries": audit})
+}
