@@ -59,6 +59,10 @@ type NewAppointment struct {
 	Attendee                 Attendee
 	QueueID, SelectionReason string
 	CredentialID             string
+	// IdempotencyKey, when set, is recorded with the appointment: one
+	// credential's key books at most once within IdempotencyTTL, even
+	// across a crash between the booking and its stored answer.
+	IdempotencyKey string
 	// Metered records a usage event (bookings on an api-platform company).
 	Metered bool
 }

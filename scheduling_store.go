@@ -22,6 +22,8 @@ type SchedulingStore interface {
 	// UpdateMeetingType reads a meeting type, lets apply change it and
 	// writes it back, in one transaction that concurrent updates of the
 	// same meeting type wait for. An error from apply aborts the update.
+	// apply runs inside the transaction: it must not call the store, and it
+	// may run more than once (a transaction retried after a deadlock).
 	UpdateMeetingType(ctx context.Context, a Actor, id string, apply func(*MeetingType) error) (MeetingType, error)
 	// DeleteMeetingType soft-deletes a meeting type; with
 	// deleteAvailability it also deletes its availability, which is
@@ -53,7 +55,8 @@ type SchedulingStore interface {
 	// UpdateQueue reads a meeting type's queue (a new simple round robin
 	// if it has none), lets apply change it and writes it back with its
 	// members, linking the meeting type to it, in one transaction that
-	// concurrent updates of the same queue wait for.
+	// concurrent updates of the same queue wait for. apply follows the
+	// rules of UpdateMeetingType's.
 	UpdateQueue(ctx context.Context, a Actor, meetingTypeID string, apply func(*Queue) error) (Queue, error)
 
 	// BookAppointment inserts an appointment after checking, in the same
@@ -95,16 +98,20 @@ type SchedulingStore interface {
 	Usage(ctx context.Context, companyID string, from, to time.Time) ([]UsageMonth, error)
 
 	// ReserveResponse claims an idempotency key for a request described by
-	// r (route and request hash). It returns reserved = true when the
-	// caller now owns the key (new, expired, or abandoned by a request that
-	// died); otherwise the stored response, with Status 0 while the first
-	// request is still running.
-	ReserveResponse(ctx context.Context, credentialID, key string, r StoredResponse) (stored StoredResponse, reserved bool, err error)
-	// CompleteResponse stores the answer of a reserved key.
-	CompleteResponse(ctx context.Context, credentialID, key string, status int, body []byte) error
-	// ReleaseResponse frees a reserved key whose request failed, so it may
-	// be retried.
-	ReleaseResponse(ctx context.Context, credentialID, key string) error
+	// r (route and request hash). It returns a non-empty owner token when
+	// the caller now holds the key (new, expired, or abandoned by a request
+	// that died); otherwise the stored response, with Status 0 while the
+	// first request is still running.
+	ReserveResponse(ctx context.Context, credentialID, key string, r StoredResponse) (stored StoredResponse, owner string, err error)
+	// CompleteResponse stores the answer of a key the owner still holds;
+	// if the reservation was taken over meanwhile it does nothing.
+	CompleteResponse(ctx context.Context, credentialID, key, owner string, status int, body []byte) error
+	// ReleaseResponse frees a key the owner still holds, after its request
+	// failed, so it may be retried.
+	ReleaseResponse(ctx context.Context, credentialID, key, owner string) error
+	// AppointmentByIdempotencyKey returns the appointment a credential's
+	// booking with that Idempotency-Key made within IdempotencyTTL.
+	AppointmentByIdempotencyKey(ctx context.Context, credentialID, key string) (Appointment, error)
 	// ResetProvisionalToken replaces the confirmation token hash of a
 	// pending provisional booking (the old link stops working).
 	ResetProvisionalToken(ctx context.Context, id string, hash []byte) error

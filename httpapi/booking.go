@@ -225,6 +225,17 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 		return err
 	}
 	ctx := r.Context()
+	key := r.Header.Get("Idempotency-Key")
+	if key != "" {
+		// A booking this key already made, whose answer was never stored
+		// (the process died in between), is answered again, not repeated.
+		if ap, err := s.cfg.Store.AppointmentByIdempotencyKey(ctx, p.CredentialID, key); err == nil {
+			writeJSON(w, http.StatusCreated, map[string]string{"appointmentId": ap.ID, "secret": ap.Secret})
+			return nil
+		} else if meetd.ErrorCode(err) != meetd.ENOTFOUND {
+			return err
+		}
+	}
 	b, err := s.readBooking(ctx, p, raw)
 	if err != nil {
 		return err
@@ -246,7 +257,9 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 			"confirmationUrl": s.confirmationURL(r, pb.ID, token)})
 		return nil
 	}
-	ap, err := s.cfg.Store.BookAppointment(ctx, actor, b.newAppointment(p))
+	n := b.newAppointment(p)
+	n.IdempotencyKey = key
+	ap, err := s.cfg.Store.BookAppointment(ctx, actor, n)
 	if err != nil {
 		return err
 	}

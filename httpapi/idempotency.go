@@ -65,12 +65,12 @@ func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 		route := r.Method + " " + r.URL.Path
 		sum := sha256.Sum256(append([]byte(route+"\n"+r.Header.Get("X-Meetergo-Api-User-Id")+"\n"), body...))
 		ctx := r.Context()
-		stored, reserved, err := s.cfg.Store.ReserveResponse(ctx, p.CredentialID, key,
+		stored, owner, err := s.cfg.Store.ReserveResponse(ctx, p.CredentialID, key,
 			meetd.StoredResponse{Route: route, RequestHash: sum[:]})
 		if err != nil {
 			return err
 		}
-		if !reserved {
+		if owner == "" {
 			switch {
 			case stored.Route != route || !bytes.Equal(stored.RequestHash, sum[:]):
 				return meetd.Errorf(meetd.EUNPROCESSABLE, "Idempotency-Key was already used with a different request")
@@ -84,12 +84,12 @@ func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 		done := context.WithoutCancel(ctx)
 		rec := &recorder{ResponseWriter: w}
 		if err := h(rec, r, p); err != nil || rec.status < 200 || rec.status >= 300 {
-			if rerr := s.cfg.Store.ReleaseResponse(done, p.CredentialID, key); rerr != nil {
+			if rerr := s.cfg.Store.ReleaseResponse(done, p.CredentialID, key, owner); rerr != nil {
 				logger(r).Error("releasing an idempotency key failed", "err", rerr)
 			}
 			return err
 		}
-		if err := s.cfg.Store.CompleteResponse(done, p.CredentialID, key, rec.status, withoutSecrets(rec.body.Bytes())); err != nil {
+		if err := s.cfg.Store.CompleteResponse(done, p.CredentialID, key, owner, rec.status, withoutSecrets(rec.body.Bytes())); err != nil {
 			logger(r).Error("storing an idempotent response failed", "err", err)
 		}
 		return nil

@@ -50,7 +50,7 @@ func TestPrincipalResolutionErrors(t *testing.T) {
 			{"unknown prefix", map[string]string{"Authorization": "Bearer sk_live_123"}, "", "/v4/user/me", 401, bodyInvalidPAT},
 			{"JWT-like bearer", map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"}, "", "/v4/user/me", 401, bodyInvalidPAT},
 			{"PAT with bad checksum", map[string]string{"Authorization": "Bearer " + forgedPAT}, "", "/v4/user/me", 401, bodyInvalidPAT},
-			{"API key with bad checksum", map[string]string{"Authorization": "Bearer " + a.key[:len(a.key)-1] + "x"}, "", "/v4/user/me", 401, bodyInvalidKey},
+			{"API key with bad checksum", map[string]string{"Authorization": "Bearer " + a.key[:len(a.key)-1] + otherChar(a.key[len(a.key)-1])}, "", "/v4/user/me", 401, bodyInvalidKey},
 			{"API key with another key's secret", map[string]string{"Authorization": "Bearer " + wrongSecret}, "", "/v4/user/me", 401, bodyInvalidKey},
 			{"unknown API key id", map[string]string{"Authorization": "Bearer " + unknownKey}, "", "/v4/user/me", 401, bodyInvalidKey},
 			{"PAT naming another user", map[string]string{"Authorization": "Bearer " + a.memberPAT}, a.owner.ID, "/v4/user/me", 403, bodyImpersonation},
@@ -119,6 +119,15 @@ func TestPrincipalResolutionErrors(t *testing.T) {
 			wantStatus(t, h.get("/v4/user/me", c.memberPAT, ""), 200)
 		})
 	})
+}
+
+// otherChar returns a base62 character different from c, so a changed
+// credential is never accidentally the same one.
+func otherChar(c byte) string {
+	if c == 'x' {
+		return "y"
+	}
+	return "x"
 }
 
 func TestExpiredPATBody(t *testing.T) {

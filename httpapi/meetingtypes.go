@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -217,17 +218,27 @@ func (s *Server) updateMeetingType(w http.ResponseWriter, r *http.Request, p mee
 		return err
 	}
 	delete(body, "userId") // ownership does not move
+	// An availability named in the body must be the owner's. Check it
+	// before the update: the callback below runs inside the store's
+	// transaction and must not use the store itself.
+	if raw, ok := body["availabilityId"]; ok && !isNull(raw) {
+		var id string
+		if json.Unmarshal(raw, &id) == nil {
+			if err := s.checkAvailabilityOwner(r, p, id, m.UserID); err != nil {
+				return err
+			}
+		}
+	}
 	// The patch is applied to the row as the store reads it inside its
-	// transaction, so concurrent PATCHes of other fields are not lost.
+	// transaction, so concurrent PATCHes of other fields are not lost. The
+	// store may run the callback again (a retried transaction), so it
+	// works on a copy of the body.
 	updated, err := s.cfg.Store.UpdateMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.ID, func(m *meetd.MeetingType) error {
 		var v meetd.Validation
-		if inline := s.applyMeetingType(&v, body, m, false); inline != nil {
+		if inline := s.applyMeetingType(&v, maps.Clone(body), m, false); inline != nil {
 			v.Add("availability", "use availabilityId on update")
 		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		return s.checkAvailabilityOwner(r, p, m.AvailabilityID, m.UserID)
+		return v.Err()
 	})
 	if err != nil {
 		return err

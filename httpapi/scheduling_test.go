@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -583,4 +584,35 @@ func TestQueueReadRules(t *testing.T) {
 	wantStatus(t, h.do(req{method: "DELETE", path: "/v4/meeting-type/" + mt, token: a.adminPAT}), 200)
 	wantStatus(t, h.get("/v4/queue/"+id, a.memberPAT, ""), 404)
 	wantStatus(t, h.get("/v4/queue/"+id, a.adminPAT, ""), 404)
+}
+
+// TestConcurrentPatches: many PATCHes of one meeting type at once all land,
+// one after the other, and never starve the connection pool.
+func TestConcurrentPatches(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b, func(c *httpapi.Config) { c.RateLimit = httpapi.RateLimit{PerMinute: 6000, Burst: 6000} })
+		a := h.a
+		mt := h.meetingType(a.memberPAT, "", nil)
+		av := decode(t, h.get("/v4/meeting-type/"+mt, a.memberPAT, ""))["availabilityId"].(string)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			var wg sync.WaitGroup
+			for i := range 30 {
+				wg.Go(func() {
+					r := h.do(req{method: "PATCH", path: "/v4/meeting-type/" + mt, token: a.memberPAT,
+						body: map[string]any{"availabilityId": av, "meetingInfo": map[string]any{"bufferAfter": i}}})
+					if r.status != 200 {
+						t.Errorf("PATCH %d: %d %s", i, r.status, r.body)
+					}
+				})
+			}
+			wg.Wait()
+		}()
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			t.Fatal("concurrent PATCHes did not finish within a minute")
+		}
+	})
 }

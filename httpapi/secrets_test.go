@@ -18,7 +18,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	hook := decode(t, h.do(req{method: "POST", path: "/webhooks", token: a.key,
 		body: map[string]any{"endpoint": "https://127.0.0.1:9/in", "eventTypes": []string{"booking_created"}}}))
 	webhookSecret := hook["secret"].(string)
-	tampered := a.memberPAT[:len(a.memberPAT)-1] + "0"
+	tampered := a.memberPAT[:len(a.memberPAT)-1] + otherChar(a.memberPAT[len(a.memberPAT)-1])
 	for _, token := range secrets {
 		for _, acting := range []string{"", a.member.ID, h.b.owner.ID, "not-a-uuid"} {
 			h.get("/v4/user/me", token, acting)

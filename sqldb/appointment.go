@@ -128,6 +128,16 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 	if err := t.lockHosts(ctx, n.HostIDs); err != nil {
 		return "", err
 	}
+	if n.IdempotencyKey != "" {
+		var n2 int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE credential_id = ? AND idempotency_key = ?
+			AND created_at > ?`, n.CredentialID, n.IdempotencyKey, ms(t.now.Add(-meetd.IdempotencyTTL))).Scan(&n2); err != nil {
+			return "", err
+		}
+		if n2 > 0 {
+			return "", errKeyInFlight
+		}
+	}
 	if taken, err := t.overlaps(ctx, n.HostIDs, n.Start.Add(-n.BufferBefore), n.End.Add(n.BufferAfter), ""); err != nil {
 		return "", err
 	} else if taken {
@@ -139,10 +149,11 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		return "", err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO appointments (id, company_id, meeting_type_id, main_host_id, start_at, end_at,
-		secret, channel, location, attendee, attendee_email, queue_id, selection_reason, credential_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, n.CompanyID, n.MeetingTypeID, n.HostIDs[0],
-		ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee), strings.ToLower(n.Attendee.Email),
-		n.QueueID, n.SelectionReason, n.CredentialID, ms(t.now), ms(t.now)); err != nil {
+		secret, channel, location, attendee, attendee_email, queue_id, selection_reason, credential_id, idempotency_key,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, n.CompanyID, n.MeetingTypeID,
+		n.HostIDs[0], ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee),
+		strings.ToLower(n.Attendee.Email), n.QueueID, n.SelectionReason, n.CredentialID, n.IdempotencyKey,
+		ms(t.now), ms(t.now)); err != nil {
 		return "", err
 	}
 	for _, h := range n.HostIDs {
@@ -158,6 +169,20 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		}
 	}
 	return id, t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
+}
+
+// errKeyInFlight refuses a second booking with one Idempotency-Key.
+var errKeyInFlight = meetd.Errorf(meetd.ECONFLICT, "A request with this Idempotency-Key is still being processed")
+
+// AppointmentByIdempotencyKey implements meetd.Store.
+func (db *DB) AppointmentByIdempotencyKey(ctx context.Context, credentialID, key string) (meetd.Appointment, error) {
+	var id string
+	err := db.queryRow(ctx, `SELECT id FROM appointments WHERE credential_id = ? AND idempotency_key = ? AND created_at > ?
+		ORDER BY created_at DESC LIMIT 1`, credentialID, key, ms(db.clock.Now().Add(-meetd.IdempotencyTTL))).Scan(&id)
+	if err != nil {
+		return meetd.Appointment{}, notFound(err, "Appointment not found")
+	}
+	return db.AppointmentByID(ctx, id)
 }
 
 // AppointmentByID implements meetd.Store.

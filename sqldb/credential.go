@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -177,8 +179,24 @@ func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([
 	var ids []string
 	err := db.update(ctx, func(t *tx) error {
 		ids = nil
+		if len(hs) == 0 {
+			return nil
+		}
+		// Lock every named row up front, in id order: two batches naming
+		// the same credentials in different orders must not deadlock.
+		args := make([]any, len(hs))
+		for i, h := range hs {
+			args[i] = h
+		}
+		rows, err := t.query(ctx, `SELECT id FROM credentials WHERE hash IN (`+placeholders(len(hs))+`) ORDER BY id`+t.d.forUpdate, args...)
+		if err != nil {
+			return err
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
 		for _, h := range hs {
-			c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`+t.d.forUpdate, h))
+			c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`, h))
 			if err == sql.ErrNoRows {
 				continue
 			} else if err != nil {
@@ -209,6 +227,10 @@ func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([
 
 // RecordUse implements meetd.Store.
 func (db *DB) RecordUse(ctx context.Context, uses []meetd.CredentialUse) error {
+	// Rows are updated in id order, the order every other multi-row lock
+	// of credentials takes, so a flush cannot deadlock a revocation.
+	uses = slices.Clone(uses)
+	slices.SortFunc(uses, func(a, b meetd.CredentialUse) int { return strings.Compare(a.CredentialID, b.CredentialID) })
 	return db.update(ctx, func(t *tx) error {
 		for _, u := range uses {
 			if _, err := t.exec(ctx, `UPDATE credentials SET last_used_at = ?, last_used_ip = ?

@@ -105,8 +105,20 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 // update runs fn in a write transaction and commits it when fn returns nil.
-// A uniqueness violation that fn did not translate becomes ECONFLICT.
+// A uniqueness violation that fn did not translate becomes ECONFLICT. A
+// transaction that failed only because of concurrency (a PostgreSQL
+// deadlock) runs again, up to three times, so fn must be repeatable.
 func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = db.updateOnce(ctx, fn); err == nil || !db.d.isRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) error {
 	sqltx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

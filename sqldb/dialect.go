@@ -34,6 +34,9 @@ type dialect struct {
 	rebind func(q string) string
 	// isUnique reports whether err is a uniqueness violation.
 	isUnique func(err error) bool
+	// isRetryable reports whether a transaction failed only because of
+	// concurrency (a deadlock or serialization failure) and may run again.
+	isRetryable func(err error) bool
 	// locker, when set, serialises migrations across processes.
 	locker func() (lock.SessionLocker, error)
 	// forUpdate is appended to a SELECT to lock its rows until commit;
@@ -91,6 +94,8 @@ var sqliteDialect = &dialect{
 		return write, read, nil
 	},
 	rebind: func(q string) string { return q },
+	// The single writer never deadlocks; busy_timeout covers other processes.
+	isRetryable: func(error) bool { return false },
 	isUnique: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {
@@ -131,8 +136,15 @@ var postgresDialect = &dialect{
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
-	locker:    func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
-	forUpdate: " FOR UPDATE",
+	isRetryable: func(err error) bool {
+		var pe *pgconn.PgError
+		return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+	},
+	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	// NO KEY: the lock serialises writers of the row without blocking the
+	// key-share locks that foreign-key checks of concurrent inserts take
+	// (a plain FOR UPDATE deadlocks a booking against a queue edit).
+	forUpdate: " FOR NO KEY UPDATE",
 	notify:    `SELECT pg_notify('` + changesChannel + `', '')`,
 	watch:     watchPostgres,
 }

@@ -10,9 +10,9 @@ import (
 )
 
 // ReserveResponse implements meetd.Store.
-func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) (meetd.StoredResponse, bool, error) {
+func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) (meetd.StoredResponse, string, error) {
 	var existing meetd.StoredResponse
-	reserved := false
+	owner := ""
 	err := db.update(ctx, func(t *tx) error {
 		var body string
 		var created int64
@@ -37,34 +37,38 @@ func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r m
 				return err
 			}
 		}
-		reserved = true
+		owner = newSecret()
 		_, err = t.exec(ctx, `INSERT INTO idempotency_keys (credential_id, idem_key, route, request_hash, status, response,
-			created_at) VALUES (?, ?, ?, ?, 0, '', ?)`, credentialID, key, r.Route, r.RequestHash, ms(t.now))
+			created_at, owner) VALUES (?, ?, ?, ?, 0, '', ?, ?)`, credentialID, key, r.Route, r.RequestHash, ms(t.now), owner)
 		return err
 	})
 	if meetd.ErrorCode(err) == meetd.ECONFLICT {
 		// A concurrent request reserved the key first: it is running.
-		return meetd.StoredResponse{Route: r.Route, RequestHash: r.RequestHash}, false, nil
+		return meetd.StoredResponse{Route: r.Route, RequestHash: r.RequestHash}, "", nil
 	}
-	if err != nil || reserved {
-		return meetd.StoredResponse{}, reserved, err
+	if err != nil {
+		return meetd.StoredResponse{}, "", err
 	}
-	return existing, false, nil
+	if owner != "" {
+		return meetd.StoredResponse{}, owner, nil
+	}
+	return existing, "", nil
 }
 
 // CompleteResponse implements meetd.Store.
-func (db *DB) CompleteResponse(ctx context.Context, credentialID, key string, status int, body []byte) error {
+func (db *DB) CompleteResponse(ctx context.Context, credentialID, key, owner string, status int, body []byte) error {
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, response = ? WHERE credential_id = ? AND idem_key = ?
-			AND status = 0`, status, string(body), credentialID, key)
+			AND status = 0 AND owner = ?`, status, string(body), credentialID, key, owner)
 		return err
 	})
 }
 
 // ReleaseResponse implements meetd.Store.
-func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key string) error {
+func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key, owner string) error {
 	return db.update(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ? AND status = 0`, credentialID, key)
+		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ? AND status = 0 AND owner = ?`,
+			credentialID, key, owner)
 		return err
 	})
 }

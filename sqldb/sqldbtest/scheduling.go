@@ -349,50 +349,69 @@ func testQueues(f *fixture) {
 func testIdempotency(f *fixture) {
 	t := f.t
 	req := meetd.StoredResponse{Route: "POST /v4/booking", RequestHash: []byte{9}}
-	_, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "k1", req)
-	if err != nil || !reserved {
-		t.Fatalf("first reserve = %v, %v", reserved, err)
+	reserve := func(cred, key string) (meetd.StoredResponse, string) {
+		t.Helper()
+		got, owner, err := f.db.ReserveResponse(f.ctx, cred, key, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, owner
+	}
+	_, owner := reserve("cred", "k1")
+	if owner == "" {
+		t.Fatal("the first reservation failed")
 	}
 	// While the first request runs, the key answers "in progress".
-	got, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "k1", req)
-	if err != nil || reserved || got.Status != 0 {
-		t.Fatalf("reserve while running = %+v %v %v", got, reserved, err)
+	if got, o := reserve("cred", "k1"); o != "" || got.Status != 0 {
+		t.Fatalf("reserve while running = %+v %q", got, o)
 	}
-	if err := f.db.CompleteResponse(f.ctx, "cred", "k1", 201, []byte(`{"a":1}`)); err != nil {
+	// Only the owner completes it.
+	if err := f.db.CompleteResponse(f.ctx, "cred", "k1", "not-the-owner", 500, []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	got, reserved, err = f.db.ReserveResponse(f.ctx, "cred", "k1", req)
-	if err != nil || reserved || got.Status != 201 || string(got.Body) != `{"a":1}` || got.Route != req.Route ||
+	if err := f.db.CompleteResponse(f.ctx, "cred", "k1", owner, 201, []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, o := reserve("cred", "k1")
+	if o != "" || got.Status != 201 || string(got.Body) != `{"a":1}` || got.Route != req.Route ||
 		!bytes.Equal(got.RequestHash, req.RequestHash) {
-		t.Fatalf("reserve after completion = %+v %v %v", got, reserved, err)
+		t.Fatalf("reserve after completion = %+v %q", got, o)
 	}
 	// Keys belong to one credential.
-	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "other", "k1", req); !reserved {
+	if _, o := reserve("other", "k1"); o == "" {
 		t.Fatal("keys leaked across credentials")
 	}
 	// A released key can be reserved again at once.
-	f.db.ReserveResponse(f.ctx, "cred", "k2", req)
-	if err := f.db.ReleaseResponse(f.ctx, "cred", "k2"); err != nil {
+	_, o2 := reserve("cred", "k2")
+	if err := f.db.ReleaseResponse(f.ctx, "cred", "k2", o2); err != nil {
 		t.Fatal(err)
 	}
-	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k2", req); !reserved {
+	_, o3 := reserve("cred", "k2")
+	if o3 == "" {
 		t.Fatal("a released key stayed taken")
 	}
-	// A reservation whose request died is free after the pending TTL.
+	// A reservation whose request died is taken over after the pending
+	// TTL; the first holder can then neither release nor complete it.
 	f.clock.Advance(meetd.IdempotencyPendingTTL)
-	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k2", req); !reserved {
+	_, o4 := reserve("cred", "k2")
+	if o4 == "" || o4 == o3 {
 		t.Fatal("an abandoned reservation was not taken over")
+	}
+	f.db.ReleaseResponse(f.ctx, "cred", "k2", o3)
+	f.db.CompleteResponse(f.ctx, "cred", "k2", o3, 201, []byte(`{"stale":true}`))
+	if got, o := reserve("cred", "k2"); o != "" || got.Status != 0 {
+		t.Fatalf("a stale holder changed the new reservation: %+v %q", got, o)
 	}
 	// Concurrent reservations of one key: exactly one wins.
 	var wg sync.WaitGroup
 	wins := make(chan bool, 10)
 	for range 10 {
 		wg.Go(func() {
-			_, reserved, err := f.db.ReserveResponse(f.ctx, "cred", "race", req)
+			_, owner, err := f.db.ReserveResponse(f.ctx, "cred", "race", req)
 			if err != nil {
 				t.Error(err)
 			}
-			wins <- reserved
+			wins <- owner != ""
 		})
 	}
 	wg.Wait()
@@ -408,13 +427,48 @@ func testIdempotency(f *fixture) {
 	}
 	// Completed answers expire after a day and are pruned.
 	f.clock.Advance(meetd.IdempotencyTTL)
-	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "k1", req); !reserved {
+	if _, o := reserve("cred", "k1"); o == "" {
 		t.Fatal("an expired answer was replayed")
 	}
 	if err := f.db.PruneResponses(f.ctx, f.clock.Now().Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if _, reserved, _ := f.db.ReserveResponse(f.ctx, "cred", "race", req); !reserved {
+	if _, o := reserve("cred", "race"); o == "" {
 		t.Fatal("a pruned key is still taken")
+	}
+}
+
+// testBookingKey: one credential's Idempotency-Key books at most once,
+// whatever happens between the booking and its stored answer.
+func testBookingKey(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	n := f.booking(h, start.Add(48*time.Hour), 30)
+	n.CredentialID, n.IdempotencyKey = "cred", "key-1"
+	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Start, n.End = n.Start.Add(time.Hour), n.End.Add(time.Hour) // another slot, same key
+	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
+	wantCode(t, err, meetd.ECONFLICT)
+	got, err := f.db.AppointmentByIdempotencyKey(f.ctx, "cred", "key-1")
+	if err != nil || got.ID != ap.ID {
+		t.Fatalf("AppointmentByIdempotencyKey = %+v, %v", got, err)
+	}
+	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, "other", "key-1")
+	wantCode(t, err, meetd.ENOTFOUND)
+	n.CredentialID = "other" // another credential may use the same string
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
+		t.Fatal(err)
+	}
+	// After a day the key is free again.
+	f.clock.Advance(meetd.IdempotencyTTL)
+	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, "cred", "key-1")
+	wantCode(t, err, meetd.ENOTFOUND)
+	n.CredentialID, n.Start, n.End = "cred", n.Start.Add(time.Hour), n.End.Add(time.Hour)
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
+		t.Fatalf("a day-old key still blocks: %v", err)
 	}
 }

@@ -85,6 +85,7 @@ func Run(t *testing.T, b Backend) {
 		{"provisional bookings confirm once and expire", testProvisional},
 		{"queues", testQueues},
 		{"idempotent responses", testIdempotency},
+		{"an idempotency key books once", testBookingKey},
 		{"webhook subscriptions", testWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
 		{"webhook on provisional confirmation", testWebhookProvisional},
@@ -364,6 +365,32 @@ func testRevokeByHashes(f *fixture) {
 	got, _ := f.db.CredentialByID(f.ctx, key.ID)
 	if got.Status != meetd.CredentialRevoked {
 		t.Fatalf("status = %q", got.Status)
+	}
+	// Batches naming the same credentials in opposite orders, racing each
+	// other and a last-use flush, must neither deadlock nor fail.
+	for round := range 10 {
+		x := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(byte(10+2*round)), nil)
+		y := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(byte(11+2*round)), nil)
+		var wg sync.WaitGroup
+		errs := make(chan error, 3)
+		wg.Go(func() {
+			_, err := f.db.RevokeByHashes(f.ctx, meetd.Actor{}, [][]byte{hash(byte(10 + 2*round)), hash(byte(11 + 2*round))})
+			errs <- err
+		})
+		wg.Go(func() {
+			_, err := f.db.RevokeByHashes(f.ctx, meetd.Actor{}, [][]byte{hash(byte(11 + 2*round)), hash(byte(10 + 2*round))})
+			errs <- err
+		})
+		wg.Go(func() {
+			errs <- f.db.RecordUse(f.ctx, []meetd.CredentialUse{{CredentialID: y.ID, At: start}, {CredentialID: x.ID, At: start}})
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
 	}
 }
 
