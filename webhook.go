@@ -24,6 +24,11 @@ const (
 	WebhookDisabledAuditName = "webhook_disabled"
 )
 
+// MaxWebhookInFlight is how many attempts one subscription may have in
+// flight at once, across every worker: a slow or dead receiver holds at
+// most this many of the workers' slots.
+const MaxWebhookInFlight = 2
+
 // WebhookEventTypes lists every event type a subscription may name.
 var WebhookEventTypes = []string{EventBookingCreated, EventBookingRescheduled, EventBookingCancelled,
 	EventCredentialRevoked, EventCredentialExpiring, EventFormSubmission, EventNewEmployee, EventCredentialError,
@@ -109,7 +114,9 @@ type WebhookOutcome int
 const (
 	// WebhookDelivered: the receiver answered 2xx.
 	WebhookDelivered WebhookOutcome = iota + 1
-	// WebhookRetry: try again at NextAttemptAt.
+	// WebhookRetry: try again at NextAttemptAt. The subscription's other
+	// pending deliveries that were due earlier wait until then too (a
+	// circuit breaker: a failing receiver is not tried once per event).
 	WebhookRetry
 	// WebhookGone: the receiver answered 410; the subscription is deleted.
 	WebhookGone
@@ -120,8 +127,13 @@ const (
 
 // WebhookResult is the end of one attempt, reported by the worker.
 type WebhookResult struct {
-	DeliveryID    int64
-	Attempt       int
+	DeliveryID int64
+	Attempt    int
+	// Endpoint is the URL the attempt went to (the claimed delivery's).
+	// WebhookGone and WebhookGiveUp act on the subscription only while it
+	// still has this endpoint: a late result from an endpoint that was
+	// replaced meanwhile sends the delivery to the new one instead.
+	Endpoint      string
 	Outcome       WebhookOutcome
 	NextAttemptAt time.Time
 	// Status is the receiver's HTTP status (0 when none came back);

@@ -27,20 +27,32 @@ type WebhookStore interface {
 	// ClaimWebhookDeliveries takes up to limit deliveries that are due
 	// (next attempt at or before the store's now), counts the attempt and
 	// moves their next attempt lease into the future, so no other worker
-	// sends them meanwhile. On PostgreSQL claims skip rows another
+	// sends them meanwhile. Claims are fair across subscriptions: the
+	// subscriptions that have waited longest come first, and none has
+	// more than MaxWebhookInFlight attempts in flight (claimed, leased and
+	// not yet reported). On PostgreSQL claims skip rows another
 	// transaction holds (FOR UPDATE SKIP LOCKED).
 	ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.Duration) ([]WebhookDelivery, error)
 	// FinishWebhookDelivery records how an attempt ended. A result for an
-	// attempt that is no longer the delivery's latest is ignored.
+	// attempt that is no longer the delivery's latest is ignored. A
+	// failure (WebhookRetry) also postpones the subscription's other
+	// pending deliveries to NextAttemptAt. WebhookGone and WebhookGiveUp
+	// delete or disable the subscription only if its endpoint is still
+	// r.Endpoint; otherwise the delivery starts over at the new endpoint.
 	FinishWebhookDelivery(ctx context.Context, r WebhookResult) error
 	// EnqueueExpiringCredentials emits credential_expiring for every active
 	// credential that expires within one of thresholds from now and has
 	// not been announced for that threshold, at most once per credential
-	// and threshold; it returns how many events it emitted.
+	// and threshold; it returns how many events it emitted. Credentials
+	// that no longer work for another reason are skipped: personal access
+	// tokens of removed users, and credentials of a kind the company's
+	// plan no longer allows. Every node may run it at once: a notice
+	// another node recorded first is skipped, not an error.
 	EnqueueExpiringCredentials(ctx context.Context, thresholds []time.Duration) (int, error)
 	// WebhookStats counts a subscription's deliveries by state.
 	WebhookStats(ctx context.Context, webhookID string) (WebhookStats, error)
 	// PruneWebhookEvents deletes finished deliveries and events older
-	// than before.
+	// than before, and the expiry notices of credentials that have expired
+	// or been revoked (they can never be announced again).
 	PruneWebhookEvents(ctx context.Context, before time.Time) error
 }

@@ -137,6 +137,10 @@ func TestWebhookSubscriptions(t *testing.T) {
 			body: map[string]any{"description": "mine"}}), 404, notFound)
 		wantExact(t, h.do(req{method: "DELETE", path: "/webhooks/" + id, token: h.b.key}), 404, notFound)
 		wantExact(t, h.do(req{method: "DELETE", path: "/webhooks/not-a-uuid", token: a.key}), 404, notFound)
+		// A NUL byte, which PostgreSQL cannot compare, is no id either.
+		wantExact(t, h.do(req{method: "DELETE", path: "/webhooks/%00", token: a.key}), 404, notFound)
+		wantExact(t, h.do(req{method: "PATCH", path: "/webhooks/%00", token: a.key,
+			body: map[string]any{"description": "x"}}), 404, notFound)
 		if r := h.get("/webhooks", h.b.ownerPAT, ""); string(r.body) != "[]" {
 			t.Fatalf("the other company sees %s", r.body)
 		}
@@ -160,7 +164,9 @@ func TestWebhookSubscriptions(t *testing.T) {
 func TestWebhookTargetsStrict(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite)
 	for _, ep := range []string{"http://hooks.example.com/in", "https://127.0.0.1/in", "https://localhost:8443/in",
-		"https://10.0.0.1/", "https://[::1]/", "https://169.254.169.254/latest", "http://127.0.0.1:9/"} {
+		"https://10.0.0.1/", "https://[::1]/", "https://169.254.169.254/latest", "http://127.0.0.1:9/",
+		"https://[::127.0.0.1]/", "https://[::ffff:0:7f00:1]/", "https://[2002:7f00:1::1]/", "https://[fec0::1]/",
+		"https://[100::1]/", "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "https://nowhere.invalid/"} {
 		r := h.do(req{method: "POST", path: "/webhooks", token: h.a.ownerPAT,
 			body: map[string]any{"endpoint": ep, "eventTypes": []string{"booking_created"}}})
 		wantStatus(t, r, 400)
@@ -172,6 +178,19 @@ func TestWebhookTargetsStrict(t *testing.T) {
 		body: map[string]any{"endpoint": "http://hooks.example.com/in", "eventTypes": []string{"booking_created"}}})
 	if !strings.Contains(string(r.body), "endpoint must be an https URL") {
 		t.Fatalf("http refusal %s", r.body)
+	}
+	// A name that does not resolve and an internal address get one answer:
+	// the API is no oracle for the operator's DNS.
+	var bodies []string
+	for _, ep := range []string{"https://nowhere.invalid/in", "https://10.0.0.1/in", "https://localhost/in"} {
+		r := h.do(req{method: "POST", path: "/webhooks", token: h.a.ownerPAT,
+			body: map[string]any{"endpoint": ep, "eventTypes": []string{"booking_created"}}})
+		wantStatus(t, r, 400)
+		bodies = append(bodies, string(r.body))
+	}
+	if bodies[0] != bodies[1] || bodies[1] != bodies[2] ||
+		!strings.Contains(bodies[0], `{"field":"endpoint","message":"endpoint must be a public https URL"}`) {
+		t.Fatalf("refusals differ or name the reason:\n%s", strings.Join(bodies, "\n"))
 	}
 	// A public literal address passes the check (nothing is sent).
 	wantStatus(t, h.do(req{method: "POST", path: "/webhooks", token: h.a.ownerPAT,

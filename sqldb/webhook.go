@@ -37,6 +37,18 @@ func (d *dialect) skipLocked() string {
 	return d.forUpdate + " SKIP LOCKED"
 }
 
+// lockNoKey is appended to a SELECT that locks a row it will not delete
+// and whose key it will not change: FOR NO KEY UPDATE on PostgreSQL, which,
+// unlike FOR UPDATE, does not conflict with the KEY SHARE locks that
+// foreign-key checks of concurrent inserts take on the referenced row (a
+// company's row is referenced by nearly every insert). Empty on SQLite.
+func (t *tx) lockNoKey() string {
+	if t.d.forUpdate == "" {
+		return ""
+	}
+	return " FOR NO KEY UPDATE"
+}
+
 const webhookColumns = `id, company_id, endpoint, description, event_types, secret, disabled_at, created_at, updated_at`
 
 func scanWebhook(row interface{ Scan(...any) error }) (meetd.Webhook, error) {
@@ -62,7 +74,7 @@ func (db *DB) CreateWebhook(ctx context.Context, a meetd.Actor, n meetd.NewWebho
 	err := db.update(ctx, func(t *tx) error {
 		// Lock the company so concurrent creates cannot both pass the limit.
 		var id string
-		if err := t.queryRow(ctx, `SELECT id FROM companies WHERE id = ?`+t.d.forUpdate, n.CompanyID).Scan(&id); err != nil {
+		if err := t.queryRow(ctx, `SELECT id FROM companies WHERE id = ?`+t.lockNoKey(), n.CompanyID).Scan(&id); err != nil {
 			return notFound(err, "Company not found")
 		}
 		var count int
@@ -85,10 +97,29 @@ func (db *DB) CreateWebhook(ctx context.Context, a meetd.Actor, n meetd.NewWebho
 	return w, nil
 }
 
+// errWebhookNotFound is the answer for an id that names no subscription.
+var errWebhookNotFound = meetd.Errorf(meetd.ENOTFOUND, "Webhook not found")
+
 // WebhookByID implements meetd.Store.
 func (db *DB) WebhookByID(ctx context.Context, id string) (meetd.Webhook, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Webhook{}, errWebhookNotFound
+	}
 	w, err := scanWebhook(db.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, strings.ToLower(id)))
 	return w, notFound(err, "Webhook not found")
+}
+
+// lockWebhook reads subscription id and locks its row until commit (on
+// PostgreSQL, waiting for a transaction that holds it); found is false
+// when there is no such subscription. Every transaction that changes
+// several of a subscription's deliveries takes this lock before any
+// delivery row, so two of them never deadlock holding one delivery each.
+func (t *tx) lockWebhook(ctx context.Context, id string) (w meetd.Webhook, found bool, err error) {
+	w, err = scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`+t.d.forUpdate, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, false, nil
+	}
+	return w, err == nil, err
 }
 
 // Webhooks implements meetd.Store.
@@ -111,12 +142,20 @@ func (db *DB) Webhooks(ctx context.Context, companyID string) ([]meetd.Webhook, 
 
 // UpdateWebhook implements meetd.Store.
 func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, id string, up meetd.WebhookUpdate) (meetd.Webhook, error) {
+	if !meetd.IsUUID(id) {
+		return meetd.Webhook{}, errWebhookNotFound
+	}
 	var w meetd.Webhook
 	err := db.update(ctx, func(t *tx) error {
+		// Read under the row lock: the UPDATE writes every column back, so
+		// a concurrent PATCH read before this one commits would undo it.
+		var found bool
 		var err error
-		w, err = scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, strings.ToLower(id)))
+		w, found, err = t.lockWebhook(ctx, strings.ToLower(id))
 		if err != nil {
-			return notFound(err, "Webhook not found")
+			return err
+		} else if !found {
+			return errWebhookNotFound
 		}
 		if up.Endpoint != nil {
 			w.Endpoint = *up.Endpoint
@@ -139,10 +178,15 @@ func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, id string, up me
 
 // DeleteWebhook implements meetd.Store.
 func (db *DB) DeleteWebhook(ctx context.Context, a meetd.Actor, id string) error {
+	if !meetd.IsUUID(id) {
+		return errWebhookNotFound
+	}
 	return db.update(ctx, func(t *tx) error {
-		w, err := scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, strings.ToLower(id)))
+		w, found, err := t.lockWebhook(ctx, strings.ToLower(id))
 		if err != nil {
-			return notFound(err, "Webhook not found")
+			return err
+		} else if !found {
+			return errWebhookNotFound
 		}
 		if err := t.deleteWebhook(ctx, w.ID); err != nil {
 			return err
@@ -152,6 +196,7 @@ func (db *DB) DeleteWebhook(ctx context.Context, a meetd.Actor, id string) error
 }
 
 // deleteWebhook removes a subscription and every delivery it still had.
+// The caller holds the subscription's row lock (lockWebhook).
 func (t *tx) deleteWebhook(ctx context.Context, id string) error {
 	if _, err := t.exec(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = ?`, id); err != nil {
 		return err
@@ -258,111 +303,214 @@ func (t *tx) emitRevoked(ctx context.Context, a meetd.Actor, id string) error {
 }
 
 // ClaimWebhookDeliveries implements meetd.Store.
+//
+// Claims go subscription by subscription, those whose oldest due delivery
+// has waited longest first, and take at most meetd.MaxWebhookInFlight
+// minus what the subscription already has in flight: one tenant's backlog
+// or dead receiver cannot fill every worker's slots. On PostgreSQL the
+// subscription's row is locked (skipping one another transaction holds)
+// while its in-flight attempts are counted, so two workers cannot both
+// pass the cap.
 func (db *DB) ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.Duration) ([]meetd.WebhookDelivery, error) {
 	var out []meetd.WebhookDelivery
 	err := db.update(ctx, func(t *tx) error {
 		out = nil
-		rows, err := t.query(ctx, `SELECT id FROM webhook_deliveries WHERE status = ? AND next_attempt_at <= ?
-			ORDER BY next_attempt_at, id LIMIT ?`+t.d.skipLocked(), deliveryPending, ms(t.now), limit)
+		type due struct {
+			webhookID string
+			since     int64
+		}
+		// Subscriptions with due deliveries and room for another attempt
+		// (an attempt in flight has its lease as next_attempt_at). More
+		// than limit, as some may be skipped: locked by another claim.
+		rows, err := t.query(ctx, `SELECT webhook_id, MIN(next_attempt_at) FROM webhook_deliveries
+			WHERE status = ? AND next_attempt_at <= ? AND webhook_id NOT IN (SELECT webhook_id FROM webhook_deliveries
+				WHERE status = ? AND next_attempt_at > ? AND leased_until > ? GROUP BY webhook_id HAVING COUNT(*) >= ?)
+			GROUP BY webhook_id ORDER BY 2, 1 LIMIT ?`,
+			deliveryPending, ms(t.now), deliveryPending, ms(t.now), ms(t.now), meetd.MaxWebhookInFlight, 2*limit)
 		if err != nil {
 			return err
 		}
-		var ids []int64
+		var subs []due
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var d due
+			if err := rows.Scan(&d.webhookID, &d.since); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			subs = append(subs, d)
 		}
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			var d meetd.WebhookDelivery
-			var payload string
-			var first sql.NullInt64
-			var company, endpoint, secret sql.NullString
-			var disabled sql.NullInt64
-			err := t.queryRow(ctx, `SELECT d.id, d.event_id, e.type, e.payload, d.webhook_id, d.attempts, d.first_attempt_at,
-				w.company_id, w.endpoint, w.secret, w.disabled_at
-				FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-				LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`, id).Scan(&d.ID, &d.EventID, &d.EventType,
-				&payload, &d.WebhookID, &d.Attempt, &first, &company, &endpoint, &secret, &disabled)
+		for _, sub := range subs {
+			if len(out) >= limit {
+				break
+			}
+			ds, err := t.claimFor(ctx, sub.webhookID, limit-len(out), lease)
 			if err != nil {
 				return err
 			}
-			if !company.Valid || disabled.Valid {
-				if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, updated_at = ? WHERE id = ?`,
-					deliveryDropped, ms(t.now), id); err != nil {
-					return err
-				}
-				continue
-			}
-			d.Attempt++
-			d.FirstAttemptAt = t.now
-			if first.Valid {
-				d.FirstAttemptAt = fromMS(first.Int64)
-			}
-			if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET attempts = ?, first_attempt_at = ?, next_attempt_at = ?,
-				updated_at = ? WHERE id = ?`, d.Attempt, ms(d.FirstAttemptAt), ms(t.now.Add(lease)), ms(t.now), id); err != nil {
-				return err
-			}
-			d.Payload, d.CompanyID, d.Endpoint, d.Secret = []byte(payload), company.String, endpoint.String, secret.String
-			out = append(out, d)
+			out = append(out, ds...)
 		}
 		return nil
 	})
 	return out, err
 }
 
+// claimFor claims up to n due deliveries of one subscription, within its
+// in-flight cap.
+func (t *tx) claimFor(ctx context.Context, webhookID string, n int, lease time.Duration) ([]meetd.WebhookDelivery, error) {
+	w, err := scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`+t.d.skipLocked(), webhookID))
+	gone := false
+	if errors.Is(err, sql.ErrNoRows) {
+		// Deleted, or (PostgreSQL) locked by another transaction: a
+		// worker claiming it, a PATCH, a result being recorded.
+		var one int
+		err = t.queryRow(ctx, `SELECT 1 FROM webhooks WHERE id = ?`, webhookID).Scan(&one)
+		if err == nil {
+			return nil, nil // busy: its turn comes in the next claim
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		gone = true
+	} else if err != nil {
+		return nil, err
+	}
+	if gone || w.DisabledAt != nil {
+		// Written by an event that raced the deletion or the disabling.
+		_, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, leased_until = NULL, updated_at = ?
+			WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = ? AND next_attempt_at <= ?`+
+			t.d.skipLocked()+`)`, deliveryDropped, ms(t.now), webhookID, deliveryPending, ms(t.now))
+		return nil, err
+	}
+	var inFlight int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = ?
+		AND leased_until > ?`, webhookID, deliveryPending, ms(t.now)).Scan(&inFlight); err != nil {
+		return nil, err
+	}
+	room := min(meetd.MaxWebhookInFlight-inFlight, n)
+	if room <= 0 {
+		return nil, nil
+	}
+	rows, err := t.query(ctx, `SELECT id, event_id, attempts, first_attempt_at FROM webhook_deliveries
+		WHERE webhook_id = ? AND status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+t.d.skipLocked(),
+		webhookID, deliveryPending, ms(t.now), room)
+	if err != nil {
+		return nil, err
+	}
+	var out []meetd.WebhookDelivery
+	for rows.Next() {
+		d := meetd.WebhookDelivery{WebhookID: w.ID, CompanyID: w.CompanyID, Endpoint: w.Endpoint, Secret: w.Secret}
+		var first sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.EventID, &d.Attempt, &first); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Attempt++
+		d.FirstAttemptAt = t.now
+		if first.Valid {
+			d.FirstAttemptAt = fromMS(first.Int64)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		d := &out[i]
+		var payload string
+		if err := t.queryRow(ctx, `SELECT type, payload FROM webhook_events WHERE id = ?`, d.EventID).Scan(&d.EventType,
+			&payload); err != nil {
+			return nil, err
+		}
+		d.Payload = []byte(payload)
+		if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET attempts = ?, first_attempt_at = ?, next_attempt_at = ?,
+			leased_until = ?, updated_at = ? WHERE id = ?`, d.Attempt, ms(d.FirstAttemptAt), ms(t.now.Add(lease)),
+			ms(t.now.Add(lease)), ms(t.now), d.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // FinishWebhookDelivery implements meetd.Store.
 func (db *DB) FinishWebhookDelivery(ctx context.Context, r meetd.WebhookResult) error {
 	return db.update(ctx, func(t *tx) error {
-		var webhookID, status string
-		var attempts int
-		err := t.queryRow(ctx, `SELECT webhook_id, status, attempts FROM webhook_deliveries WHERE id = ?`+t.d.forUpdate,
-			r.DeliveryID).Scan(&webhookID, &status, &attempts)
+		var webhookID string
+		err := t.queryRow(ctx, `SELECT webhook_id FROM webhook_deliveries WHERE id = ?`, r.DeliveryID).Scan(&webhookID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // the subscription was deleted meanwhile
+		} else if err != nil {
+			return err
+		}
+		// The subscription's row first, then the delivery's (see lockWebhook).
+		w, found, err := t.lockWebhook(ctx, webhookID)
+		if err != nil {
+			return err
+		}
+		var status string
+		var attempts int
+		err = t.queryRow(ctx, `SELECT status, attempts FROM webhook_deliveries WHERE id = ?`+t.d.forUpdate,
+			r.DeliveryID).Scan(&status, &attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // deleted with its subscription while we waited
 		} else if err != nil {
 			return err
 		}
 		if status != deliveryPending || attempts != r.Attempt {
 			return nil // a stale report: another attempt has been claimed since
 		}
+		// The attempt went to the subscription as it still is; otherwise
+		// it was PATCHed to a new endpoint while the attempt was out, and
+		// what the old endpoint answered says nothing about the new one.
+		current := found && w.Endpoint == r.Endpoint
 		msg := r.Error
 		if len(msg) > 500 {
 			msg = msg[:500]
 		}
 		set := func(st string, next time.Time) error {
-			_, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, last_status = ?,
-				last_error = ?, updated_at = ? WHERE id = ?`, st, ms(next), r.Status, msg, ms(t.now), r.DeliveryID)
+			_, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, leased_until = NULL,
+				last_status = ?, last_error = ?, updated_at = ? WHERE id = ?`, st, ms(next), r.Status, msg, ms(t.now), r.DeliveryID)
+			return err
+		}
+		// restart sends the delivery to the subscription's new endpoint
+		// now, its retry window starting over.
+		restart := func() error {
+			_, err := t.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ?, first_attempt_at = NULL,
+				leased_until = NULL, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+				ms(t.now), r.Status, msg, ms(t.now), r.DeliveryID)
 			return err
 		}
 		switch r.Outcome {
 		case meetd.WebhookDelivered:
 			return set(deliveryDelivered, t.now)
 		case meetd.WebhookRetry:
-			return set(deliveryPending, r.NextAttemptAt)
-		case meetd.WebhookGone:
-			w, err := scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, webhookID))
-			if errors.Is(err, sql.ErrNoRows) {
-				return set(deliveryDropped, t.now)
-			} else if err != nil {
+			if err := set(deliveryPending, r.NextAttemptAt); err != nil || !current {
 				return err
+			}
+			// The circuit breaker: the receiver is failing, so the
+			// subscription's other deliveries wait for this retry instead
+			// of each trying it now. Attempts in flight are left alone.
+			_, err := t.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ?, updated_at = ?
+				WHERE webhook_id = ? AND status = ? AND next_attempt_at < ? AND id <> ?
+				AND (leased_until IS NULL OR leased_until <= ?)`,
+				ms(r.NextAttemptAt), ms(t.now), w.ID, deliveryPending, ms(r.NextAttemptAt), r.DeliveryID, ms(t.now))
+			return err
+		case meetd.WebhookGone:
+			if !found {
+				return set(deliveryDropped, t.now)
+			} else if !current {
+				return restart()
 			}
 			if err := t.deleteWebhook(ctx, w.ID); err != nil {
 				return err
 			}
 			return t.audit(ctx, workerActor, w.CompanyID, "webhook.gone", "webhook", w.ID)
 		case meetd.WebhookGiveUp:
-			w, err := scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, webhookID))
-			if errors.Is(err, sql.ErrNoRows) {
+			if !found {
 				return set(deliveryDropped, t.now)
-			} else if err != nil {
-				return err
+			} else if !current {
+				return restart()
 			}
 			if err := set(deliveryFailed, t.now); err != nil {
 				return err
@@ -388,12 +536,38 @@ func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.
 	}
 	ths := slices.Clone(thresholds)
 	slices.Sort(ths)
+	// Only credentials that still work are announced: a personal access
+	// token needs its user still in the company, and every credential a
+	// plan that allows its kind.
+	var planCond []string
+	args := []any{string(meetd.CredentialActive), 0, 0, string(meetd.KindPAT), string(meetd.UserActive)}
+	for _, k := range []meetd.CredentialKind{meetd.KindPAT, meetd.KindAPIKey} {
+		var plans []any
+		for _, p := range meetd.Plans {
+			if p.Allows(k) {
+				plans = append(plans, string(p))
+			}
+		}
+		if len(plans) == 0 {
+			continue
+		}
+		planCond = append(planCond, `(c.kind = ? AND co.plan IN (`+placeholders(len(plans))+`))`)
+		args = append(append(args, string(k)), plans...)
+	}
+	if len(planCond) == 0 {
+		return 0, nil
+	}
 	var n int
 	err := db.update(ctx, func(t *tx) error {
 		n = 0
-		rows, err := t.query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE status = ? AND expires_at IS NOT NULL
-			AND expires_at > ? AND expires_at <= ? ORDER BY expires_at, id`, string(meetd.CredentialActive), ms(t.now),
-			ms(t.now.Add(ths[len(ths)-1])))
+		args[1], args[2] = ms(t.now), ms(t.now.Add(ths[len(ths)-1]))
+		rows, err := t.query(ctx, `SELECT `+qualified("c", credentialColumns)+`
+			FROM credentials c JOIN companies co ON co.id = c.company_id
+			WHERE c.status = ? AND c.expires_at IS NOT NULL AND c.expires_at > ? AND c.expires_at <= ?
+			AND (c.kind <> ? OR EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.company_id = c.company_id
+				AND u.status = ?))
+			AND (`+strings.Join(planCond, " OR ")+`)
+			ORDER BY c.expires_at, c.id`, args...)
 		if err != nil {
 			return err
 		}
@@ -411,28 +585,27 @@ func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.
 		}
 		for _, c := range creds {
 			left := c.ExpiresAt.Sub(t.now)
-			var fresh []time.Duration // crossed thresholds not yet announced
+			var fresh []time.Duration // crossed thresholds this pass recorded first
 			for _, th := range ths {
 				if left > th {
 					continue
 				}
-				var seen int
-				if err := t.queryRow(ctx, `SELECT COUNT(*) FROM webhook_expiry_notices WHERE credential_id = ? AND threshold = ?`,
-					c.ID, th.Milliseconds()).Scan(&seen); err != nil {
+				// Every node runs this pass: a notice another node has
+				// recorded (or is recording) is skipped, not a conflict
+				// that would roll this pass back.
+				res, err := t.exec(ctx, `INSERT INTO webhook_expiry_notices (credential_id, threshold, at) VALUES (?, ?, ?)
+					ON CONFLICT (credential_id, threshold) DO NOTHING`, c.ID, th.Milliseconds(), ms(t.now))
+				if err != nil {
 					return err
 				}
-				if seen == 0 {
+				if added, err := res.RowsAffected(); err != nil {
+					return err
+				} else if added > 0 {
 					fresh = append(fresh, th)
 				}
 			}
 			if len(fresh) == 0 {
 				continue
-			}
-			for _, th := range fresh {
-				if _, err := t.exec(ctx, `INSERT INTO webhook_expiry_notices (credential_id, threshold, at) VALUES (?, ?, ?)`,
-					c.ID, th.Milliseconds(), ms(t.now)); err != nil {
-					return err
-				}
 			}
 			// One event per pass: the most urgent threshold just crossed.
 			payload := meetd.CredentialPayload(c)
@@ -447,6 +620,15 @@ func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.
 	return n, err
 }
 
+// qualified prefixes every column of a column list with table alias a.
+func qualified(a, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = a + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
 // thresholdName writes a threshold as days ("7d") when it is whole days.
 func thresholdName(d time.Duration) string {
 	if d%(24*time.Hour) == 0 {
@@ -458,6 +640,9 @@ func thresholdName(d time.Duration) string {
 // WebhookStats implements meetd.Store.
 func (db *DB) WebhookStats(ctx context.Context, webhookID string) (meetd.WebhookStats, error) {
 	var s meetd.WebhookStats
+	if !meetd.IsUUID(webhookID) {
+		return s, nil // names no subscription, which has no deliveries
+	}
 	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status`,
 		strings.ToLower(webhookID))
 	if err != nil {
@@ -489,8 +674,17 @@ func (db *DB) PruneWebhookEvents(ctx context.Context, before time.Time) error {
 			deliveryPending, ms(before)); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `DELETE FROM webhook_events WHERE created_at < ? AND NOT EXISTS
-			(SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`, ms(before))
+		if _, err := t.exec(ctx, `DELETE FROM webhook_events WHERE created_at < ? AND NOT EXISTS
+			(SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`, ms(before)); err != nil {
+			return err
+		}
+		// A notice keeps a credential from being announced twice; once the
+		// credential has expired or been revoked (or is gone) it can never
+		// be announced again. A deactivated key keeps its notices: it may
+		// come back.
+		_, err := t.exec(ctx, `DELETE FROM webhook_expiry_notices WHERE NOT EXISTS (SELECT 1 FROM credentials c
+			WHERE c.id = webhook_expiry_notices.credential_id AND c.status <> ? AND (c.expires_at IS NULL OR c.expires_at > ?))`,
+			string(meetd.CredentialRevoked), ms(t.now))
 		return err
 	})
 }

@@ -18,7 +18,8 @@ import (
 
 // Delivery policy.
 const (
-	// Timeout bounds one delivery attempt.
+	// Timeout bounds one delivery attempt; resolving and connecting take
+	// at most ConnectTimeout of it.
 	Timeout = 10 * time.Second
 	// FirstRetry is the wait after the first failure; each further
 	// failure doubles it, up to MaxRetry.
@@ -168,7 +169,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 func (w *Worker) deliver(ctx context.Context, d meetd.WebhookDelivery) {
 	status, errText := w.send(ctx, d)
 	now := w.Clock.Now()
-	r := meetd.WebhookResult{DeliveryID: d.ID, Attempt: d.Attempt, Status: status, Error: errText}
+	r := meetd.WebhookResult{DeliveryID: d.ID, Attempt: d.Attempt, Endpoint: d.Endpoint, Status: status, Error: errText}
 	log := w.Log.With("webhook_id", d.WebhookID, "event_id", d.EventID, "event_type", d.EventType,
 		"attempt", d.Attempt, "status", status)
 	switch {
@@ -200,7 +201,7 @@ func (w *Worker) send(ctx context.Context, d meetd.WebhookDelivery) (int, string
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	if _, err := w.Guard.CheckURL(ctx, d.Endpoint); err != nil {
-		return 0, err.Error()
+		return 0, refusal(err)
 	}
 	ts := w.Clock.Now()
 	sig, err := Sign(d.Secret, d.EventID, ts, d.Payload)
@@ -227,7 +228,7 @@ func (w *Worker) send(ctx context.Context, d meetd.WebhookDelivery) (int, string
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return 0, err.Error()
+		return 0, refusal(err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -235,6 +236,17 @@ func (w *Worker) send(ctx context.Context, d meetd.WebhookDelivery) (int, string
 		return resp.StatusCode, ""
 	}
 	return resp.StatusCode, "endpoint answered " + resp.Status
+}
+
+// refusal is the text of a failed attempt's error, with the guard's reason
+// (for the operator: unresolvable or private) rather than its message to
+// tenants.
+func refusal(err error) string {
+	var te *TargetError
+	if errors.As(err, &te) {
+		return te.Reason()
+	}
+	return err.Error()
 }
 
 // Timed runs the timed work: credential_expiring notices, and pruning

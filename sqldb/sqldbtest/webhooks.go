@@ -1,11 +1,20 @@
 package sqldbtest
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/sqldb"
 )
 
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -33,7 +42,7 @@ func (f *fixture) claim() []meetd.WebhookDelivery {
 func (f *fixture) finish(d meetd.WebhookDelivery, o meetd.WebhookOutcome, next time.Time) {
 	f.t.Helper()
 	if err := f.db.FinishWebhookDelivery(f.ctx, meetd.WebhookResult{DeliveryID: d.ID, Attempt: d.Attempt,
-		Outcome: o, NextAttemptAt: next, Status: 500}); err != nil {
+		Endpoint: d.Endpoint, Outcome: o, NextAttemptAt: next, Status: 500}); err != nil {
 		f.t.Fatalf("FinishWebhookDelivery: %v", err)
 	}
 }
@@ -364,7 +373,8 @@ func testWebhookCredentials(f *fixture) {
 }
 
 // testWebhookConcurrentClaims: workers claiming at once never get the same
-// delivery.
+// delivery, and never have more than two attempts of one subscription in
+// flight.
 func testWebhookConcurrentClaims(f *fixture) {
 	t := f.t
 	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
@@ -379,23 +389,44 @@ func testWebhookConcurrentClaims(f *fixture) {
 	}
 	var mu sync.Mutex
 	seen := map[int64]int{}
+	inFlight := map[string]int{}
 	var wg sync.WaitGroup
+	deadline := time.Now().Add(20 * time.Second)
 	for range 6 {
 		wg.Go(func() {
-			for {
+			for time.Now().Before(deadline) {
 				ds, err := f.db.ClaimWebhookDeliveries(f.ctx, 3, time.Minute)
 				if err != nil {
 					t.Errorf("claim: %v", err)
 					return
 				}
 				if len(ds) == 0 {
-					return
+					mu.Lock()
+					done := len(seen) == 20
+					mu.Unlock()
+					if done {
+						return
+					}
+					continue // others hold the rest in flight
 				}
 				mu.Lock()
 				for _, d := range ds {
 					seen[d.ID]++
+					if inFlight[d.WebhookID]++; inFlight[d.WebhookID] > meetd.MaxWebhookInFlight {
+						t.Errorf("subscription %s has %d attempts in flight", d.WebhookID, inFlight[d.WebhookID])
+					}
 				}
 				mu.Unlock()
+				for _, d := range ds {
+					mu.Lock()
+					inFlight[d.WebhookID]-- // before the store hears of it: never an undercount
+					mu.Unlock()
+					if err := f.db.FinishWebhookDelivery(f.ctx, meetd.WebhookResult{DeliveryID: d.ID, Attempt: d.Attempt,
+						Endpoint: d.Endpoint, Outcome: meetd.WebhookDelivered, Status: 200}); err != nil {
+						t.Errorf("finish: %v", err)
+						return
+					}
+				}
 			}
 		})
 	}
@@ -406,6 +437,576 @@ func testWebhookConcurrentClaims(f *fixture) {
 	for id, n := range seen {
 		if n != 1 {
 			t.Fatalf("delivery %d claimed %d times", id, n)
+		}
+	}
+}
+
+// RunWebhooks runs the webhook store tests that need more than the
+// conformance fixture: a second connection to the same database to look
+// at the schema, hold locks and count rows, and a second store (another
+// node). Tests of PostgreSQL's row locking skip on SQLite, whose single
+// writer serialises every transaction.
+func RunWebhooks(t *testing.T, b Backend) {
+	tests := []struct {
+		name string
+		fn   func(*rawFixture)
+		// pgOnly tests are about PostgreSQL's row locks; SQLite's single
+		// writer serialises transactions, so they are not run there (a
+		// skip would fail CI).
+		pgOnly bool
+	}{
+		{"at most two attempts in flight per subscription, claimed fairly", testWebhookFairClaims, false},
+		{"a failure postpones the subscription's other deliveries", testWebhookCircuitBreaker, false},
+		{"creating a webhook does not wait for foreign-key locks on the company", testWebhookCreateKeyShare, true},
+		{"the prune indexes exist", testWebhookIndexes, false},
+		{"concurrent PATCHes of one subscription both stick", testWebhookConcurrentPatch, true},
+		{"ids that are not UUIDs name no subscription", testWebhookNonUUID, false},
+		{"expiry notices recorded by another node are skipped", testWebhookExpiryRace, false},
+		{"deliveries of one subscription giving up at once do not deadlock", testWebhookConcurrentGiveUp, false},
+		{"a late result from a replaced endpoint leaves the subscription alone", testWebhookStaleEndpoint, false},
+		{"credential_expiring skips removed users and plans that forbid the kind", testWebhookExpiringSkips, false},
+		{"expiry notices of expired and revoked credentials are pruned", testWebhookNoticePrune, false},
+	}
+	for _, tc := range tests {
+		if tc.pgOnly && b.Name != Postgres.Name {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) { tc.fn(newRawFixture(t, b)) })
+	}
+}
+
+// rawFixture is a fixture with a plain connection to the same database.
+type rawFixture struct {
+	*fixture
+	dsn string
+	raw *sql.DB
+	pg  bool
+	// app is the application_name of the store's PostgreSQL connections,
+	// so a test can see them wait for locks.
+	app string
+}
+
+func newRawFixture(t *testing.T, b Backend) *rawFixture {
+	clock := meetd.NewManualClock(start)
+	dsn := b.DSN(t)
+	r := &rawFixture{dsn: dsn}
+	driver, rawDSN := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
+	storeDSN := dsn
+	if strings.HasPrefix(dsn, "postgres") {
+		r.pg = true
+		var rb [6]byte
+		_, _ = rand.Read(rb[:])
+		r.app = "meetd_test_" + hex.EncodeToString(rb[:])
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("application_name", r.app)
+		u.RawQuery = q.Encode()
+		driver, rawDSN, storeDSN = "pgx", dsn, u.String()
+	}
+	r.fixture = &fixture{t: t, db: OpenDSN(t, storeDSN, clock), clock: clock, ctx: context.Background()}
+	raw, err := sql.Open(driver, rawDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	r.raw = raw
+	return r
+}
+
+// q rebinds ? placeholders for the raw connection.
+func (r *rawFixture) q(s string) string {
+	if !r.pg {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range s {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (r *rawFixture) count(query string, args ...any) int {
+	r.t.Helper()
+	var n int
+	if err := r.raw.QueryRowContext(r.ctx, r.q(query), args...).Scan(&n); err != nil {
+		r.t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// needPG guards the tests RunWebhooks registers for PostgreSQL only.
+func (r *rawFixture) needPG() {
+	if !r.pg {
+		r.t.Fatal("a PostgreSQL-only test ran on another engine")
+	}
+}
+
+// waitLockWaits waits until n of the store's connections wait for a lock.
+func (r *rawFixture) waitLockWaits(n int) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if r.count(`SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'`,
+			r.app) >= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.t.Fatalf("%d store connections never waited for a lock", n)
+}
+
+// bookN books n appointments of host h, an hour apart from at, as the CLI.
+func (f *fixture) bookN(h host, at time.Time, n int) {
+	f.t.Helper()
+	for i := range n {
+		if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at.Add(time.Duration(i)*time.Hour), 30)); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
+func byWebhook(ds []meetd.WebhookDelivery) map[string][]meetd.WebhookDelivery {
+	m := map[string][]meetd.WebhookDelivery{}
+	for _, d := range ds {
+		m[d.WebhookID] = append(m[d.WebhookID], d)
+	}
+	return m
+}
+
+// testWebhookFairClaims: a subscription with a backlog gets two slots, and
+// another company's newer event is claimed in the same pass.
+func testWebhookFairClaims(r *rawFixture) {
+	f, t := r.fixture, r.t
+	ca, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	cb, _ := f.company(meetd.PlanEnterprise, "b@example.com")
+	ha, hb := f.host(ca.ID, "ha@example.com"), f.host(cb.ID, "hb@example.com")
+	wa, wb := f.webhook(ca.ID, meetd.EventBookingCreated), f.webhook(cb.ID, meetd.EventBookingCreated)
+	f.bookN(ha, start.Add(24*time.Hour), 10)
+	f.clock.Advance(time.Second)
+	f.bookN(hb, start.Add(24*time.Hour), 1)
+	ds, err := f.db.ClaimWebhookDeliveries(f.ctx, 3, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byWebhook(ds)
+	if len(ds) != 3 || len(got[wa.ID]) != 2 || len(got[wb.ID]) != 1 {
+		t.Fatalf("claimed %d: %d of the backlog, %d of the other company; want 2 and 1", len(ds), len(got[wa.ID]), len(got[wb.ID]))
+	}
+	// Both of wa's slots are taken until one is reported or its lease ends.
+	if again := f.claim(); len(again) != 0 {
+		t.Fatalf("claimed %d beyond the in-flight cap", len(again))
+	}
+	f.finish(got[wa.ID][0], meetd.WebhookDelivered, time.Time{})
+	if again := f.claim(); len(again) != 1 || again[0].WebhookID != wa.ID {
+		t.Fatalf("after one report: %+v", again)
+	}
+	// A lease that ran out (a node died) frees its slot.
+	f.clock.Advance(time.Minute)
+	if again := f.claim(); len(again) != 3 || len(byWebhook(again)[wa.ID]) != 2 {
+		t.Fatalf("after the leases ran out: claimed %d, %d of the backlog; want 3 and 2", len(again),
+			len(byWebhook(again)[wa.ID]))
+	}
+	// Many subscriptions with older backlogs, all at their cap, do not
+	// hide a newer event of another subscription from a small claim.
+	f.clock.Advance(time.Minute)
+	cc, _ := f.company(meetd.PlanEnterprise, "c@example.com")
+	hc := f.host(cc.ID, "hc@example.com")
+	for range 3 {
+		f.webhook(cc.ID, meetd.EventBookingCreated)
+	}
+	wa2 := f.webhook(ca.ID, meetd.EventBookingCreated) // wa's backlog is older still
+	f.clock.Advance(time.Second)
+	f.bookN(hc, start.Add(24*time.Hour), 3)
+	if got := f.claim(); len(got) != 2+1+3*2 { // wa's and wb's lapsed leases, 2 for each of cc's three
+		t.Fatalf("claimed %d", len(got))
+	}
+	f.clock.Advance(time.Second)
+	f.bookN(ha, start.Add(48*time.Hour), 1) // one more event for wa (capped) and wa2
+	ds, err = f.db.ClaimWebhookDeliveries(f.ctx, 1, time.Minute)
+	if err != nil || len(ds) != 1 || ds[0].WebhookID != wa2.ID {
+		t.Fatalf("a claim of one behind capped subscriptions: %+v, %v; want wa2's delivery", ds, err)
+	}
+}
+
+// testWebhookCircuitBreaker: one failure makes the subscription's other
+// due deliveries wait for its retry; attempts in flight and other
+// subscriptions are untouched.
+func testWebhookCircuitBreaker(r *rawFixture) {
+	f, t := r.fixture, r.t
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	h := f.host(c.ID, "h@example.com")
+	dead := f.webhook(c.ID, meetd.EventBookingCreated)
+	f.bookN(h, start.Add(24*time.Hour), 5)
+	ds := f.claim()
+	if len(ds) != 2 {
+		t.Fatalf("claimed %d", len(ds))
+	}
+	retry := f.clock.Now().Add(30 * time.Second)
+	f.finish(ds[0], meetd.WebhookRetry, retry)
+	if n := r.count(`SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'
+		AND next_attempt_at = ?`, dead.ID, retry.UnixMilli()); n != 4 {
+		t.Fatalf("%d deliveries wait for the retry, want 4 (the failed one and the three never tried)", n)
+	}
+	// The other attempt in flight reports a sooner retry: that never pulls
+	// the postponed deliveries earlier.
+	f.finish(ds[1], meetd.WebhookRetry, f.clock.Now().Add(10*time.Second))
+	if n := r.count(`SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'
+		AND next_attempt_at = ?`, dead.ID, retry.UnixMilli()); n != 4 {
+		t.Fatalf("%d deliveries still wait for the later retry, want 4", n)
+	}
+	if again := f.claim(); len(again) != 0 {
+		t.Fatalf("claimed %d while the receiver is failing", len(again))
+	}
+	f.clock.Advance(10 * time.Second)
+	again := f.claim()
+	if len(again) != 1 || again[0].ID != ds[1].ID {
+		t.Fatalf("after the sooner retry: claimed %+v, want only that delivery", again)
+	}
+	f.finish(again[0], meetd.WebhookDelivered, time.Time{})
+	f.clock.Advance(20 * time.Second)
+	if again := f.claim(); len(again) != 2 {
+		t.Fatalf("after the retry time: claimed %d, want 2", len(again))
+	}
+	// Another subscription of the company was never held back.
+	other := f.webhook(c.ID, meetd.EventBookingCreated)
+	f.bookN(h, start.Add(48*time.Hour), 1)
+	if got := byWebhook(f.claim()); len(got[other.ID]) != 1 {
+		t.Fatalf("the other subscription got %d", len(got[other.ID]))
+	}
+}
+
+// testWebhookCreateKeyShare: an open transaction that inserted a row
+// referencing the company (it holds KEY SHARE on it) does not block
+// CreateWebhook's lock of the company row.
+func testWebhookCreateKeyShare(r *rawFixture) {
+	r.needPG()
+	f, t := r.fixture, r.t
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	tx, err := r.raw.BeginTx(f.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(f.ctx, `SELECT id FROM companies WHERE id = $1 FOR KEY SHARE`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(f.ctx, 3*time.Second)
+	defer cancel()
+	if _, err := f.db.CreateWebhook(ctx, meetd.CLIActor, meetd.NewWebhook{CompanyID: c.ID, Endpoint: "https://x.example/",
+		EventTypes: []string{meetd.EventBookingCreated}, Secret: testSecret}); err != nil {
+		t.Fatalf("CreateWebhook beside a foreign-key lock: %v", err)
+	}
+}
+
+// testWebhookIndexes: pruning and the foreign key find deliveries by event
+// and by state and age through indexes.
+func testWebhookIndexes(r *rawFixture) {
+	t := r.t
+	want := map[string]string{"webhook_deliveries_event": "event_id", "webhook_deliveries_finished": "status"}
+	for name, first := range want {
+		var n int
+		if r.pg {
+			n = r.count(`SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'webhook_deliveries'
+				AND indexname = ? AND indexdef LIKE ?`, name, "%("+first+"%")
+		} else {
+			n = r.count(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_deliveries'
+				AND name = ? AND sql LIKE ?`, name, "%("+first+"%")
+		}
+		if n != 1 {
+			t.Errorf("index %s on webhook_deliveries (%s, …) is missing", name, first)
+		}
+	}
+}
+
+// testWebhookConcurrentPatch: two PATCHes of different fields that read
+// the subscription at the same time both stick. A transaction holding the
+// row makes both wait at the same point; without the lock on the read both
+// would read the old row and the second write would undo the first.
+func testWebhookConcurrentPatch(r *rawFixture) {
+	r.needPG()
+	f, t := r.fixture, r.t
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	w := f.webhook(c.ID, meetd.EventBookingCreated)
+	tx, err := r.raw.BeginTx(f.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(f.ctx, `UPDATE webhooks SET updated_at = updated_at WHERE id = $1`, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	ep, desc := "https://new.example/in", "new description"
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() {
+		_, errs[0] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Endpoint: &ep})
+	})
+	wg.Go(func() {
+		_, errs[1] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Description: &desc})
+	})
+	r.waitLockWaits(2)
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("PATCHes: %v", errs)
+	}
+	got, err := f.db.WebhookByID(f.ctx, w.ID)
+	if err != nil || got.Endpoint != ep || got.Description != desc {
+		t.Fatalf("after two PATCHes: endpoint %q description %q (%v); a PATCH was lost", got.Endpoint, got.Description, err)
+	}
+}
+
+// testWebhookNonUUID: an id that is not a UUID (a NUL byte, which
+// PostgreSQL cannot even compare) is 404, not a database error.
+func testWebhookNonUUID(r *rawFixture) {
+	f, t := r.fixture, r.t
+	for _, id := range []string{"\x00", "not-a-uuid", strings.Repeat("\x00", 36), "00000000-0000-0000-0000-00000000000\x00"} {
+		_, err := f.db.WebhookByID(f.ctx, id)
+		wantCode(t, err, meetd.ENOTFOUND)
+		_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, id, meetd.WebhookUpdate{})
+		wantCode(t, err, meetd.ENOTFOUND)
+		wantCode(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, id), meetd.ENOTFOUND)
+	}
+}
+
+// expiringKey makes a credential of c of kind that expires in d.
+func (f *fixture) expiringKey(c meetd.Company, userID string, kind meetd.CredentialKind, d time.Duration) meetd.Credential {
+	f.t.Helper()
+	exp := f.clock.Now().Add(d)
+	hash := make([]byte, 32)
+	_, _ = rand.Read(hash)
+	cr, err := f.db.CreateCredential(f.ctx, meetd.CLIActor, meetd.NewCredential{Kind: kind, Name: "k", CompanyID: c.ID,
+		UserID: userID, Hash: hash, ExpiresAt: &exp})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return cr
+}
+
+// testWebhookExpiryRace: every node runs the expiry pass. A notice another
+// node is recording makes this node's pass skip that credential, not fail
+// on the primary key and roll back the rest of its pass.
+func testWebhookExpiryRace(r *rawFixture) {
+	f, t := r.fixture, r.t
+	c, owner := f.company(meetd.PlanEnterprise, "a@example.com")
+	f.webhook(c.ID, meetd.EventCredentialExpiring)
+	f.expiringKey(c, owner.ID, meetd.KindAPIKey, 12*time.Hour)
+	f.expiringKey(c, owner.ID, meetd.KindAPIKey, 5*24*time.Hour)
+	ths := []time.Duration{24 * time.Hour, 7 * 24 * time.Hour}
+	// Two nodes at once, on both engines: one event per credential.
+	node2 := OpenDSN(t, r.dsn, f.clock)
+	var wg sync.WaitGroup
+	ns, errs := make([]int, 2), make([]error, 2)
+	for i, db := range []*sqldb.DB{f.db, node2} {
+		wg.Go(func() { ns[i], errs[i] = db.EnqueueExpiringCredentials(f.ctx, ths) })
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || ns[0]+ns[1] != 2 {
+		t.Fatalf("two nodes: %v events, errors %v; want 2 events in all", ns, errs)
+	}
+	if ds := f.claim(); len(ds) != 2 {
+		t.Fatalf("%d events, want 2", len(ds))
+	}
+	if !r.pg {
+		return
+	}
+	// Deterministically: another node's transaction has recorded the
+	// 1-day notice of a credential and not committed yet.
+	late := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 20*time.Hour)
+	tx, err := r.raw.BeginTx(f.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, th := range ths {
+		if _, err := tx.ExecContext(f.ctx, `INSERT INTO webhook_expiry_notices (credential_id, threshold, at) VALUES ($1, $2, $3)`,
+			late.ID, th.Milliseconds(), f.clock.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		n, err = f.db.EnqueueExpiringCredentials(f.ctx, ths)
+		done <- err
+	}()
+	r.waitLockWaits(1)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil || n != 0 {
+		t.Fatalf("pass beside another node's notice: %d events, %v; want 0 and no error", n, err)
+	}
+}
+
+// testWebhookConcurrentGiveUp: two attempts of one subscription that give
+// up (or get 410) at the same time each change all of the subscription's
+// deliveries; they must not deadlock holding one delivery each. The store
+// runs a deadlock's victim again, so a deadlock shows as a round that took
+// PostgreSQL's deadlock_timeout (1 s by default; a round takes
+// milliseconds).
+func testWebhookConcurrentGiveUp(r *rawFixture) {
+	f, t := r.fixture, r.t
+	stall := time.Duration(1<<63 - 1)
+	if r.pg {
+		stall = time.Duration(r.count(`SELECT setting::int FROM pg_settings WHERE name = 'deadlock_timeout'`)) * time.Millisecond
+	}
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	h := f.host(c.ID, "h@example.com")
+	at := start.Add(24 * time.Hour)
+	for round := range 30 {
+		w := f.webhook(c.ID, meetd.EventBookingCreated)
+		f.bookN(h, at, 3)
+		at = at.Add(3 * time.Hour)
+		ds := f.claim()
+		if len(ds) != 2 {
+			t.Fatalf("round %d: claimed %d", round, len(ds))
+		}
+		outcome := meetd.WebhookGiveUp
+		if round%2 == 1 {
+			outcome = meetd.WebhookGone
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		began := time.Now()
+		for i, d := range ds {
+			wg.Go(func() {
+				errs[i] = f.db.FinishWebhookDelivery(f.ctx, meetd.WebhookResult{DeliveryID: d.ID, Attempt: d.Attempt,
+					Endpoint: d.Endpoint, Outcome: outcome, Status: 500})
+			})
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d (%v): %v", round, outcome, errs)
+		}
+		if took := time.Since(began); took >= stall {
+			t.Fatalf("round %d (%v) took %v: the two results deadlocked", round, outcome, took)
+		}
+		got, err := f.db.WebhookByID(f.ctx, w.ID)
+		switch {
+		case outcome == meetd.WebhookGone && meetd.ErrorCode(err) != meetd.ENOTFOUND:
+			t.Fatalf("round %d: after 410 the subscription is %+v, %v", round, got, err)
+		case outcome == meetd.WebhookGiveUp && (err != nil || got.DisabledAt == nil):
+			t.Fatalf("round %d: after giving up the subscription is %+v, %v", round, got, err)
+		case outcome == meetd.WebhookGiveUp:
+			if s, _ := f.db.WebhookStats(f.ctx, w.ID); s.Pending != 0 {
+				t.Fatalf("round %d: %d deliveries still pending", round, s.Pending)
+			}
+			if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// testWebhookStaleEndpoint: an attempt to the old endpoint that ends after
+// a PATCH moved the subscription to a new one neither deletes (410) nor
+// disables (giving up) it; the delivery goes to the new endpoint.
+func testWebhookStaleEndpoint(r *rawFixture) {
+	f, t := r.fixture, r.t
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
+	h := f.host(c.ID, "h@example.com")
+	w := f.webhook(c.ID, meetd.EventBookingCreated)
+	f.bookN(h, start.Add(24*time.Hour), 2)
+	ds := f.claim()
+	if len(ds) != 2 || ds[0].Endpoint != w.Endpoint {
+		t.Fatalf("claimed %+v", ds)
+	}
+	ep := "https://moved.example/in"
+	if _, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Endpoint: &ep}); err != nil {
+		t.Fatal(err)
+	}
+	f.finish(ds[0], meetd.WebhookGone, time.Time{})
+	f.finish(ds[1], meetd.WebhookGiveUp, time.Time{})
+	got, err := f.db.WebhookByID(f.ctx, w.ID)
+	if err != nil || got.DisabledAt != nil || got.Endpoint != ep {
+		t.Fatalf("after late results from the old endpoint: %+v, %v", got, err)
+	}
+	entries, _ := f.db.Audit(f.ctx, c.ID, 50, 0)
+	for _, e := range entries {
+		if e.Action == "webhook.gone" || e.Action == meetd.WebhookDisabledAuditName {
+			t.Fatalf("audit %s for a result from the old endpoint", e.Action)
+		}
+	}
+	re := f.claim()
+	if len(re) != 2 || re[0].Endpoint != ep || re[1].Endpoint != ep || !re[0].FirstAttemptAt.Equal(f.clock.Now()) {
+		t.Fatalf("the deliveries did not start over at the new endpoint: %+v", re)
+	}
+	// The new endpoint's own answers count.
+	f.finish(re[0], meetd.WebhookGone, time.Time{})
+	_, err = f.db.WebhookByID(f.ctx, w.ID)
+	wantCode(t, err, meetd.ENOTFOUND)
+}
+
+// testWebhookExpiringSkips: personal access tokens of removed users, and
+// credentials whose kind the company's plan no longer allows, do not work
+// and are not announced.
+func testWebhookExpiringSkips(r *rawFixture) {
+	f, t := r.fixture, r.t
+	c, owner := f.company(meetd.PlanEnterprise, "a@example.com")
+	f.webhook(c.ID, meetd.EventCredentialExpiring)
+	gone := f.user(c.ID, "gone@example.com", "Gone", "User", meetd.RoleMember)
+	stays := f.user(c.ID, "stays@example.com", "Stays", "User", meetd.RoleMember)
+	gonePAT := f.expiringKey(c, gone.ID, meetd.KindPAT, 12*time.Hour)
+	staysPAT := f.expiringKey(c, stays.ID, meetd.KindPAT, 12*time.Hour)
+	key := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 12*time.Hour)
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Growth allows personal access tokens, not API keys.
+	if _, err := f.db.SetCompanyPlan(f.ctx, meetd.CLIActor, c.ID, meetd.PlanGrowth); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.db.EnqueueExpiringCredentials(f.ctx, []time.Duration{24 * time.Hour})
+	if err != nil || n != 1 {
+		t.Fatalf("EnqueueExpiringCredentials = %d, %v; want 1", n, err)
+	}
+	ds := f.claim()
+	if len(ds) != 1 || payloadOf(f, ds[0])["credentialId"] != staysPAT.ID {
+		t.Fatalf("announced %d: %v (want only %s; not the removed user's %s nor the key %s)", len(ds),
+			ds, staysPAT.ID, gonePAT.ID, key.ID)
+	}
+}
+
+// testWebhookNoticePrune: notices of credentials that have expired or been
+// revoked are deleted; those of live (and deactivated) ones stay.
+func testWebhookNoticePrune(r *rawFixture) {
+	f, t := r.fixture, r.t
+	c, owner := f.company(meetd.PlanEnterprise, "a@example.com")
+	expires := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 12*time.Hour)
+	revoked := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 5*24*time.Hour)
+	paused := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 6*24*time.Hour)
+	live := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 20*24*time.Hour)
+	if _, err := f.db.EnqueueExpiringCredentials(f.ctx, []time.Duration{24 * time.Hour, 7 * 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.count(`SELECT COUNT(*) FROM webhook_expiry_notices`); n != 4 {
+		t.Fatalf("%d notices, want 4", n)
+	}
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, revoked.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, paused.ID, meetd.CredentialDeactivated); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(13 * time.Hour)
+	if err := f.db.PruneWebhookEvents(f.ctx, f.clock.Now().Add(-7*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]int{expires.ID: 0, revoked.ID: 0, paused.ID: 1, live.ID: 0} {
+		if n := r.count(`SELECT COUNT(*) FROM webhook_expiry_notices WHERE credential_id = ?`, id); n != want {
+			t.Errorf("credential %s has %d notices after the prune, want %d", id, n, want)
 		}
 	}
 }
