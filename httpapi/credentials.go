@@ -69,6 +69,7 @@ const MaxRevokeBatch = 100
 func (s *Server) revokeLeaked(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
 	if !s.killLimit.allow(w, ip) {
+		s.cfg.Metrics.RateLimited()
 		writeError(w, r, errRateLimited)
 		return
 	}

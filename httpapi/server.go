@@ -19,6 +19,7 @@ import (
 	"github.com/meetd/meetd/api"
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
+	"github.com/meetd/meetd/metrics"
 )
 
 // Config is what a Server needs. Store, Verifier and Clock are required.
@@ -42,6 +43,9 @@ type Config struct {
 	// WebhookAllowPrivate lets webhook targets be plain http and private
 	// addresses (--webhook-allow-private).
 	WebhookAllowPrivate bool
+	// Metrics, when set, records Prometheus metrics (package metrics); nil
+	// records none.
+	Metrics *metrics.Metrics
 }
 
 // Server is the v4 API. Create it with New.
@@ -160,13 +164,16 @@ func (s *Server) authed(needsUser bool, h handlerFunc) http.Handler {
 			IP:            s.clientIP(r),
 		})
 		if err != nil {
+			s.cfg.Metrics.AuthFailed(err)
 			writeError(w, r, err)
 			return
 		}
+		s.cfg.Metrics.CredentialUsed(p.CredentialKind)
 		if info := infoOf(r); info != nil {
 			info.credentialID, info.actingUserID = p.CredentialID, p.User.ID
 		}
 		if !s.perCred.allow(w, p.CredentialID) {
+			s.cfg.Metrics.RateLimited()
 			writeError(w, r, errRateLimited)
 			return
 		}
@@ -263,6 +270,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			}
 			logger(r).Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 				"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+			s.observe(r, sw.status, time.Since(start))
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -101,6 +101,8 @@ type Worker struct {
 	// Batch is how many deliveries one claim takes (default 20);
 	// Parallel how many are sent at once (default 8).
 	Batch, Parallel int
+	// Observe, when set, is told the outcome of every attempt (metrics).
+	Observe func(meetd.WebhookOutcome)
 
 	once   sync.Once
 	client *http.Client
@@ -188,6 +190,9 @@ func (w *Worker) deliver(ctx context.Context, d meetd.WebhookDelivery) {
 			r.Outcome, r.NextAttemptAt = meetd.WebhookRetry, next
 			log.Info("webhook delivery failed; will retry", "err", errText, "next_attempt_at", next)
 		}
+	}
+	if w.Observe != nil {
+		w.Observe(r.Outcome)
 	}
 	if err := w.Store.FinishWebhookDelivery(ctx, r); err != nil {
 		log.Error("recording a webhook delivery failed", "err", err)

@@ -24,7 +24,7 @@ const usage = `meetd: a self-hostable scheduling platform API speaking meetergo'
 
 Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
-              [--trusted-proxy CIDR,…] [--public-url URL]
+              [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
   meetd migrate
   meetd company create --name N --plan P --owner-email E --owner-given-name G --owner-family-name F [--owner-password-stdin] [--json]
   meetd company set-plan --company ID --plan P

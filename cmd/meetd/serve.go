@@ -38,6 +38,7 @@ func (e *env) serve(args []string) error {
 	requireHTTPS := fs.Bool("require-https", false, "refuse credentials over plain HTTP (default on with --tls-cert)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
 	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address (default: off)")
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -69,6 +70,12 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	mx, err := serveMetrics(*metricsAddr, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer mx.Close()
 	scheme := "http"
 	if tls {
 		scheme = "https"
@@ -92,7 +99,8 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
-		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate})
+		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
+		Metrics: mx.Metrics()})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Verifier: verifier, Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
 	dash.Mount(api.Mux())
@@ -106,7 +114,8 @@ func (e *env) serve(args []string) error {
 	wg.Go(func() { usage.Run(bg, usageInterval) })
 	wg.Go(func() { housekeeping(bg, db, clock, log) })
 	wg.Go(func() { dash.Run(bg, pruneInterval) })
-	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate}}
+	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
+		Observe: mx.Metrics().WebhookResult}
 	wg.Go(func() { hooks.Run(bg, webhookInterval) })
 
 	errc := make(chan error, 1)
