@@ -70,7 +70,10 @@ func (ps Proxies) IP(r *http.Request) string {
 	if !ps.Trusted(addr) {
 		return addr.String()
 	}
-	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	// Every header line counts: a proxy that adds its own line rather
+	// than extending the client's must not leave a forged first line
+	// standing as the answer.
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
 		hop, ok := parseHop(strings.TrimSpace(hops[i]))
 		if !ok {
@@ -121,4 +124,20 @@ func (ps Proxies) BaseURL(r *http.Request) string {
 		}
 	}
 	return scheme + "://" + host
+}
+
+// RateKey is the key to rate-limit a client address by: the address for
+// IPv4, its /64 for IPv6 (one host routinely holds a whole /64, so per
+// address limits would be free to evade). A string that is not an address
+// is its own key.
+func RateKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }

@@ -3,6 +3,7 @@ package clientip
 import (
 	"crypto/tls"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +36,7 @@ func TestIPAndSecure(t *testing.T) {
 		{"chains of trusted proxies are walked", "10.0.0.2:4000", "198.51.100.1, 10.0.0.9", "http", false, "198.51.100.1", false},
 		{"a spoofed first hop is not believed", "10.0.0.2:4000", "1.1.1.1, 198.51.100.1", "", false, "198.51.100.1", false},
 		{"a hop with a port is read", "10.0.0.2:4000", "198.51.100.1:4711", "", false, "198.51.100.1", false},
+		{"a second header line cannot hide behind a forged first one", "10.0.0.2:4000", "6.6.6.6\n198.51.100.1", "", false, "198.51.100.1", false},
 		{"garbage stops the walk", "10.0.0.2:4000", "nonsense", "", false, "10.0.0.2", false},
 		{"TLS is secure whatever the headers", "203.0.113.5:4000", "", "http", true, "203.0.113.5", true},
 		{"IPv4-mapped IPv6 peers are unmapped", "[::ffff:10.0.0.2]:4000", "198.51.100.1", "", false, "198.51.100.1", false},
@@ -43,8 +45,10 @@ func TestIPAndSecure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)
 			r.RemoteAddr = tc.remote
-			if tc.xff != "" {
-				r.Header.Set("X-Forwarded-For", tc.xff)
+			for _, line := range strings.Split(tc.xff, "\n") {
+				if line != "" {
+					r.Header.Add("X-Forwarded-For", line)
+				}
 			}
 			if tc.proto != "" {
 				r.Header.Set("X-Forwarded-Proto", tc.proto)
@@ -59,5 +63,19 @@ func TestIPAndSecure(t *testing.T) {
 				t.Errorf("Secure = %v, want %v", got, tc.wantSecure)
 			}
 		})
+	}
+}
+
+func TestRateKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.5":            "203.0.113.5",
+		"::ffff:203.0.113.5":     "203.0.113.5",
+		"2001:db8:1:2::1":        "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::abc": "2001:db8:1:2::/64",
+		"not-an-ip":              "not-an-ip",
+	} {
+		if got := RateKey(in); got != want {
+			t.Errorf("RateKey(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

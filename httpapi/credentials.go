@@ -6,6 +6,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/clientip"
 )
 
 // GET /v4/credential/current describes the calling credential, so clients
@@ -68,7 +69,7 @@ const MaxRevokeBatch = 100
 // test which strings are live credentials.
 func (s *Server) revokeLeaked(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
-	if !s.killLimit.allow(w, ip) {
+	if !s.killLimit.allow(w, clientip.RateKey(ip)) {
 		s.cfg.Metrics.RateLimited()
 		writeError(w, r, errRateLimited)
 		return
