@@ -47,6 +47,18 @@ type GDPRRecords struct {
 	Appointments        []Appointment
 	ProvisionalBookings []ProvisionalBooking
 	AuditEntries        []AuditEntry
+	// WebhookEvents are the company's webhook events (kept in the outbox
+	// for up to a week) whose payload names the address or one of the
+	// users.
+	WebhookEvents []GDPRWebhookEvent
+}
+
+// GDPRWebhookEvent is one webhook event as the outbox keeps it.
+type GDPRWebhookEvent struct {
+	ID        string
+	Type      string
+	Payload   json.RawMessage
+	CreatedAt time.Time
 }
 
 // GDPRStore keeps data-subject exports. Like Store, each method is one

@@ -54,7 +54,8 @@ func (s *Server) createGDPRExport(w http.ResponseWriter, r *http.Request, p meet
 	if err := v.Err(); err != nil {
 		return err
 	}
-	e, err := s.cfg.Store.CreateGDPRExport(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, email, renderGDPR)
+	e, err := s.cfg.Store.CreateGDPRExport(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, email,
+		func(recs meetd.GDPRRecords) ([]byte, error) { return renderGDPR(email, recs) })
 	if err != nil {
 		return err
 	}
@@ -99,13 +100,16 @@ type gdprUserJSON struct {
 	Status string `json:"status"`
 }
 
-// renderGDPR turns the records into the export document. Appointments are
-// the API's Appointment objects without their secret: the export goes to
-// the data subject, and the secret is a capability to cancel and
-// reschedule, not information about them. Audit entries show the client
-// address only where the data subject acted (as one of the users, or
-// through an attendee link), never the address of someone acting on them.
-func renderGDPR(recs meetd.GDPRRecords) ([]byte, error) {
+// renderGDPR turns the records about email into the export document.
+// Appointments are the API's Appointment objects without their secret: the
+// export goes to the data subject, and the secret is a capability to cancel
+// and reschedule, not information about them. In appointments the subject
+// only hosts, other people's contact details are left out: an attendee's
+// name stays, their email, phone and notes are theirs to request. Audit
+// entries show the client address only where the subject acted themselves
+// (as one of the users, not through an API key acting for them, or through
+// an attendee link). Webhook events are shown with the same reductions.
+func renderGDPR(email string, recs meetd.GDPRRecords) ([]byte, error) {
 	subject := map[string]bool{}
 	users := make([]gdprUserJSON, len(recs.Users))
 	for i, u := range recs.Users {
@@ -113,8 +117,16 @@ func renderGDPR(recs meetd.GDPRRecords) ([]byte, error) {
 	}
 	appointments := make([]map[string]any, len(recs.Appointments))
 	for i, ap := range recs.Appointments {
-		appointments[i] = meetd.AppointmentPayload(ap)
-		delete(appointments[i], "secret")
+		appointments[i] = subjectView(meetd.AppointmentPayload(ap), email)
+	}
+	events := make([]map[string]any, 0, len(recs.WebhookEvents))
+	for _, e := range recs.WebhookEvents {
+		var payload map[string]any
+		if err := json.Unmarshal(e.Payload, &payload); err != nil {
+			return nil, err
+		}
+		events = append(events, map[string]any{"id": e.ID, "type": e.Type, "createdAt": meetd.FormatTime(e.CreatedAt),
+			"payload": subjectView(payload, email)})
 	}
 	provisional := make([]map[string]any, len(recs.ProvisionalBookings))
 	for i, pb := range recs.ProvisionalBookings {
@@ -123,7 +135,7 @@ func renderGDPR(recs meetd.GDPRRecords) ([]byte, error) {
 	audit := make([]map[string]any, len(recs.AuditEntries))
 	for i, e := range recs.AuditEntries {
 		var ip any
-		if e.IP != "" && (subject[e.UserID] || e.Source == "attendee") {
+		if e.IP != "" && (subject[e.UserID] && !e.OnBehalf || e.Source == "attendee") {
 			ip = e.IP
 		}
 		audit[i] = map[string]any{"id": e.ID, "action": e.Action, "targetType": e.TargetType, "targetId": e.TargetID,
@@ -132,5 +144,28 @@ func renderGDPR(recs meetd.GDPRRecords) ([]byte, error) {
 			"at": meetd.FormatTime(e.At)}
 	}
 	return json.Marshal(map[string]any{"users": users, "appointments": appointments,
-		"provisionalBookings": provisional, "auditEntries": audit})
+		"provisionalBookings": provisional, "auditEntries": audit, "webhookEvents": events})
+}
+
+// subjectView takes an appointment object (or a webhook payload that is
+// one) as the data subject may see it: without the secret, and with the
+// contact details of attendees other than the subject reduced to a name.
+func subjectView(ap map[string]any, email string) map[string]any {
+	delete(ap, "secret")
+	attendees, _ := ap["attendees"].([]map[string]any)
+	if raw, ok := ap["attendees"].([]any); ok { // decoded from JSON
+		for _, a := range raw {
+			if m, ok := a.(map[string]any); ok {
+				attendees = append(attendees, m)
+			}
+		}
+	}
+	for _, a := range attendees {
+		if e, _ := a["email"].(string); !strings.EqualFold(e, email) {
+			for _, k := range []string{"email", "phone", "notes", "timezone", "language", "receiveReminders"} {
+				delete(a, k)
+			}
+		}
+	}
+	return ap
 }

@@ -30,6 +30,7 @@ type exportDoc struct {
 		Appointments        []map[string]any
 		ProvisionalBookings []map[string]any
 		AuditEntries        []map[string]any
+		WebhookEvents       []map[string]any
 	}
 }
 
@@ -130,8 +131,10 @@ func TestGDPRExport(t *testing.T) {
 		for _, e := range d.AuditEntries {
 			actions[e["action"].(string)] = e
 		}
-		for action, ip := range map[string]any{"user.create": nil, "user.update": nil, "meeting_type.create": "127.0.0.1",
-			"availability.create": "127.0.0.1", "appointment.cancel": "127.0.0.1"} {
+		// Jane's meeting type and availability were made by an API key
+		// acting for her: that server's address is not hers to see.
+		for action, ip := range map[string]any{"user.create": nil, "user.update": nil, "meeting_type.create": nil,
+			"availability.create": nil, "appointment.cancel": "127.0.0.1"} {
 			e, ok := actions[action]
 			if !ok {
 				t.Fatalf("no %s entry in %v", action, d.AuditEntries)
@@ -232,4 +235,39 @@ func TestGDPRExportRefusals(t *testing.T) {
 		r := h.do(req{method: "POST", path: "/v4/gdpr/export", token: a.key, body: `{"email":"a@b.example"}`, contentType: "text/plain"})
 		wantExact(t, r, 400, `{"statusCode":400,"message":"Content-Type must be application/json","error":"Bad Request"}`)
 	})
+}
+
+// The export reaches the webhook outbox too, and shows other people's
+// attendance in the subject's own appointments only by name.
+func TestGDPRExportOutboxAndOthers(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite, allowPrivate)
+	h.clock.Set(monday)
+	a := h.a
+	wantStatus(t, h.do(req{method: "POST", path: "/webhooks", token: a.key,
+		body: map[string]any{"endpoint": "https://127.0.0.1:9/in", "eventTypes": []string{"booking_created"}}}), 201)
+	mt := h.meetingType(a.memberPAT, "", nil)
+	h.bookAs(a.key, mt, a.member.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), "Guest.Person@Example.org")
+
+	_, guest := h.export(a.key, "", "guest.person@example.org")
+	if len(guest.Data.WebhookEvents) != 1 || guest.Data.WebhookEvents[0]["type"] != "booking_created" {
+		t.Fatalf("webhook events for the attendee: %v", guest.Data.WebhookEvents)
+	}
+	payload := guest.Data.WebhookEvents[0]["payload"].(map[string]any)
+	if _, ok := payload["secret"]; ok {
+		t.Fatal("an exported webhook payload carries the appointment secret")
+	}
+	if att := payload["attendees"].([]any)[0].(map[string]any); att["email"] != "Guest.Person@Example.org" {
+		t.Fatalf("the subject's own attendance was reduced: %v", att)
+	}
+
+	_, host := h.export(a.key, "", a.member.Email)
+	if len(host.Data.Appointments) != 1 || len(host.Data.WebhookEvents) != 1 {
+		t.Fatalf("host export: %d appointments, %d events", len(host.Data.Appointments), len(host.Data.WebhookEvents))
+	}
+	for _, ap := range []map[string]any{host.Data.Appointments[0], host.Data.WebhookEvents[0]["payload"].(map[string]any)} {
+		att := ap["attendees"].([]any)[0].(map[string]any)
+		if att["fullname"] != "Ada Guest" || att["email"] != nil || att["notes"] != nil || att["phone"] != nil {
+			t.Fatalf("another person's details in the host's export: %v", att)
+		}
+	}
 }

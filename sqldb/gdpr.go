@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -41,7 +42,8 @@ func (db *DB) CreateGDPRExport(ctx context.Context, a meetd.Actor, companyID, em
 func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GDPRRecords, error) {
 	lower := strings.ToLower(email)
 	recs := meetd.GDPRRecords{Users: []meetd.User{}, Appointments: []meetd.Appointment{},
-		ProvisionalBookings: []meetd.ProvisionalBooking{}, AuditEntries: []meetd.AuditEntry{}}
+		ProvisionalBookings: []meetd.ProvisionalBooking{}, AuditEntries: []meetd.AuditEntry{},
+		WebhookEvents: []meetd.GDPRWebhookEvent{}}
 
 	rows, err := t.query(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND email_lower = ?
 		ORDER BY created_at, id`, companyID, lower)
@@ -106,8 +108,35 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	if err != nil {
 		return recs, err
 	}
-	recs.AuditEntries, err = scanAll(rows, scanAudit)
+	if recs.AuditEntries, err = scanAll(rows, scanAudit); err != nil {
+		return recs, err
+	}
+
+	// Webhook payloads are snapshots of appointments: they name the
+	// attendee's address and the hosts' ids.
+	cond, args = `LOWER(payload) LIKE ? ESCAPE '\'`, []any{companyID, "%" + likeEscape(lower) + "%"}
+	for _, id := range userIDs {
+		cond, args = cond+` OR payload LIKE ?`, append(args, `%"`+id.(string)+`"%`)
+	}
+	rows, err = t.query(ctx, `SELECT id, type, payload, created_at FROM webhook_events WHERE company_id = ? AND (`+cond+`)
+		ORDER BY created_at, id`, args...)
+	if err != nil {
+		return recs, err
+	}
+	recs.WebhookEvents, err = scanAll(rows, func(row interface{ Scan(...any) error }) (meetd.GDPRWebhookEvent, error) {
+		var e meetd.GDPRWebhookEvent
+		var payload string
+		var created int64
+		err := row.Scan(&e.ID, &e.Type, &payload, &created)
+		e.Payload, e.CreatedAt = json.RawMessage(payload), fromMS(created)
+		return e, err
+	})
 	return recs, err
+}
+
+// likeEscape escapes LIKE's wildcards (and its escape character) in s.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // scanAll reads every row with scan and closes rows.
