@@ -36,6 +36,11 @@ type CompanyStore interface {
 	// owner.Role is forced to RoleOwner. ECONFLICT if the owner's email or
 	// slug is taken.
 	CreateCompany(ctx context.Context, a Actor, c NewCompany, owner NewUser) (Company, User, error)
+	// CreateFirstCompany is CreateCompany for a database without any
+	// company (the dashboard's first-run setup): ECONFLICT when a company
+	// exists. The check and the insert are one transaction, serialised
+	// across processes, so concurrent calls on any nodes create one company.
+	CreateFirstCompany(ctx context.Context, a Actor, c NewCompany, owner NewUser) (Company, User, error)
 	// CompanyByID returns a company.
 	CompanyByID(ctx context.Context, id string) (Company, error)
 	// CountCompanies returns how many companies exist.

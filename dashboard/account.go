@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 )
 
 // Account: the signed-in user's profile and password.
@@ -18,7 +19,7 @@ func (d *Dashboard) account(w http.ResponseWriter, r *http.Request, v *viewer) {
 func (d *Dashboard) changePassword(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
 	page := &view{Title: "Account", Section: "account", Viewer: v}
-	if wait := d.logins.take("ip:" + v.IP); wait > 0 {
+	if wait := d.logins.take("ip:" + clientip.RateKey(v.IP)); wait > 0 {
 		d.tooMany(w, r, "account", page, wait)
 		return
 	}

@@ -9,7 +9,7 @@
 // works without JavaScript. Sessions live in meetd's database (scs with
 // sqldb's session store); every state-changing request passes Go's
 // http.CrossOriginProtection; sign-in is rate-limited per client address and
-// per email, never locking an account.
+// per email, never locking an account out of the addresses it signs in from.
 package dashboard
 
 import (
@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -30,7 +29,11 @@ import (
 const Prefix = "/dashboard/"
 
 // SessionStore keeps sessions: scs's store interface with contexts, plus a
-// sweep of expired rows. *sqldb.SessionStore implements it.
+// sweep of expired rows. *sqldb.SessionStore implements it. A deleted
+// session must stay deleted: a later CommitCtx of its token (a request that
+// loaded it before the sign-out) must not bring it back, and should return
+// an error with a method SessionEnded() bool reporting true, so its cookie
+// is not sent again.
 type SessionStore interface {
 	scs.CtxStore
 	DeleteExpired(ctx context.Context) (int64, error)
@@ -59,8 +62,8 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
-	// LoginRate limits sign-in attempts per client address and per email;
-	// the zero value means DefaultLoginRate.
+	// LoginRate limits sign-in attempts per client address (an IPv6 /64
+	// counts as one) and per email; the zero value means DefaultLoginRate.
 	LoginRate Rate
 	// IdleTimeout and Lifetime bound a session; zero means 12 hours idle and
 	// 7 days absolute.
@@ -83,10 +86,10 @@ type Dashboard struct {
 	issuer  *auth.Issuer
 	sm      *scs.SessionManager
 	pages   *pages
-	logins  *limiter // per client address
-	emails  *limiter // failed attempts per email
+	logins  *limiter      // per client address (clientip.RateKey)
+	emails  *limiter      // sign-in attempts per email, refunded on success
+	known   *knownClients // prefixes that signed in to an account before
 	hashing chan struct{}
-	setupMu sync.Mutex // one setup at a time in this process
 	handler http.Handler
 }
 
@@ -119,6 +122,7 @@ func New(cfg Config) *Dashboard {
 		pages:   loadPages(),
 		logins:  newLimiter(cfg.LoginRate, cfg.Clock),
 		emails:  newLimiter(cfg.LoginRate, cfg.Clock),
+		known:   newKnownClients(cfg.Clock),
 		hashing: make(chan struct{}, maxConcurrentHashes),
 	}
 	d.handler = d.routes()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/clientip"
 )
 
 // loginData is the sign-in form.
@@ -61,14 +62,16 @@ func dummy() string {
 
 // login checks an email and password. Unknown emails and wrong passwords get
 // the same answer in about the same time. Attempts are rate-limited per
-// client address, and failures per email; an account is never locked.
+// client address (an IPv6 /64 counts as one) and per email; an account is
+// never locked (see knownClients).
 func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ip := d.clientIP(r)
+	client := clientip.RateKey(ip)
 	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
 	pw := r.PostFormValue("password")
 	page := &view{Title: "Sign in", Data: data}
-	if wait := d.logins.take("ip:" + ip); wait > 0 {
+	if wait := d.logins.take("ip:" + client); wait > 0 {
 		d.log.Warn("dashboard sign-in rate-limited", "ip", ip)
 		d.tooMany(w, r, "login", page, wait)
 		return
@@ -78,11 +81,21 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.render(w, r, http.StatusBadRequest, "login", page)
 		return
 	}
-	emailKey := "email:" + strings.ToLower(data.Email)
-	if wait := d.emails.wait(emailKey); wait > 0 {
-		d.log.Warn("dashboard sign-in rate-limited for an email", "ip", ip)
-		d.tooMany(w, r, "login", page, wait)
-		return
+	// The email's token is taken before the password is hashed, so
+	// concurrent guesses cannot all pass one check; a successful sign-in
+	// gives it back. When the bucket is empty, a client from a prefix that
+	// has signed in to this account before still gets through (no
+	// lockout); everyone else waits.
+	account := strings.ToLower(data.Email)
+	emailKey := "email:" + account
+	charged := true
+	if wait := d.emails.take(emailKey); wait > 0 {
+		if !d.known.known(account, client) {
+			d.log.Warn("dashboard sign-in rate-limited for an email", "ip", ip)
+			d.tooMany(w, r, "login", page, wait)
+			return
+		}
+		charged = false
 	}
 
 	hash := ""
@@ -107,23 +120,31 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || hash == "" || !u.Active() {
-		d.emails.take(emailKey)
 		d.log.Info("dashboard sign-in failed", "ip", ip)
 		page.Error = "Incorrect email or password."
 		d.render(w, r, http.StatusUnauthorized, "login", page)
 		return
 	}
+	if charged {
+		d.emails.give(emailKey)
+	}
 	if err := d.signIn(ctx, u, hash); err != nil {
 		d.failErr(w, r, nil, err)
 		return
 	}
+	d.known.remember(account, client)
 	d.log.Info("dashboard sign-in", "user_id", u.ID, "ip", ip)
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
 
-// logout ends the session.
+// logout ends the session. Without a signed-in session there is nothing to
+// end, and nothing is written: the browser is only sent to sign in.
 func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if d.sm.GetString(ctx, keyUser) == "" {
+		http.Redirect(w, r, "/dashboard/login", http.StatusSeeOther)
+		return
+	}
 	if err := d.sm.Destroy(ctx); err != nil {
 		d.failErr(w, r, nil, err)
 		return

@@ -69,19 +69,6 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-// wait returns how long until key has a whole token (0 when it has one now).
-func (l *limiter) wait(key string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	l.sweep(now)
-	b := l.fill(key, now)
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) / l.perSecond() * float64(time.Second))
-}
-
 // take spends one of key's tokens and returns how long the caller must wait
 // when there was none (0 when the attempt is allowed).
 func (l *limiter) take(key string) time.Duration {
@@ -95,4 +82,107 @@ func (l *limiter) take(key string) time.Duration {
 	}
 	b.tokens--
 	return 0
+}
+
+// give returns a token taken for key (an attempt that turned out fine), up
+// to the burst.
+func (l *limiter) give(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.fill(key, l.clock.Now())
+	b.tokens = math.Min(float64(l.rate.Burst), b.tokens+1)
+}
+
+// Known clients: when an account's sign-in bucket is empty (someone is
+// guessing its password), a client from an address prefix that has signed
+// in to that account before still reaches the password check, so a flood of
+// wrong guesses cannot lock the real user out. Entries are kept in memory
+// per process, for knownClientTTL after the last successful sign-in, at
+// most knownClientsPerAccount prefixes an account (the oldest goes first),
+// and for at most maxKnownAccounts accounts.
+const (
+	knownClientTTL         = 30 * 24 * time.Hour
+	knownClientsPerAccount = 8
+	maxKnownAccounts       = 100_000
+)
+
+type knownClients struct {
+	clock meetd.Clock
+
+	mu        sync.Mutex
+	accounts  map[string][]knownClient
+	lastSweep time.Time
+}
+
+type knownClient struct {
+	key string // clientip.RateKey of the address
+	at  time.Time
+}
+
+func newKnownClients(clock meetd.Clock) *knownClients {
+	return &knownClients{clock: clock, accounts: map[string][]knownClient{}}
+}
+
+// remember records a successful sign-in to account from the prefix key.
+func (k *knownClients) remember(account, key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.clock.Now()
+	k.sweep(now, false)
+	list := k.accounts[account]
+	if list == nil && len(k.accounts) >= maxKnownAccounts {
+		k.sweep(now, true)
+		for a := range k.accounts { // still full: forget one account
+			if len(k.accounts) < maxKnownAccounts {
+				break
+			}
+			delete(k.accounts, a)
+		}
+	}
+	for i, c := range list {
+		if c.key == key {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	list = append(list, knownClient{key: key, at: now}) // newest last
+	if len(list) > knownClientsPerAccount {
+		list = list[len(list)-knownClientsPerAccount:]
+	}
+	k.accounts[account] = list
+}
+
+// known reports whether the prefix key signed in to account within the TTL.
+func (k *knownClients) known(account, key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.clock.Now()
+	for _, c := range k.accounts[account] {
+		if c.key == key {
+			return now.Sub(c.at) < knownClientTTL
+		}
+	}
+	return false
+}
+
+// sweep drops entries past the TTL, at most once a day unless forced. k.mu
+// is held.
+func (k *knownClients) sweep(now time.Time, force bool) {
+	if !force && now.Sub(k.lastSweep) < 24*time.Hour {
+		return
+	}
+	k.lastSweep = now
+	for a, list := range k.accounts {
+		fresh := list[:0]
+		for _, c := range list {
+			if now.Sub(c.at) < knownClientTTL {
+				fresh = append(fresh, c)
+			}
+		}
+		if len(fresh) == 0 {
+			delete(k.accounts, a)
+		} else {
+			k.accounts[a] = fresh
+		}
+	}
 }

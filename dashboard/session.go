@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,6 +70,13 @@ func (d *Dashboard) saveSession(w http.ResponseWriter, r *http.Request) {
 	switch d.sm.Status(ctx) {
 	case scs.Modified:
 		token, expiry, err := d.sm.Commit(ctx)
+		if ended(err) {
+			// Signed out (or renewed) by another request while this one
+			// was running: the session stays ended, and its cookie is not
+			// sent again.
+			d.log.Debug("not saving a dashboard session that has ended")
+			return
+		}
 		if err != nil {
 			d.log.Error("saving a dashboard session failed", "err", err)
 			return
@@ -81,6 +89,14 @@ func (d *Dashboard) saveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Add("Set-Cookie", cookie.String())
+}
+
+// ended reports whether err is a session store's answer to a commit of a
+// session that was deleted (sqldb.ErrSessionEnded): it has a method
+// SessionEnded() bool that reports true.
+func ended(err error) bool {
+	var e interface{ SessionEnded() bool }
+	return errors.As(err, &e) && e.SessionEnded()
 }
 
 type sessionWriter struct {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 )
 
 // setupData is the first-run form.
@@ -45,19 +46,21 @@ func (d *Dashboard) setupForm(w http.ResponseWriter, r *http.Request) {
 
 // setup creates the company and its owner, then signs the owner in. It is
 // the only unauthenticated write of the dashboard, and exists only while
-// the database has no company.
+// the database has no company: concurrent setups, on any nodes, create one
+// company (Store.CreateFirstCompany); the others get the "already set up"
+// answer.
 func (d *Dashboard) setup(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ip := d.clientIP(r)
 	data := setupData{Company: strings.TrimSpace(r.PostFormValue("company")), Plan: r.PostFormValue("plan"),
 		User: readUserForm(r)}
 	data.User.Role, data.User.Type = string(meetd.RoleOwner), string(meetd.UserStandard)
-	if wait := d.logins.take("ip:" + ip); wait > 0 {
+	if wait := d.logins.take("ip:" + clientip.RateKey(ip)); wait > 0 {
 		d.tooMany(w, r, "setup", d.setupView(data), wait)
 		return
 	}
-	d.setupMu.Lock()
-	defer d.setupMu.Unlock()
+	// A cheap early answer; CreateFirstCompany checks again, in its
+	// transaction, serialised across nodes.
 	need, err := d.needsSetup(r)
 	if err != nil {
 		d.failErr(w, r, nil, err)
@@ -90,10 +93,15 @@ func (d *Dashboard) setup(w http.ResponseWriter, r *http.Request) {
 		d.failErr(w, r, nil, err)
 		return
 	}
-	_, owner, err := d.cfg.Store.CreateCompany(ctx, meetd.Actor{IP: ip, Source: "dashboard"},
+	_, owner, err := d.cfg.Store.CreateFirstCompany(ctx, meetd.Actor{IP: ip, Source: "dashboard"},
 		meetd.NewCompany{Name: data.Company, Plan: meetd.Plan(data.Plan)},
 		meetd.NewUser{Email: data.User.Email, GivenName: data.User.GivenName, FamilyName: data.User.FamilyName,
 			Timezone: data.User.Timezone, Type: meetd.UserStandard, PasswordHash: hash})
+	if meetd.ErrorCode(err) == meetd.ECONFLICT {
+		// Another setup, on this node or another, got there first.
+		d.fail(w, r, nil, http.StatusNotFound, "Not found", "This meetd instance is already set up. Sign in instead.")
+		return
+	}
 	if err != nil {
 		status, msg := d.errStatus(r, err)
 		view := d.setupView(data)
@@ -106,6 +114,7 @@ func (d *Dashboard) setup(w http.ResponseWriter, r *http.Request) {
 		d.failErr(w, r, nil, err)
 		return
 	}
+	d.known.remember(strings.ToLower(owner.Email), clientip.RateKey(ip))
 	d.log.Info("dashboard setup: company created", "user_id", owner.ID, "company_id", owner.CompanyID, "ip", ip)
 	d.flash(ctx, "Welcome to meetd! Your company is set up and you are signed in. Create your first personal access token below.")
 	http.Redirect(w, r, "/dashboard/integrations", http.StatusSeeOther)

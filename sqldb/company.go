@@ -24,21 +24,53 @@ func scanCompany(row interface{ Scan(...any) error }) (meetd.Company, error) {
 func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
 	var c meetd.Company
 	var u meetd.User
-	err := db.update(ctx, func(t *tx) error {
-		c = meetd.Company{ID: meetd.NewID(), Name: nc.Name, Plan: nc.Plan, CreatedAt: t.now, UpdatedAt: t.now}
-		if _, err := t.exec(ctx, `INSERT INTO companies (`+companyColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Name, string(c.Plan), c.Seats, ms(t.now), ms(t.now)); err != nil {
-			return err
-		}
-		if err := t.audit(ctx, a, c.ID, "company.create", "company", c.ID); err != nil {
-			return err
-		}
-		owner.CompanyID, owner.Role = c.ID, meetd.RoleOwner
-		created, err := t.createUser(ctx, a, owner)
-		u = created.User
+	err := db.update(ctx, func(t *tx) (err error) {
+		c, u, err = t.createCompany(ctx, a, nc, owner)
 		return err
 	})
 	return c, u, err
+}
+
+// CreateFirstCompany implements meetd.Store. On PostgreSQL a transaction-
+// scoped advisory lock serialises every caller on every node before the
+// check, so the check sees any company a concurrent call committed; on
+// SQLite the single writer (BEGIN IMMEDIATE) does the same.
+func (db *DB) CreateFirstCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
+	var c meetd.Company
+	var u meetd.User
+	err := db.update(ctx, func(t *tx) (err error) {
+		if t.d.firstCompanyLock != "" {
+			if _, err := t.exec(ctx, t.d.firstCompanyLock); err != nil {
+				return err
+			}
+		}
+		var exists int
+		err = t.queryRow(ctx, `SELECT 1 FROM companies LIMIT 1`).Scan(&exists)
+		switch {
+		case err == nil:
+			return meetd.Errorf(meetd.ECONFLICT, "A company already exists")
+		case err != sql.ErrNoRows:
+			return err
+		}
+		c, u, err = t.createCompany(ctx, a, nc, owner)
+		return err
+	})
+	return c, u, err
+}
+
+// createCompany inserts a company and its owner.
+func (t *tx) createCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
+	c := meetd.Company{ID: meetd.NewID(), Name: nc.Name, Plan: nc.Plan, CreatedAt: t.now, UpdatedAt: t.now}
+	if _, err := t.exec(ctx, `INSERT INTO companies (`+companyColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Name, string(c.Plan), c.Seats, ms(t.now), ms(t.now)); err != nil {
+		return meetd.Company{}, meetd.User{}, err
+	}
+	if err := t.audit(ctx, a, c.ID, "company.create", "company", c.ID); err != nil {
+		return meetd.Company{}, meetd.User{}, err
+	}
+	owner.CompanyID, owner.Role = c.ID, meetd.RoleOwner
+	created, err := t.createUser(ctx, a, owner)
+	return c, created.User, err
 }
 
 // CompanyByID implements meetd.Store.

@@ -42,6 +42,10 @@ type dialect struct {
 	// forUpdate is appended to a SELECT to lock its rows until commit;
 	// empty on SQLite, whose single writer already serialises writes.
 	forUpdate string
+	// firstCompanyLock, when set, is run first in CreateFirstCompany's
+	// transaction to serialise it across processes; empty on SQLite, whose
+	// single writer already serialises writes.
+	firstCompanyLock string
 	// notify, when set, is the statement that wakes other nodes' change
 	// listeners; watch listens for it (see WatchChanges).
 	notify string
@@ -106,6 +110,10 @@ var sqliteDialect = &dialect{
 	},
 }
 
+// firstCompanyLockKey is the advisory lock of CreateFirstCompany on
+// PostgreSQL (0x6d656574640001).
+const firstCompanyLockKey = "30792258880274433"
+
 var postgresDialect = &dialect{
 	name:  "postgres",
 	goose: goose.DialectPostgres,
@@ -145,6 +153,9 @@ var postgresDialect = &dialect{
 	// key-share locks that foreign-key checks of concurrent inserts take
 	// (a plain FOR UPDATE deadlocks a booking against a queue edit).
 	forUpdate: " FOR NO KEY UPDATE",
-	notify:    `SELECT pg_notify('` + changesChannel + `', '')`,
-	watch:     watchPostgres,
+	// A transaction-scoped advisory lock, released at commit or rollback.
+	// The key is arbitrary but fixed: "meetd" in ASCII, then 1.
+	firstCompanyLock: `SELECT pg_advisory_xact_lock(` + firstCompanyLockKey + `)`,
+	notify:           `SELECT pg_notify('` + changesChannel + `', '')`,
+	watch:            watchPostgres,
 }

@@ -17,6 +17,12 @@ import (
 // The token is stored as its SHA-256, never as sent in the cookie: a read of
 // the table (a backup, a replica, an SQL injection elsewhere) yields no live
 // session. Expiry is compared with the store's clock.
+//
+// A deleted session is not forgotten at once: its row is marked ended and
+// kept until its expiry (at least tombstoneFloor after the deletion). A
+// commit of an ended session changes nothing and returns an error whose
+// SessionEnded method reports true, so a request that loaded the session
+// before a sign-out cannot bring it back by saving it afterwards.
 type SessionStore struct {
 	db *DB
 }
@@ -30,15 +36,32 @@ func sessionKey(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// FindCtx returns the data of an unexpired session. An unknown, expired or
-// malformed token is found=false with a nil error.
+// tombstoneFloor is how long an ended session's row is kept at least: far
+// longer than any request that may still hold the session in flight.
+const tombstoneFloor = time.Hour
+
+// errSessionEnded is what CommitCtx returns for a session that was deleted.
+type errSessionEnded struct{}
+
+func (errSessionEnded) Error() string { return "sqldb: the session has ended" }
+
+// SessionEnded reports true: the session was deleted and stays deleted.
+func (errSessionEnded) SessionEnded() bool { return true }
+
+// ErrSessionEnded is returned by CommitCtx for a session that was deleted.
+// It has a method SessionEnded() bool that reports true, so callers can
+// recognise it without importing this package.
+var ErrSessionEnded error = errSessionEnded{}
+
+// FindCtx returns the data of an unexpired session. An unknown, expired,
+// ended or malformed token is found=false with a nil error.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	if token == "" {
 		return nil, false, nil
 	}
 	var data []byte
 	var expiry int64
-	err := s.db.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, sessionKey(token)).Scan(&data, &expiry)
+	err := s.db.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND ended = FALSE`, sessionKey(token)).Scan(&data, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -52,23 +75,41 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 }
 
 // CommitCtx stores a session's data and expiry, replacing what the token
-// had.
+// had. A session that was deleted stays deleted: its commit changes nothing
+// and returns ErrSessionEnded.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	if b == nil {
 		b = []byte{}
 	}
 	return s.db.update(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
-			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
+		// The WHERE of DO UPDATE (SQLite 3.24+, PostgreSQL 9.5+) leaves an
+		// ended row alone, in the same statement that would revive it.
+		res, err := t.exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
+			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry
+			WHERE sessions.ended = FALSE`,
 			sessionKey(token), b, ms(expiry))
-		return err
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrSessionEnded
+		}
+		return nil
 	})
 }
 
-// DeleteCtx removes a session; an unknown token is not an error.
+// DeleteCtx ends a session: it is never found again, and no later commit of
+// its token brings it back. The row, emptied, stays as a tombstone until
+// the session's expiry (at least tombstoneFloor from now), when
+// DeleteExpired removes it. An unknown token is not an error.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 	return s.db.update(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `DELETE FROM sessions WHERE token = ?`, sessionKey(token))
+		floor := ms(t.now.Add(tombstoneFloor))
+		_, err := t.exec(ctx, `UPDATE sessions SET ended = TRUE, data = ?,
+			expiry = CASE WHEN expiry < ? THEN ? ELSE expiry END WHERE token = ?`,
+			[]byte{}, floor, floor, sessionKey(token))
 		return err
 	})
 }
@@ -88,9 +129,9 @@ func (s *SessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
 
-// DeleteExpired removes every expired session and returns how many it
-// removed. Expired sessions are never found anyway; this only reclaims
-// their rows.
+// DeleteExpired removes every expired session, ended ones included, and
+// returns how many rows it removed. Expired sessions are never found anyway;
+// this only reclaims their rows.
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.update(ctx, func(t *tx) error {

@@ -4,13 +4,24 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/meetd/meetd/sqldb"
 )
 
+// sessionEnded reports whether err says the session was deleted, the way
+// the dashboard recognises it (without importing sqldb).
+func sessionEnded(err error) bool {
+	var e interface{ SessionEnded() bool }
+	return errors.As(err, &e) && e.SessionEnded() && errors.Is(err, sqldb.ErrSessionEnded)
+}
+
 // testSessions checks the dashboard's session store: it finds what was
-// committed until it expires, overwrites on commit, deletes idempotently,
-// reclaims expired rows, and takes concurrent commits of one token.
+// committed until it expires, overwrites on commit, deletes idempotently and
+// for good (a later commit does not revive a deleted session), reclaims
+// expired rows, and takes concurrent commits of one token.
 func testSessions(f *fixture) {
 	t := f.t
 	s := f.db.Sessions()
@@ -99,6 +110,65 @@ func testSessions(f *fixture) {
 		t.Fatalf("Delete of an unknown session: %v", err)
 	}
 
+	// A deleted session stays deleted: a request that loaded it before the
+	// sign-out and saves it afterwards (scs saves every loaded session when
+	// an idle timeout is set) neither revives it nor fails silently.
+	if err := s.CommitCtx(f.ctx, "token-a", []byte("in flight"), start.Add(5*time.Hour)); !sessionEnded(err) {
+		t.Fatalf("Commit of a deleted session = %v, want ErrSessionEnded", err)
+	}
+	if _, found := find("token-a"); found {
+		t.Fatal("a commit after Delete revived the session")
+	}
+	if err := s.Commit("token-a", []byte("again"), start.Add(5*time.Hour)); !sessionEnded(err) {
+		t.Fatalf("second Commit of a deleted session = %v, want ErrSessionEnded", err)
+	}
+	if _, found := find("token-a"); found {
+		t.Fatal("a second commit after Delete revived the session")
+	}
+	// The tombstone outlives the session's own expiry when that was near:
+	// an in-flight request still cannot revive it after a sweep.
+	if err := s.CommitCtx(f.ctx, "token-d", []byte("d"), start.Add(31*time.Minute)); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	if err := s.DeleteCtx(f.ctx, "token-d"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	f.clock.Advance(10 * time.Minute)
+	if n, err := s.DeleteExpired(f.ctx); err != nil || n != 0 {
+		t.Fatalf("DeleteExpired = %d, %v; want 0 (the tombstone is kept)", n, err)
+	}
+	if err := s.CommitCtx(f.ctx, "token-d", []byte("d"), start.Add(12*time.Hour)); !sessionEnded(err) {
+		t.Fatalf("Commit of a deleted session after its expiry = %v, want ErrSessionEnded", err)
+	}
+	if _, found := find("token-d"); found {
+		t.Fatal("a commit after Delete and a sweep revived the session")
+	}
+	// Commits racing a Delete: once every one has returned, the session is
+	// gone, whatever the order.
+	if err := s.CommitCtx(f.ctx, "token-e", []byte("e"), start.Add(4*time.Hour)); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	var race sync.WaitGroup
+	raceErrs := make(chan error, 9)
+	for range 8 {
+		race.Go(func() {
+			if err := s.CommitCtx(f.ctx, "token-e", []byte("e2"), start.Add(4*time.Hour)); err != nil && !sessionEnded(err) {
+				raceErrs <- err
+			}
+		})
+	}
+	race.Go(func() { raceErrs <- s.DeleteCtx(f.ctx, "token-e") })
+	race.Wait()
+	close(raceErrs)
+	for err := range raceErrs {
+		if err != nil {
+			t.Fatalf("Commit or Delete racing: %v", err)
+		}
+	}
+	if _, found := find("token-e"); found {
+		t.Fatal("a commit racing Delete revived the session")
+	}
+
 	// Concurrent commits of one token (one browser, parallel requests)
 	// all succeed and leave one of the values.
 	var wg sync.WaitGroup
@@ -119,8 +189,13 @@ func testSessions(f *fixture) {
 		t.Fatalf("after concurrent commits: %q, %v", b, found)
 	}
 
+	// The sweep reclaims expired sessions and tombstones alike: token-a,
+	// -b, -c, -d, -e and -empty.
 	f.clock.Advance(5 * time.Hour)
-	if n, err := s.DeleteExpired(f.ctx); err != nil || n != 3 {
-		t.Fatalf("DeleteExpired = %d, %v; want 3", n, err)
+	if n, err := s.DeleteExpired(f.ctx); err != nil || n != 6 {
+		t.Fatalf("DeleteExpired = %d, %v; want 6", n, err)
+	}
+	if n, err := s.DeleteExpired(f.ctx); err != nil || n != 0 {
+		t.Fatalf("DeleteExpired again = %d, %v; want 0", n, err)
 	}
 }

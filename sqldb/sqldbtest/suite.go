@@ -64,6 +64,7 @@ func Run(t *testing.T, b Backend) {
 		fn   func(*fixture)
 	}{
 		{"companies", testCompanies},
+		{"concurrent first companies admit one", testFirstCompany},
 		{"users are created with unique emails and slugs", testCreateUser},
 		{"platform users are provisioned", testProvision},
 		{"users are listed, updated and removed", testUserLifecycle},
