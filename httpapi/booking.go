@@ -308,6 +308,12 @@ func (s *Server) apiBase(r *http.Request) string {
 // {appointmentId, secret}), again for a second click, or 409 if the slot
 // was taken meanwhile or the link expired. A wrong token is a 404.
 func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		// Link checkers and mail scanners probe with HEAD: it must not
+		// confirm anything on the attendee's behalf.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	err := func() error {
 		ctx := r.Context()
 		notFound := meetd.Errorf(meetd.ENOTFOUND, "Provisional booking not found")

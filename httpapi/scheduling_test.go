@@ -312,6 +312,10 @@ func TestDoubleOptIn(t *testing.T) {
 		t.Fatalf("a pending booking holds its slot: %v", starts)
 	}
 	path := strings.TrimPrefix(link, h.srv.URL)
+	wantStatus(t, h.do(req{method: "HEAD", path: path}), 200) // a link checker's probe
+	if p := decode(t, h.get("/v4/provisional-booking/paginated?page=0&pageSize=10&status=pending", a.memberPAT, "")); p["total"] != 1.0 {
+		t.Fatal("a HEAD request confirmed the booking")
+	}
 	wantStatus(t, h.get(strings.Replace(path, "token=", "token=x", 1), "", ""), 404)
 	first := h.get(path, "", "")
 	wantStatus(t, first, 200)
