@@ -200,14 +200,20 @@ func (s *Server) secure(r *http.Request) bool {
 	return clientip.Proxies(s.cfg.TrustedProxies).Secure(r)
 }
 
-// clientIP is the client's address, believing only trusted proxies.
+// clientIP is the client's address, believing only trusted proxies. It is
+// read once per request (by logged) and reused by authentication, the
+// handlers' audit records and the log line.
 func (s *Server) clientIP(r *http.Request) string {
+	if info := infoOf(r); info != nil {
+		return info.ip
+	}
 	return clientip.Proxies(s.cfg.TrustedProxies).IP(r)
 }
 
 // requestInfo is filled in while a request is served and logged at its end.
 type requestInfo struct {
 	id           string
+	ip           string
 	status       int
 	credentialID string
 	actingUserID string
@@ -256,7 +262,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{id: requestID()}
+		info := &requestInfo{id: requestID(), ip: clientip.Proxies(s.cfg.TrustedProxies).IP(r)}
 		info.log = s.log.With("request_id", info.id)
 		w.Header().Set("X-Request-Id", info.id)
 		sw := &statusWriter{ResponseWriter: w}
