@@ -23,12 +23,6 @@ type SystemClock struct{}
 // Now returns the current time in UTC.
 func (SystemClock) Now() time.Time { return time.Now().UTC() }
 
-// ClockFunc adapts a function to the Clock interface.
-type ClockFunc func() time.Time
-
-// Now calls f.
-func (f ClockFunc) Now() time.Time { return f() }
-
 // NewID returns a random (version 4) UUID in its canonical lower-case form.
 // It panics only if the operating system's random source fails, which leaves
 // nothing safe to do.
