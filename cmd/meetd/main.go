@@ -26,6 +26,7 @@ Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
   meetd migrate
+  meetd version                 (also --version)
   meetd company create --name N --plan P --owner-email E --owner-given-name G --owner-family-name F [--owner-password-stdin] [--json]
   meetd company set-plan --company ID --plan P
   meetd user create --company ID --email E --given-name G --family-name F [--role member|admin]
@@ -91,6 +92,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := args[0], args[1:]
+	if cmd == "version" || cmd == "--version" || cmd == "-version" {
+		return e.version(rest)
+	}
 	if cmd == "serve" {
 		return e.serve(rest)
 	}
