@@ -2,21 +2,28 @@ package httpapi_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
-// objects are one user's scheduling objects, made through the API.
+// objects are one user's scheduling objects and their company's webhook
+// and GDPR export, made through the API, with the secrets that open the
+// public links of the appointment and the provisional booking.
 type objects struct {
-	meetingType, availability, exception, appointment, queue string
+	user, meetingType, availability, exception, appointment, queue string
+	provisional, webhook, export                                   string
+	appointmentSecret, confirmToken                                string
 }
 
 func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 	h.t.Helper()
-	var o objects
+	o := objects{user: user}
 	o.meetingType = h.meetingType(tn.key, user, map[string]any{"slug": "iso-" + user[:8]})
 	mt := decode(h.t, h.get("/v4/meeting-type/"+o.meetingType, tn.key, user))
 	o.availability = mt["availabilityId"].(string)
@@ -26,89 +33,238 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 	o.exception = fmt.Sprint(decode(h.t, r)["id"])
 	r = h.book(tn.key, o.meetingType, user, slot, nil)
 	wantStatus(h.t, r, 201)
-	o.appointment = decode(h.t, r)["appointmentId"].(string)
+	booked := decode(h.t, r)
+	o.appointment, o.appointmentSecret = booked["appointmentId"].(string), booked["secret"].(string)
 	qmt := h.meetingType(tn.key, user, map[string]any{"slug": "queue-" + user[:8]})
 	r = h.do(req{method: "PATCH", path: "/v4/queue/meeting-type/" + qmt, token: tn.key, acting: user, body: map[string]any{"userId": user}})
 	wantStatus(h.t, r, 200)
 	o.queue = decode(h.t, r)["id"].(string)
+
+	doi := h.meetingType(tn.key, user, map[string]any{"slug": "doi-" + user[:8], "meetingOptions": map[string]any{"doubleOptIn": "enabled"}})
+	r = h.book(tn.key, doi, user, slot.Add(time.Hour), nil)
+	wantStatus(h.t, r, 201)
+	pending := decode(h.t, r)
+	o.provisional = pending["provisionalBookingId"].(string)
+	link, err := url.Parse(pending["confirmationUrl"].(string))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	o.confirmToken = link.Query().Get("token")
+	r = h.do(req{method: "POST", path: "/webhooks", token: tn.key,
+		body: map[string]any{"endpoint": "https://127.0.0.1:9/in-" + user[:8], "eventTypes": []string{"booking_created"}}})
+	wantStatus(h.t, r, 201)
+	o.webhook = decode(h.t, r)["id"].(string)
+	o.export, _ = h.export(tn.key, "", "ada@guest.example")
 	return o
 }
 
-// requests lists every route that takes an object id, aimed at o.
-func (o objects) requests(userID string) []req {
-	patchMT := map[string]any{"meetingInfo": map[string]any{"name": "Taken over"}}
-	return []req{
-		{method: "GET", path: "/v4/meeting-type/" + o.meetingType},
-		{method: "PATCH", path: "/v4/meeting-type/" + o.meetingType, body: patchMT},
-		{method: "DELETE", path: "/v4/meeting-type/" + o.meetingType},
-		{method: "GET", path: "/v4/meeting-type?userId=" + userID},
-		{method: "GET", path: "/v4/availability/" + o.availability},
-		{method: "PATCH", path: "/v4/availability/" + o.availability, body: map[string]any{"name": "Taken over"}},
-		{method: "DELETE", path: "/v4/availability/" + o.availability},
-		{method: "GET", path: "/v4/availability?userId=" + userID},
-		{method: "GET", path: "/v4/availability/" + o.availability + "/exceptions"},
-		{method: "POST", path: "/v4/availability/" + o.availability + "/exceptions", body: map[string]any{"start": "2026-12-31"}},
-		{method: "DELETE", path: "/v4/availability/" + o.availability + "/exceptions/" + o.exception},
-		{method: "GET", path: "/v4/appointment/" + o.appointment},
-		{method: "POST", path: "/v4/appointment/" + o.appointment + "/cancel", body: map[string]any{}},
-		{method: "POST", path: "/v4/appointment/" + o.appointment + "/reschedule", body: map[string]any{"start": "2026-03-05T10:00:00Z"}},
-		{method: "DELETE", path: "/v4/appointment/" + o.appointment},
-		{method: "GET", path: "/v4/appointment/paginated?page=0&pageSize=10&userId=" + userID},
-		{method: "GET", path: "/v4/provisional-booking/paginated?page=0&pageSize=10&userId=" + userID},
-		{method: "PATCH", path: "/v4/queue/meeting-type/" + o.meetingType, body: map[string]any{"type": "equalDistribution"}},
-		{method: "PATCH", path: "/v4/user/" + userID, body: map[string]any{"givenName": "Taken"}},
+// ids names the object that fills each path parameter of the API, keyed by
+// the route pattern up to and including the parameter.
+func (o objects) ids() map[string]string {
+	return map[string]string{
+		"/v4/user/{id}":                                  o.user,
+		"/v4/meeting-type/{id}":                          o.meetingType,
+		"/v4/availability/{id}":                          o.availability,
+		"/v4/availability/{id}/exceptions/{exceptionId}": o.exception,
+		"/v4/public/provisional-booking/{id}":            o.provisional,
+		"/v4/appointment/{id}":                           o.appointment,
+		"/v4/public/appointment/{id}":                    o.appointment,
+		"/v4/queue/meeting-type/{id}":                    o.meetingType,
+		"/v4/queue/{id}":                                 o.queue,
+		"/v4/gdpr/export/{id}":                           o.export,
+		"/webhooks/{id}":                                 o.webhook,
 	}
 }
 
-// TestTenantIsolation aims every id-taking route of company B's objects
-// with company A's credentials (404, as if they did not exist), and a
-// member's PAT at a colleague's objects (403, DESIGN §5).
+// path is pattern with its parameters naming o's objects. When a parameter
+// names no object it fails t and reports false, so a new route needs an
+// entry in ids.
+func (o objects) path(t *testing.T, pattern string) (string, bool) {
+	t.Helper()
+	ids := o.ids()
+	segs := strings.Split(pattern, "/")
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		out[i] = s
+		if strings.HasPrefix(s, "{") {
+			key := strings.Join(segs[:i+1], "/")
+			id, ok := ids[key]
+			if !ok {
+				t.Errorf("%s: no object fills %s; add %q to objects.ids in isolation_test.go", pattern, s, key)
+				return "", false
+			}
+			out[i] = id
+		}
+	}
+	return strings.Join(out, "/"), true
+}
+
+// hasParams reports whether a route pattern addresses an object by id.
+func hasParams(pattern string) bool { return strings.Contains(pattern, "{") }
+
+// isolationBodies are the bodies that get a request past validation, so
+// that what it meets is the lookup of the object. Other routes send none.
+var isolationBodies = map[string]any{
+	"PATCH /v4/user/{id}":                         map[string]any{"givenName": "Taken"},
+	"PATCH /v4/meeting-type/{id}":                 map[string]any{"meetingInfo": map[string]any{"name": "Taken over"}},
+	"PATCH /v4/availability/{id}":                 map[string]any{"name": "Taken over"},
+	"POST /v4/availability/{id}/exceptions":       map[string]any{"start": "2026-12-31"},
+	"POST /v4/appointment/{id}/cancel":            map[string]any{},
+	"POST /v4/appointment/{id}/reschedule":        map[string]any{"start": "2026-03-05T10:00:00Z"},
+	"PATCH /v4/queue/meeting-type/{id}":           map[string]any{"type": "equalDistribution"},
+	"PATCH /webhooks/{id}":                        map[string]any{"description": "mine now"},
+	"POST /v4/public/appointment/{id}/cancel":     map[string]any{},
+	"POST /v4/public/appointment/{id}/reschedule": map[string]any{"start": "2026-03-05T10:00:00Z"},
+}
+
+// refusal is a status an id-taking route answers before it looks at the id.
+type refusal struct {
+	status int
+	why    string
+}
+
+// refusedFirst are the id-taking routes that refuse a kind of credential
+// before looking the object up, keyed by credential kind ("key", "PAT",
+// "member PAT") and route. Every other id-taking route answers another
+// company's id with 404 and a colleague's object to a member with 403.
+var refusedFirst = map[string]map[string]refusal{
+	"PAT": {
+		"DELETE /v4/user/{id}":     {403, "only a platform API key deletes users"},
+		"GET /v4/gdpr/export/{id}": {403, "GDPR exports are for platform API keys only"},
+	},
+	"member PAT": {},
+}
+
+// requests lists every route that takes a user id in its query, aimed at
+// userID: listing another user's objects is looking that user up.
+func requests(userID string) []req {
+	return []req{
+		{method: "GET", path: "/v4/meeting-type?userId=" + userID},
+		{method: "GET", path: "/v4/availability?userId=" + userID},
+		{method: "GET", path: "/v4/appointment/paginated?page=0&pageSize=10&userId=" + userID},
+		{method: "GET", path: "/v4/provisional-booking/paginated?page=0&pageSize=10&userId=" + userID},
+	}
+}
+
+// TestTenantIsolation aims every id-taking route of the table at company
+// B's objects with company A's credentials (404, as if they did not exist),
+// and a member's PAT at a colleague's objects (403: roles are enforced
+// within a company).
 func TestTenantIsolation(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
 		h := newHarness(t, b, allowPrivate)
 		h.clock.Set(monday)
 		theirs := h.objectsOf(h.b, h.b.member.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
 		colleague := h.objectsOf(h.a, h.a.admin.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
+		used := map[string]map[string]bool{}
+		for kind := range refusedFirst {
+			used[kind] = map[string]bool{}
+		}
+		// check fails t unless route answers r as refusedFirst says for
+		// kind, or else as otherwise says.
+		check := func(t *testing.T, kind string, route httpapi.Route, r req, otherwise refusal) {
+			t.Helper()
+			key := route.Method + " " + route.Pattern
+			want, ok := refusedFirst[kind][key]
+			if ok {
+				used[kind][key] = true
+			} else {
+				want = otherwise
+			}
+			if got := h.do(r); got.status != want.status {
+				t.Fatalf("status = %d, want %d (%s); body %s", got.status, want.status, want.why, got.body)
+			}
+		}
+		foreign := refusal{404, "another company's object does not exist for A"}
 		for _, cred := range []struct {
-			name, token, acting string
-		}{{"A's key acting as A's owner", h.a.key, h.a.owner.ID}, {"A's admin PAT", h.a.adminPAT, ""}} {
-			for _, r := range theirs.requests(h.b.member.ID) {
+			kind, name, token, acting string
+		}{{"key", "A's key acting as A's owner", h.a.key, h.a.owner.ID}, {"PAT", "A's admin PAT", h.a.adminPAT, ""}} {
+			for _, route := range httpapi.Routes() {
+				if route.Access == httpapi.Public || !hasParams(route.Pattern) {
+					continue
+				}
+				key := route.Method + " " + route.Pattern
+				path, ok := theirs.path(t, route.Pattern)
+				if !ok {
+					continue
+				}
+				r := req{method: route.Method, path: path, body: isolationBodies[key], token: cred.token, acting: cred.acting}
+				t.Run(cred.name+" "+key, func(t *testing.T) {
+					check(t, cred.kind, route, r, foreign)
+				})
+			}
+			for _, r := range requests(h.b.member.ID) {
 				t.Run(cred.name+" "+r.method+" "+r.path, func(t *testing.T) {
 					r.token, r.acting = cred.token, cred.acting
 					wantStatus(t, h.do(r), 404)
 				})
-			}
-			for _, r := range []req{
-				{method: "GET", path: "/v4/queue/" + theirs.queue},
-				{method: "GET", path: "/v4/queue/" + theirs.queue + "/next"},
-			} {
-				r.token, r.acting = cred.token, cred.acting
-				wantStatus(t, h.do(r), 404)
 			}
 			wantStatus(t, h.book(cred.token, theirs.meetingType, h.b.member.ID, time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC), nil), 404)
 			wantExact(t, h.get("/v4/booking-availability?meetingTypeId="+theirs.meetingType+"&hostIds="+h.b.member.ID+
 				"&start=2026-03-04&end=2026-03-04", cred.token, cred.acting), 400,
 				`{"statusCode":400,"message":"Meeting Type Not Found","error":"Bad Request"}`)
 		}
-		for _, r := range colleague.requests(h.a.admin.ID) {
+
+		// The public links open another object only with its own secret:
+		// none, or the secret of an object of ours, is a 404.
+		for _, route := range httpapi.Routes() {
+			if route.Access != httpapi.Public || !hasParams(route.Pattern) {
+				continue
+			}
+			key := route.Method + " " + route.Pattern
+			withSecret, ok := publicRequests[key]
+			if !ok {
+				t.Errorf("%s: public and takes an id, but publicRequests (isolation_test.go) does not say how it takes its secret", key)
+				continue
+			}
+			path, ok := theirs.path(t, route.Pattern)
+			if !ok {
+				continue
+			}
+			for _, secrets := range []struct {
+				name string
+				of   *objects
+			}{{"without a secret", nil}, {"with the secret of another object", &colleague}} {
+				t.Run(key+" "+secrets.name, func(t *testing.T) {
+					wantStatus(t, h.do(withSecret(path, secrets.of)), 404)
+				})
+			}
+		}
+
+		for _, route := range httpapi.Routes() {
+			if route.Access == httpapi.Public || !hasParams(route.Pattern) {
+				continue
+			}
+			key := route.Method + " " + route.Pattern
+			path, ok := colleague.path(t, route.Pattern)
+			if !ok {
+				continue
+			}
+			r := req{method: route.Method, path: path, body: isolationBodies[key], token: h.a.memberPAT}
+			t.Run("member PAT on a colleague's "+key, func(t *testing.T) {
+				check(t, "member PAT", route, r, refusal{403, "a member may not touch a colleague's objects"})
+			})
+		}
+		for _, r := range requests(h.a.admin.ID) {
 			t.Run("member PAT on a colleague's "+r.method+" "+r.path, func(t *testing.T) {
 				r.token = h.a.memberPAT
 				wantStatus(t, h.do(r), 403)
 			})
 		}
-		// Webhooks are company-wide: another company's are 404, and a
-		// member's PAT may not manage them at all.
-		r := h.do(req{method: "POST", path: "/webhooks", token: h.b.key,
-			body: map[string]any{"endpoint": "https://127.0.0.1:9/b-in", "eventTypes": []string{"booking_created"}}})
-		wantStatus(t, r, 201)
-		hookB := decode(t, r)["id"].(string)
+		for kind, routes := range refusedFirst {
+			for key := range routes {
+				if !used[kind][key] {
+					t.Errorf("refusedFirst[%q][%q]: not an id-taking route of httpapi.Routes any more", kind, key)
+				}
+			}
+		}
+
+		// Webhooks are company-wide: another company's are not listed, and
+		// a member's PAT may not manage them at all.
 		for _, cred := range []struct{ token, acting string }{{h.a.key, ""}, {h.a.adminPAT, ""}} {
-			wantStatus(t, h.do(req{method: "PATCH", path: "/webhooks/" + hookB, token: cred.token, acting: cred.acting,
-				body: map[string]any{"description": "mine now"}}), 404)
-			wantStatus(t, h.do(req{method: "DELETE", path: "/webhooks/" + hookB, token: cred.token, acting: cred.acting}), 404)
 			list := h.get("/webhooks", cred.token, cred.acting)
 			wantStatus(t, list, 200)
-			if strings.Contains(string(list.body), hookB) {
+			if strings.Contains(string(list.body), theirs.webhook) {
 				t.Fatalf("company A lists company B's webhook: %s", list.body)
 			}
 		}
@@ -120,5 +276,72 @@ func TestTenantIsolation(t *testing.T) {
 		if got := decode(t, h.get("/v4/appointment/"+theirs.appointment, h.b.key, h.b.member.ID)); got["isCancelled"] != false {
 			t.Fatalf("B's appointment changed: %v", got)
 		}
+		if got := decode(t, h.get("/v4/provisional-booking/paginated?page=0&pageSize=10&status=pending", h.b.key, h.b.member.ID)); got["total"] != 1.0 {
+			t.Fatalf("B's provisional booking changed: %v", got)
+		}
 	})
+}
+
+// publicRequests build, for each public route that takes an id, the
+// request to path carrying the secret of mine's object the way the route
+// takes it, or no secret when mine is nil.
+var publicRequests = map[string]func(path string, mine *objects) req{
+	"GET /v4/public/provisional-booking/{id}/confirm": func(path string, mine *objects) req {
+		if mine != nil {
+			path += "?token=" + mine.confirmToken
+		}
+		return req{method: "GET", path: path}
+	},
+	"POST /v4/public/appointment/{id}/cancel": func(path string, mine *objects) req {
+		body := map[string]any{}
+		if mine != nil {
+			body["secret"] = mine.appointmentSecret
+		}
+		return req{method: "POST", path: path, body: body}
+	},
+	"POST /v4/public/appointment/{id}/reschedule": func(path string, mine *objects) req {
+		body := map[string]any{"start": "2026-03-05T10:00:00Z"}
+		if mine != nil {
+			body["secret"] = mine.appointmentSecret
+		}
+		return req{method: "POST", path: path, body: body}
+	},
+}
+
+// TestEveryRouteEnforcesItsAccess calls every route of the table that
+// needs a credential without one (meetergo's 401), and with an API key that
+// names no acting user: an ActingUser route refuses it with meetergo's 400,
+// a Credential route serves it as the company owner.
+func TestEveryRouteEnforcesItsAccess(t *testing.T) {
+	const (
+		missing      = `{"statusCode":401,"message":"Missing authorization header","error":"Unauthorized"}`
+		actingNeeded = `{"statusCode":400,"message":"Missing required header 'x-meetergo-api-user-id' for API key authentication","error":"Bad Request"}`
+	)
+	h := newHarness(t, sqldbtest.SQLite)
+	nobody := objects{user: meetd.NewID(), meetingType: meetd.NewID(), availability: meetd.NewID(), exception: "1",
+		provisional: meetd.NewID(), appointment: meetd.NewID(), queue: meetd.NewID(), export: meetd.NewID(), webhook: meetd.NewID()}
+	for _, route := range httpapi.Routes() {
+		key := route.Method + " " + route.Pattern
+		switch route.Access {
+		case httpapi.Public:
+			continue
+		case httpapi.Credential, httpapi.ActingUser:
+		default:
+			t.Errorf("%s: unknown access %v", key, route.Access)
+			continue
+		}
+		path, ok := nobody.path(t, route.Pattern)
+		if !ok {
+			continue
+		}
+		t.Run(key, func(t *testing.T) {
+			wantExact(t, h.do(req{method: route.Method, path: path}), 401, missing)
+			r := h.do(req{method: route.Method, path: path, token: h.a.key})
+			if route.Access == httpapi.ActingUser {
+				wantExact(t, r, 400, actingNeeded)
+			} else if string(r.body) == actingNeeded {
+				t.Fatalf("a Credential route refuses an API key without an acting user")
+			}
+		})
+	}
 }

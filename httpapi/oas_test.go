@@ -19,66 +19,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/meetd/meetd/api"
+	"github.com/meetd/meetd/httpapi"
 )
-
-// registeredRoutes are the routes httpapi.Server.routes registers, in
-// net/http ServeMux pattern syntax (which for these patterns is also
-// OpenAPI path syntax). The catch-all "/" (the NestJS-style 404) is left out
-// on purpose. Keep this table in step with server.go: the test below fails
-// when the document and the table disagree in either direction.
-var registeredRoutes = []struct{ method, path string }{
-	{"GET", "/healthz"},
-	{"GET", "/v4/openapi.yaml"},
-	{"POST", "/v4/credentials/revoke"},
-	{"GET", "/v4/user/me"},
-	{"GET", "/v4/user"},
-	{"POST", "/v4/user"},
-	{"PATCH", "/v4/user/{id}"},
-	{"DELETE", "/v4/user/{id}"},
-	{"GET", "/v4/credential/current"},
-
-	{"GET", "/v4/meeting-type"},
-	{"POST", "/v4/meeting-type"},
-	{"GET", "/v4/meeting-type/{id}"},
-	{"PATCH", "/v4/meeting-type/{id}"},
-	{"DELETE", "/v4/meeting-type/{id}"},
-
-	{"GET", "/v4/availability"},
-	{"POST", "/v4/availability"},
-	{"GET", "/v4/availability/{id}"},
-	{"PATCH", "/v4/availability/{id}"},
-	{"DELETE", "/v4/availability/{id}"},
-	{"GET", "/v4/availability/{id}/exceptions"},
-	{"POST", "/v4/availability/{id}/exceptions"},
-	{"DELETE", "/v4/availability/{id}/exceptions/{exceptionId}"},
-
-	{"GET", "/v4/booking-availability"},
-	{"POST", "/v4/booking"},
-	{"GET", "/v4/public/provisional-booking/{id}/confirm"},
-
-	{"GET", "/v4/appointment/paginated"},
-	{"GET", "/v4/appointment/today"},
-	{"GET", "/v4/appointment/{id}"},
-	{"POST", "/v4/appointment/{id}/cancel"},
-	{"DELETE", "/v4/appointment/{id}"},
-	{"POST", "/v4/appointment/{id}/reschedule"},
-	{"POST", "/v4/public/appointment/{id}/cancel"},
-	{"POST", "/v4/public/appointment/{id}/reschedule"},
-	{"GET", "/v4/provisional-booking/paginated"},
-
-	{"PATCH", "/v4/queue/meeting-type/{id}"},
-	{"GET", "/v4/queue/{id}"},
-	{"GET", "/v4/queue/{id}/next"},
-
-	{"GET", "/v4/usage"},
-	{"POST", "/v4/gdpr/export"},
-	{"GET", "/v4/gdpr/export/{id}"},
-
-	{"POST", "/webhooks"},
-	{"GET", "/webhooks"},
-	{"PATCH", "/webhooks/{id}"},
-	{"DELETE", "/webhooks/{id}"},
-}
 
 // oasSpec is the OpenAPI document, loaded and validated once per test
 // binary, with one router per HTTP method.
@@ -216,7 +158,7 @@ func checkOAS(req *http.Request, status int, header http.Header, body []byte) st
 			return err.Error()
 		}
 		if isUnknownRoute404(req, status, body) {
-			return "" // the catch-all of server.go, deliberately undocumented
+			return "" // the catch-all of routes.go, deliberately undocumented
 		}
 		return "the route is not in the OpenAPI document"
 	}
@@ -285,23 +227,51 @@ func shorten(b []byte) string {
 	return fmt.Sprintf("%s… (%d more bytes)", b[:max], len(b)-max)
 }
 
+// documentsMissingActingUser reports whether op's 400 answer includes the
+// one an API key gets without x-meetergo-api-user-id on an ActingUser route.
+func documentsMissingActingUser(op *openapi3.Operation) bool {
+	resp := op.Responses.Value("400")
+	if resp == nil || resp.Value == nil {
+		return false
+	}
+	b, err := json.Marshal(resp.Value)
+	return err == nil && bytes.Contains(b, []byte("Missing required header 'x-meetergo-api-user-id'"))
+}
+
 func TestOpenAPIDocumentIsValid(t *testing.T) {
 	doc, _, err := loadOAS()
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	// Every registered route is documented.
-	want := map[string]bool{}
-	for _, r := range registeredRoutes {
-		want[r.method+" "+r.path] = true
-		item := doc.Paths.Value(r.path)
+	// Every route of the table is documented, once, and a public route is
+	// exactly one whose operation needs no credential.
+	want := map[string]httpapi.Route{}
+	for _, r := range httpapi.Routes() {
+		key := r.Method + " " + r.Pattern
+		if _, dup := want[key]; dup {
+			t.Errorf("%s: twice in httpapi.Routes (routes.go)", key)
+		}
+		want[key] = r
+		item := doc.Paths.Value(r.Pattern)
 		if item == nil {
-			t.Errorf("%s %s: path missing from api/openapi.yaml", r.method, r.path)
+			t.Errorf("%s: in httpapi.Routes (routes.go) but its path is missing from api/openapi.yaml", key)
 			continue
 		}
-		if item.GetOperation(r.method) == nil {
-			t.Errorf("%s %s: operation missing from api/openapi.yaml", r.method, r.path)
+		op := item.GetOperation(r.Method)
+		if op == nil {
+			t.Errorf("%s: in httpapi.Routes (routes.go) but the operation is missing from api/openapi.yaml", key)
+			continue
+		}
+		switch public := op.Security != nil && len(*op.Security) == 0; {
+		case public && r.Access != httpapi.Public:
+			t.Errorf("%s: access %v in routes.go, but api/openapi.yaml says it needs no credential (security: [])", key, r.Access)
+		case !public && r.Access == httpapi.Public:
+			t.Errorf("%s: access Public in routes.go, but api/openapi.yaml says it needs a credential", key)
+		}
+		if documented := documentsMissingActingUser(op); documented != (r.Access == httpapi.ActingUser) {
+			t.Errorf("%s: access %v in routes.go, but api/openapi.yaml documents the 400 for an API key without x-meetergo-api-user-id: %v",
+				key, r.Access, documented)
 		}
 	}
 
@@ -315,8 +285,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	for _, p := range paths {
 		for method, op := range doc.Paths.Value(p).Operations() {
 			key := method + " " + p
-			if !want[key] {
-				t.Errorf("%s: documented but not in the route table of this test (server.go routes)", key)
+			if _, ok := want[key]; !ok {
+				t.Errorf("%s: in api/openapi.yaml but not in httpapi.Routes (routes.go)", key)
 			}
 			if op.OperationID == "" {
 				t.Errorf("%s: no operationId", key)

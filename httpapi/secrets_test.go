@@ -4,27 +4,59 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
 // TestNoSecretInLogs runs the server with debug logging, uses real tokens and
-// keys on every route and in every failure mode, and searches everything
-// the server wrote for any secret or any distinctive part of one.
+// keys on every route of httpapi.Routes, aimed at real objects, and in every
+// failure mode, and searches everything the server wrote for any secret or
+// any distinctive part of one.
 func TestNoSecretInLogs(t *testing.T) {
-	h := newHarness(t, sqldbtest.SQLite, allowPrivate)
+	// The sweep below sends each credential a few hundred requests.
+	unlimited := func(c *httpapi.Config) { c.RateLimit = httpapi.RateLimit{PerMinute: 1 << 20, Burst: 1 << 20} }
+	h := newHarness(t, sqldbtest.SQLite, allowPrivate, unlimited)
+	h.clock.Set(monday)
 	a := h.a
 	secrets := []string{a.ownerPAT, a.adminPAT, a.memberPAT, a.key, h.b.key, h.b.memberPAT}
 	hook := decode(t, h.do(req{method: "POST", path: "/webhooks", token: a.key,
 		body: map[string]any{"endpoint": "https://127.0.0.1:9/in", "eventTypes": []string{"booking_created"}}}))
 	webhookSecret := hook["secret"].(string)
 	tampered := a.memberPAT[:len(a.memberPAT)-1] + otherChar(a.memberPAT[len(a.memberPAT)-1])
+	mine := h.objectsOf(a, a.member.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
+	// Deletions go last, so that every other route meets live objects.
+	for _, deletes := range []bool{false, true} {
+		for _, token := range secrets {
+			for _, route := range httpapi.Routes() {
+				if (route.Method == "DELETE") != deletes {
+					continue
+				}
+				key := route.Method + " " + route.Pattern
+				path, ok := mine.path(t, route.Pattern)
+				if !ok {
+					continue
+				}
+				if route.Access == httpapi.Public {
+					// One call per token: the kill-switch's per-address
+					// limit must leave room for the revocation below.
+					r := req{method: route.Method, path: path, body: isolationBodies[key]}
+					if withSecret, ok := publicRequests[key]; ok {
+						r = withSecret(path, &mine)
+					}
+					r.token = token
+					h.do(r)
+					continue
+				}
+				for _, acting := range []string{"", a.member.ID, h.b.owner.ID, "not-a-uuid"} {
+					h.do(req{method: route.Method, path: path, body: isolationBodies[key], token: token, acting: acting})
+				}
+			}
+		}
+	}
 	for _, token := range secrets {
 		for _, acting := range []string{"", a.member.ID, h.b.owner.ID, "not-a-uuid"} {
-			h.get("/v4/user/me", token, acting)
-			h.get("/v4/user", token, acting)
-			h.get("/v4/credential/current", token, acting)
-			h.do(req{method: "PATCH", path: "/v4/user/" + a.member.ID, token: token, acting: acting, body: map[string]any{"givenName": "Mia"}})
 			h.do(req{method: "POST", path: "/v4/user", token: token, acting: acting, body: `{"email":`})
 		}
 		h.do(req{method: "GET", path: "/v4/user/me", header: map[string]string{"Authorization": "Basic " + token}})
@@ -43,7 +75,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	if strings.Contains(logs, webhookSecret) || strings.Contains(logs, strings.TrimPrefix(webhookSecret, "whsec_")) {
 		t.Fatal("a webhook secret reached the logs")
 	}
-	for _, s := range append(secrets, tampered) {
+	for _, s := range append(secrets, tampered, mine.appointmentSecret, mine.confirmToken) {
 		secretPart := s[len(s)-32:] // the random part and checksum of either kind
 		if strings.Contains(logs, s) || strings.Contains(logs, secretPart) || strings.Contains(logs, secretPart[:16]) {
 			t.Fatalf("a secret reached the logs:\n%s", logs)

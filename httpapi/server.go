@@ -2,6 +2,13 @@
 // resolution per request, the one error funnel (errors.go), request logging
 // that carries credential and acting-user ids and never a secret, and the
 // OpenAPI document at /v4/openapi.yaml.
+//
+// Every route is one row of a table (routes.go): method, pattern, who may
+// call it (an Access: Public, Credential or ActingUser) and its handler.
+// The server registers the table and nothing else but a catch-all 404;
+// Routes exposes the rows without handlers, so the tests check each route
+// against api/openapi.yaml, another company's objects and the logs, and a
+// new route cannot be left out of any of them.
 package httpapi
 
 import (
@@ -16,7 +23,6 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
-	"github.com/meetd/meetd/api"
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/metrics"
@@ -80,78 +86,13 @@ func (s *Server) Handler() http.Handler { return s.logged(s.mux) }
 // be mounted beside the API.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
 
-func (s *Server) routes() {
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	s.mux.HandleFunc("GET /v4/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(api.OpenAPI)
-	})
-	s.mux.HandleFunc("POST /v4/credentials/revoke", s.revokeLeaked)
-
-	s.mux.Handle("GET /v4/user/me", s.authed(false, s.getMe))
-	s.mux.Handle("GET /v4/user", s.authed(true, s.listUsers))
-	s.mux.Handle("POST /v4/user", s.authed(false, s.idempotent(s.createUser, nil)))
-	s.mux.Handle("PATCH /v4/user/{id}", s.authed(true, s.updateUser))
-	s.mux.Handle("DELETE /v4/user/{id}", s.authed(true, s.deleteUser))
-	s.mux.Handle("GET /v4/credential/current", s.authed(false, s.currentCredential))
-
-	s.mux.Handle("GET /v4/meeting-type", s.authed(true, s.listMeetingTypes))
-	s.mux.Handle("POST /v4/meeting-type", s.authed(true, s.createMeetingType))
-	s.mux.Handle("GET /v4/meeting-type/{id}", s.authed(true, s.getMeetingType))
-	s.mux.Handle("PATCH /v4/meeting-type/{id}", s.authed(true, s.updateMeetingType))
-	s.mux.Handle("DELETE /v4/meeting-type/{id}", s.authed(true, s.deleteMeetingType))
-
-	s.mux.Handle("GET /v4/availability", s.authed(true, s.listAvailabilities))
-	s.mux.Handle("POST /v4/availability", s.authed(true, s.createAvailability))
-	s.mux.Handle("GET /v4/availability/{id}", s.authed(true, s.getAvailability))
-	s.mux.Handle("PATCH /v4/availability/{id}", s.authed(true, s.updateAvailability))
-	s.mux.Handle("DELETE /v4/availability/{id}", s.authed(true, s.deleteAvailability))
-	s.mux.Handle("GET /v4/availability/{id}/exceptions", s.authed(true, s.listExceptions))
-	s.mux.Handle("POST /v4/availability/{id}/exceptions", s.authed(true, s.createException))
-	s.mux.Handle("DELETE /v4/availability/{id}/exceptions/{exceptionId}", s.authed(true, s.deleteException))
-
-	s.mux.Handle("GET /v4/booking-availability", s.authed(false, s.bookingAvailability))
-	s.mux.Handle("POST /v4/booking", s.authed(false, s.idempotent(s.createBooking, s.reissueConfirmation)))
-	s.mux.HandleFunc("GET /v4/public/provisional-booking/{id}/confirm", s.confirmProvisional)
-
-	s.mux.Handle("GET /v4/appointment/paginated", s.authed(true, s.listAppointments))
-	s.mux.Handle("GET /v4/appointment/today", s.authed(true, s.todaysAppointments))
-	s.mux.Handle("GET /v4/appointment/{id}", s.authed(true, s.getAppointment))
-	s.mux.Handle("POST /v4/appointment/{id}/cancel", s.authed(true, s.cancelAppointment))
-	s.mux.Handle("DELETE /v4/appointment/{id}", s.authed(true, s.cancelAppointment))
-	s.mux.Handle("POST /v4/appointment/{id}/reschedule", s.authed(true, s.rescheduleAppointment))
-	s.mux.HandleFunc("POST /v4/public/appointment/{id}/cancel", s.publicCancel)
-	s.mux.HandleFunc("POST /v4/public/appointment/{id}/reschedule", s.publicReschedule)
-	s.mux.Handle("GET /v4/provisional-booking/paginated", s.authed(true, s.listProvisional))
-
-	s.mux.Handle("PATCH /v4/queue/meeting-type/{id}", s.authed(true, s.updateQueue))
-	s.mux.Handle("GET /v4/queue/{id}", s.authed(true, s.getQueue))
-	s.mux.Handle("GET /v4/queue/{id}/next", s.authed(true, s.nextHosts))
-
-	s.mux.Handle("GET /v4/usage", s.authed(false, s.usage))
-	s.mux.Handle("POST /v4/gdpr/export", s.authed(false, s.createGDPRExport))
-	s.mux.Handle("GET /v4/gdpr/export/{id}", s.authed(true, s.getGDPRExport))
-
-	s.mux.Handle("POST /webhooks", s.authed(false, s.createWebhook))
-	s.mux.Handle("GET /webhooks", s.authed(false, s.listWebhooks))
-	s.mux.Handle("PATCH /webhooks/{id}", s.authed(false, s.updateWebhook))
-	s.mux.Handle("DELETE /webhooks/{id}", s.authed(false, s.deleteWebhook))
-
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
-			Message: "Cannot " + r.Method + " " + r.URL.Path, Error: "Not Found"})
-	})
-}
-
 // handlerFunc is an authenticated handler: it gets the resolved principal.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, p meetd.Principal) error
 
-// authed wraps h with principal resolution (DESIGN §4), HTTPS enforcement
-// and the per-credential rate limit. needsUser says whether an API key must
-// name its acting user on this route.
-func (s *Server) authed(needsUser bool, h handlerFunc) http.Handler {
+// authed wraps h with HTTPS enforcement, principal resolution and the
+// per-credential rate limit. access is Credential or ActingUser: the latter
+// makes an API key name its acting user.
+func (s *Server) authed(access Access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.RequireHTTPS && !s.secure(r) {
 			writeError(w, r, meetd.Errorf(meetd.EFORBIDDEN, "HTTPS is required"))
@@ -160,7 +101,7 @@ func (s *Server) authed(needsUser bool, h handlerFunc) http.Handler {
 		p, err := s.cfg.Verifier.Resolve(r.Context(), auth.Request{
 			Authorization: r.Header.Get("Authorization"),
 			ActingUser:    strings.TrimSpace(r.Header.Get("X-Meetergo-Api-User-Id")),
-			NeedsUser:     needsUser,
+			NeedsUser:     access == ActingUser,
 			IP:            s.clientIP(r),
 		})
 		if err != nil {
