@@ -122,9 +122,9 @@ type UsageMonth struct {
 	ByCredential map[string]int
 }
 
-// Idempotency-Key lifetimes (DESIGN §7): a stored answer is replayed for
-// IdempotencyTTL; a key reserved by a request that never finished (a crash)
-// is free again after IdempotencyPendingTTL.
+// Idempotency-Key lifetimes (docs/architecture.md#beyond-meetergo): a stored
+// answer is replayed for IdempotencyTTL; a key reserved by a request that
+// never finished (a crash) is free again after IdempotencyPendingTTL.
 const (
 	IdempotencyTTL        = 24 * time.Hour
 	IdempotencyPendingTTL = time.Minute

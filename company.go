@@ -46,7 +46,7 @@ func (p Plan) Allows(k CredentialKind) bool {
 }
 
 // PlanError is the 403 a request gets when its company's plan does not
-// include the credential it used (DESIGN §3).
+// include the credential it used (docs/architecture.md#credentials).
 func PlanError(k CredentialKind) *Error {
 	feature := "personal_access_tokens"
 	if k == KindAPIKey {

@@ -23,7 +23,7 @@ const (
 	CredentialRevoked     CredentialStatus = "revoked"
 )
 
-// Limits on credential lifetimes (DESIGN §3).
+// Limits on credential lifetimes (docs/architecture.md#credentials).
 const (
 	// APIKeyMinLifetime and APIKeyMaxLifetime bound an API key's expiry when
 	// it is created through the API or the dashboard. The operator CLI may
@@ -83,7 +83,7 @@ type CredentialUse struct {
 }
 
 // Principal is who a request acts as, resolved from its credential and its
-// x-meetergo-api-user-id header (DESIGN §4).
+// x-meetergo-api-user-id header (docs/architecture.md#principal-resolution).
 type Principal struct {
 	CredentialID   string
 	CredentialKind CredentialKind

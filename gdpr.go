@@ -20,8 +20,8 @@ const (
 // (404) and housekeeping deletes it.
 const GDPRExportTTL = 7 * 24 * time.Hour
 
-// GDPRExport is a data-subject export (DESIGN §7): every record of one
-// company that names one email address.
+// GDPRExport is a data-subject export: every record of one company that
+// names one email address (docs/decisions.md#gdpr-export).
 type GDPRExport struct {
 	ID        string
 	CompanyID string

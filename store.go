@@ -95,7 +95,8 @@ type CredentialStore interface {
 	// RollCredential inserts next (same name, owner and kind as the old
 	// one) and makes the old one expire at oldExpiresAt, both in one
 	// transaction. The caller computes oldExpiresAt within the rules of
-	// DESIGN §3. ECONFLICT unless the old credential is active.
+	// docs/architecture.md#credentials. ECONFLICT unless the old credential
+	// is active.
 	RollCredential(ctx context.Context, a Actor, oldID string, oldExpiresAt time.Time, next NewCredential) (Credential, error)
 	// RevokeByHashes revokes, at once and skipping any grace period, every
 	// non-revoked credential whose hash is among hs, and returns the ids it

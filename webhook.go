@@ -149,8 +149,9 @@ type WebhookStats struct {
 }
 
 // TriggeredBy is the "triggeredBy" object of an event caused by an API
-// request (DESIGN §7), or nil when something else caused it (an attendee's
-// link, the kill-switch, the dashboard, the operator CLI, the clock).
+// request, or nil when something else caused it (an attendee's link, the
+// kill-switch, the dashboard, the operator CLI, the clock); see
+// docs/webhooks.md.
 func TriggeredBy(a Actor) map[string]any {
 	if a.Source != "api" || a.CredentialID == "" {
 		return nil

@@ -2,8 +2,9 @@ package auth
 
 import "github.com/meetd/meetd"
 
-// The exact errors of principal resolution (DESIGN §4). Their messages are
-// part of the wire protocol: change them only with the protocol.
+// The exact errors of principal resolution
+// (docs/architecture.md#principal-resolution). Their messages are part of the
+// wire protocol: change them only with the protocol.
 var (
 	ErrMissingAuthorization = meetd.Errorf(meetd.EUNAUTHORIZED, "Missing authorization header")
 	ErrInvalidAPIKey        = meetd.Errorf(meetd.EUNAUTHORIZED, "Invalid API key")

@@ -17,10 +17,10 @@ type IssueStore interface {
 	RollCredential(ctx context.Context, a meetd.Actor, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error)
 }
 
-// Issuer mints and rolls credentials within the rules of DESIGN §3. The
-// operator CLI, the dashboard and tests all mint through it, so the rules
-// live in one place. The secret it returns is shown to the caller once and
-// never stored.
+// Issuer mints and rolls credentials within the rules of
+// docs/architecture.md#credentials. The operator CLI, the dashboard and tests
+// all mint through it, so the rules live in one place. The secret it returns
+// is shown to the caller once and never stored.
 type Issuer struct {
 	Store IssueStore
 	Clock meetd.Clock

@@ -3,8 +3,8 @@ package auth
 import "github.com/meetd/meetd"
 
 // Action is something a principal may try to do. The policy table below is
-// the one place that decides who may do it (DESIGN §5); handlers ask
-// Authorize and never test roles themselves.
+// the one place that decides who may do it; handlers ask Authorize and never
+// test roles themselves (docs/architecture.md#the-policy-table).
 type Action string
 
 // The actions of the policy table.
@@ -35,7 +35,7 @@ const (
 	Any               // on anything in the company
 )
 
-// Rule is one row of the policy table: a grant for each column of DESIGN §5
+// Rule is one row of the policy table: a grant for each kind of principal
 // and the words of the 403 when the grant falls short.
 type Rule struct {
 	PATMember, PATAdmin, KeyMember, KeyAdmin Grant
@@ -46,8 +46,9 @@ type Rule struct {
 	RoleMessage string
 }
 
-// Policy is the authorization table. Its rows are the capability table of
-// DESIGN §5; tests hold it against the authentication page's table.
+// Policy is the authorization table (docs/architecture.md#the-policy-table);
+// tests hold it against the capability table of meetergo's authentication
+// page.
 var Policy = map[Action]Rule{
 	ReadSelf:       {Self, Self, Self, Self, "", ""},
 	ReadCredential: {Self, Self, Self, Self, "", ""},

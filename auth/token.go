@@ -1,6 +1,6 @@
 // Package auth implements meetd's credentials: the token formats and their
 // checksums, hashing, the verifier with its in-memory cache, principal
-// resolution (DESIGN §4) and the authorization policy table (DESIGN §5).
+// resolution and the authorization policy table (docs/architecture.md).
 package auth
 
 import (

@@ -106,8 +106,9 @@ func NewVerifier(ctx context.Context, store Lookup, clock meetd.Clock, usage *Us
 // SetTTL changes the cache backstop TTL; for tests.
 func (v *Verifier) SetTTL(d time.Duration) { v.ttl = d }
 
-// Resolve runs the steps of DESIGN §4 in order and returns the principal,
-// or an *meetd.Error whose code and message are the wire answer.
+// Resolve runs the steps of principal resolution in order and returns the
+// principal, or an *meetd.Error whose code and message are the wire answer
+// (docs/architecture.md#principal-resolution).
 func (v *Verifier) Resolve(ctx context.Context, r Request) (meetd.Principal, error) {
 	if r.Authorization == "" {
 		return meetd.Principal{}, ErrMissingAuthorization

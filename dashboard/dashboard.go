@@ -1,8 +1,8 @@
-// Package dashboard is meetd's web dashboard, served by the same process as
-// the API under /dashboard/ (DESIGN §9): first-run setup, sign-in with email
-// and password, Integrations → API (a user's personal access tokens),
-// Settings → API (the company's platform API keys), Users, the audit log,
-// Usage and the signed-in user's account.
+// Package dashboard is meetd's web dashboard (docs/dashboard.md), served by
+// the same process as the API under /dashboard/: first-run setup, sign-in
+// with email and password, Integrations → API (a user's personal access
+// tokens), Settings → API (the company's platform API keys), Users, the
+// audit log, Usage and the signed-in user's account.
 //
 // Pages are rendered on the server with html/template; templates, CSS and the
 // one small script (the copy button) are embedded in the binary. Every page

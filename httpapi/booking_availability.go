@@ -15,7 +15,7 @@ import (
 const MaxSlotWindow = 92 * 24 * time.Hour
 
 // hostIDsParam reads hostIds given as repeated keys, comma-separated, or
-// both (reference §7.3), also accepting the hostIds[] spelling.
+// both (meetergo documents each), also accepting the hostIds[] spelling.
 func hostIDsParam(q url.Values) []string {
 	var out []string
 	seen := map[string]bool{}

@@ -8,8 +8,8 @@ import (
 )
 
 // TestCapabilityTable walks every row of the capability comparison on
-// meetergo's authentication page (../shared/reference/authentication.txt)
-// and DESIGN §5, over HTTP on a real database.
+// meetergo's authentication page and the policy table of
+// docs/architecture.md#the-policy-table, over HTTP on a real database.
 func TestCapabilityTable(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
 		h := newHarness(t, b)

@@ -63,8 +63,9 @@ type revokeBody struct {
 // MaxRevokeBatch bounds how many credentials one kill-switch call takes.
 const MaxRevokeBatch = 100
 
-// POST /v4/credentials/revoke is the leak kill-switch (DESIGN §3): anyone
-// holding a leaked credential may revoke it without authenticating. It
+// POST /v4/credentials/revoke is the leak kill-switch
+// (docs/architecture.md#credentials): anyone holding a leaked credential may
+// revoke it without authenticating. It
 // answers 202 whether or not anything was revoked, so it cannot be used to
 // test which strings are live credentials.
 func (s *Server) revokeLeaked(w http.ResponseWriter, r *http.Request) {

@@ -24,8 +24,9 @@ var reason = map[int]string{
 	http.StatusInternalServerError:   "Internal Server Error",
 }
 
-// errorBody is the NestJS error envelope (DESIGN §6). Field order matters to
-// byte-for-byte clients: statusCode, message, error, then the extras.
+// errorBody is the NestJS error envelope (docs/architecture.md#wire-conventions).
+// Field order matters to byte-for-byte clients: statusCode, message, error,
+// then the extras.
 type errorBody struct {
 	StatusCode int                `json:"statusCode"`
 	Message    string             `json:"message"`

@@ -10,11 +10,12 @@ import (
 	"github.com/meetd/meetd/auth"
 )
 
-// GDPR exports (DESIGN §7), for platform API keys only. meetd builds the
-// export inside the POST, in one transaction, and stores the document for
-// meetd.GDPRExportTTL: the POST answers 202 with status "completed" and the
-// GET returns the stored document. The pending/running statuses are part of
-// the wire model so that clients poll, whatever the server does.
+// GDPR exports (docs/decisions.md#gdpr-export), for platform API keys only.
+// meetd builds the export inside the POST, in one transaction, and stores
+// the document for meetd.GDPRExportTTL: the POST answers 202 with status
+// "completed" and the GET returns the stored document. The pending/running
+// statuses are part of the wire model so that clients poll, whatever the
+// server does.
 
 var errGDPRExportNotFound = meetd.Errorf(meetd.ENOTFOUND, "GDPR export not found")
 

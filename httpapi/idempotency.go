@@ -40,14 +40,14 @@ func (r *recorder) Write(b []byte) (int, error) {
 // never hold one-time secrets, so a fixup mints fresh ones.
 type replayFixup func(r *http.Request, body map[string]any) error
 
-// idempotent wraps a create handler with the Idempotency-Key header of
-// DESIGN §7: the same key and body within 24 h replay the first successful
-// response (with Idempotent-Replayed: true); the same key with another
-// body is 422; while the first request with a key runs, others get 409.
-// Keys belong to the credential that used them. Only 2xx answers are
-// stored, so a refused request (say, a slot taken) may be retried with the
-// same key. Stored bodies lose their "confirmationUrl" (a live token);
-// fixup, when set, issues a new one on replay.
+// idempotent wraps a create handler with the Idempotency-Key header
+// (docs/architecture.md#beyond-meetergo): the same key and body within 24 h
+// replay the first successful response (with Idempotent-Replayed: true);
+// the same key with another body is 422; while the first request with a key
+// runs, others get 409. Keys belong to the credential that used them. Only
+// 2xx answers are stored, so a refused request (say, a slot taken) may be
+// retried with the same key. Stored bodies lose their "confirmationUrl" (a
+// live token); fixup, when set, issues a new one on replay.
 func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 		key := r.Header.Get("Idempotency-Key")

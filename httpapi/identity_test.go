@@ -11,7 +11,8 @@ import (
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
-// The exact bodies of DESIGN §4, byte for byte.
+// The exact bodies of principal resolution, byte for byte
+// (docs/architecture.md#principal-resolution).
 const (
 	bodyMissing       = `{"statusCode":401,"message":"Missing authorization header","error":"Unauthorized"}`
 	bodyInvalidKey    = `{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}`

@@ -333,7 +333,7 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 		}
 		m.ExtraOptions = merge(m.ExtraOptions, opts.extras())
 	}
-	// allowPhoneOnlyBooking belongs under meetingOptions (reference §7.16).
+	// allowPhoneOnlyBooking belongs under meetingOptions, where meetergo documents it.
 	if raw, ok := body.take("allowPhoneOnlyBooking"); ok {
 		m.ExtraOptions = merge(m.ExtraOptions, map[string]json.RawMessage{"allowPhoneOnlyBooking": raw})
 	}

@@ -47,7 +47,7 @@ func wantSeries(t *testing.T, text, series, value string) {
 
 // TestMetrics drives a few requests through a server with metrics on and
 // checks the counters, and that no label carries a path, id, credential or
-// email (DESIGN §11).
+// email (docs/architecture.md#security-rules).
 func TestMetrics(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
 		m := metrics.New()

@@ -1,12 +1,12 @@
-// Package metrics is meetd's Prometheus instrumentation (DESIGN §3 usage
-// monitoring): request counts and latencies per route, principal-resolution
-// failures per reason, requests per credential kind, rate-limit refusals and
-// webhook delivery results, plus the Go runtime and process collectors.
+// Package metrics is meetd's Prometheus instrumentation: request counts and
+// latencies per route, principal-resolution failures per reason, requests
+// per credential kind, rate-limit refusals and webhook delivery results, plus
+// the Go runtime and process collectors.
 //
 // Every label value comes from a small fixed set or from the API's route
 // patterns ("GET /v4/appointment/{id}", never the raw path), so no label
-// ever carries a secret, an id or an email (DESIGN §11), and cardinality is
-// bounded whatever clients send.
+// ever carries a secret, an id or an email, and cardinality is bounded
+// whatever clients send (docs/architecture.md#security-rules).
 //
 // A Metrics owns its own registry rather than the global one, so tests and
 // several servers in one process stay isolated. All methods are safe on a
@@ -40,8 +40,9 @@ const (
 // Unmatched is the route label of a request no API route matched.
 const Unmatched = "unmatched"
 
-// The reasons of meetd_auth_failures_total: one per step of DESIGN §4 that
-// can refuse a request.
+// The reasons of meetd_auth_failures_total: one per step of principal
+// resolution that can refuse a request
+// (docs/architecture.md#principal-resolution).
 const (
 	ReasonMissing       = "missing"       // no Authorization header
 	ReasonInvalid       = "invalid"       // malformed, unknown, wrong secret, revoked, deactivated, owner removed
@@ -93,7 +94,7 @@ func New() *Metrics {
 		}, []string{"route", "method"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: NameAuthFailures,
-			Help: "Requests refused by principal resolution (DESIGN §4), by reason.",
+			Help: "Requests refused by principal resolution, by reason.",
 		}, []string{"reason"}),
 		credRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: NameCredentialRequests,
@@ -162,7 +163,7 @@ func Method(method string) string {
 }
 
 // AuthFailed records a principal-resolution refusal. Errors that are not
-// one of DESIGN §4's answers (a store failure: a 500, counted by
+// one of principal resolution's answers (a store failure: a 500, counted by
 // meetd_http_requests_total) are not counted.
 func (m *Metrics) AuthFailed(err error) {
 	if m == nil {

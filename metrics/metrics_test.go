@@ -69,7 +69,7 @@ func TestCounters(t *testing.T) {
 # TYPE meetd_http_requests_total counter
 meetd_http_requests_total{method="GET",route="GET /v4/appointment/{id}",status="200"} 2
 meetd_http_requests_total{method="OTHER",route="unmatched",status="404"} 1
-# HELP meetd_auth_failures_total Requests refused by principal resolution (DESIGN §4), by reason.
+# HELP meetd_auth_failures_total Requests refused by principal resolution, by reason.
 # TYPE meetd_auth_failures_total counter
 meetd_auth_failures_total{reason="acting_user"} 0
 meetd_auth_failures_total{reason="expired"} 1

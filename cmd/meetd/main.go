@@ -1,6 +1,6 @@
-// Command meetd is the meetd server and its operator CLI (DESIGN §10): one
-// binary whose subcommands serve the API, migrate the database and manage
-// companies, users and credentials.
+// Command meetd is the meetd server and its operator CLI: one binary whose
+// subcommands serve the API, migrate the database and manage companies,
+// users and credentials (README.md, "Operator CLI").
 package main
 
 import (

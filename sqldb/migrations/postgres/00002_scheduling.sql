@@ -126,7 +126,7 @@ CREATE TABLE usage_events (
 );
 CREATE INDEX usage_events_company_at ON usage_events (company_id, at);
 
--- Responses replayed for a repeated Idempotency-Key (DESIGN §7).
+-- Responses replayed for a repeated Idempotency-Key (docs/architecture.md#beyond-meetergo).
 CREATE TABLE idempotency_keys (
     credential_id TEXT NOT NULL,
     idem_key      TEXT NOT NULL,

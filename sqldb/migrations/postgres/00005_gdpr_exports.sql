@@ -1,5 +1,5 @@
 -- +goose Up
--- Data-subject exports (DESIGN §7). data is the rendered JSON document; an
+-- Data-subject exports (docs/decisions.md#gdpr-export). data is the rendered JSON document; an
 -- export names a person (email) and holds their records, so it is kept 7
 -- days and then deleted by housekeeping.
 CREATE TABLE gdpr_exports (
