@@ -3,10 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -19,9 +17,6 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
-
-//go:embed migrations
-var migrations embed.FS
 
 // dialect is everything that differs between SQLite and PostgreSQL. Nothing
 // outside this file knows which one is in use.
@@ -50,11 +45,6 @@ type dialect struct {
 	// listeners; watch listens for it (see WatchChanges).
 	notify string
 	watch  func(ctx context.Context, dsn string, log *slog.Logger, wake func()) error
-}
-
-// Migrations returns the dialect's migration files ("sqlite" or "postgres").
-func Migrations(name string) (fs.FS, error) {
-	return fs.Sub(migrations, "migrations/"+name)
 }
 
 func dialectFor(dsn string) (*dialect, error) {

@@ -10,7 +10,11 @@ CREATE INDEX webhook_deliveries_webhook_due ON webhook_deliveries (webhook_id, s
 DROP INDEX webhook_deliveries_webhook;
 -- leased_until is set while an attempt is in flight (claimed and not yet
 -- reported): a subscription has at most two.
+-- +meetd sqlite
+ALTER TABLE webhook_deliveries ADD COLUMN leased_until INTEGER;
+-- +meetd postgres
 ALTER TABLE webhook_deliveries ADD COLUMN leased_until BIGINT;
+-- +meetd end
 
 -- +goose Down
 ALTER TABLE webhook_deliveries DROP COLUMN leased_until;

@@ -9,8 +9,13 @@ CREATE TABLE gdpr_exports (
     status        TEXT NOT NULL,
     credential_id TEXT NOT NULL DEFAULT '',
     data          TEXT NOT NULL DEFAULT '',
+-- +meetd sqlite
+    created_at    INTEGER NOT NULL,
+    completed_at  INTEGER
+-- +meetd postgres
     created_at    BIGINT NOT NULL,
     completed_at  BIGINT
+-- +meetd end
 );
 CREATE INDEX gdpr_exports_created ON gdpr_exports (created_at);
 
