@@ -144,18 +144,18 @@ func testCreateUser(f *fixture) {
 	if a.Slug != "john-smith" || b.Slug != "john-smith-2" {
 		t.Fatalf("slugs = %q, %q; want john-smith, john-smith-2", a.Slug, b.Slug)
 	}
-	got, err := f.db.UserByID(f.ctx, b.ID)
+	got, err := f.db.UserByID(f.ctx, c.ID, b.ID)
 	if err != nil || got != b {
 		t.Fatalf("UserByID = %+v, %v; want %+v", got, err, b)
 	}
 	if got, err := f.db.UserByEmail(f.ctx, "JOHN@example.com"); err != nil || got.ID != a.ID {
 		t.Fatalf("UserByEmail = %+v, %v", got, err)
 	}
-	_, err = f.db.UserByID(f.ctx, meetd.NewID())
+	_, err = f.db.UserByID(f.ctx, c.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
 	// Text PostgreSQL cannot hold is refused the same way on every engine.
 	for _, id := range []string{"\x00", "not-a-uuid", strings.Repeat("a", 36)} {
-		_, err = f.db.UserByID(f.ctx, id)
+		_, err = f.db.UserByID(f.ctx, c.ID, id)
 		wantCode(t, err, meetd.ENOTFOUND)
 	}
 	_, err = f.db.UserByEmail(f.ctx, "a\x00@b.example")
@@ -217,30 +217,30 @@ func testUserLifecycle(f *fixture) {
 	}
 
 	given, slug := "Anna", "anna-a-new"
-	u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, a.ID, meetd.UserUpdate{GivenName: &given, Slug: &slug})
+	u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, a.ID, meetd.UserUpdate{GivenName: &given, Slug: &slug})
 	if err != nil || u.GivenName != "Anna" || u.Slug != "anna-a-new" || u.FamilyName != "A" {
 		t.Fatalf("UpdateUser = %+v, %v", u, err)
 	}
 	taken := b.Slug
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, a.ID, meetd.UserUpdate{Slug: &taken})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, a.ID, meetd.UserUpdate{Slug: &taken})
 	wantCode(t, err, meetd.ECONFLICT)
 	admin := meetd.RoleAdmin
-	if u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, b.ID, meetd.UserUpdate{Role: &admin}); err != nil || u.Role != meetd.RoleAdmin {
+	if u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, b.ID, meetd.UserUpdate{Role: &admin}); err != nil || u.Role != meetd.RoleAdmin {
 		t.Fatalf("UpdateUser role = %+v, %v", u, err)
 	}
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, owner.ID, meetd.UserUpdate{Role: &admin})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, owner.ID, meetd.UserUpdate{Role: &admin})
 	wantCode(t, err, meetd.EFORBIDDEN)
 
-	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, owner.ID), meetd.EFORBIDDEN)
-	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, b.ID); err != nil {
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, owner.ID), meetd.EFORBIDDEN)
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, b.ID); err != nil {
 		t.Fatalf("RemoveUser: %v", err)
 	}
-	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, b.ID), meetd.ENOTFOUND)
-	got, _ := f.db.UserByID(f.ctx, b.ID)
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, b.ID), meetd.ENOTFOUND)
+	got, _ := f.db.UserByID(f.ctx, c.ID, b.ID)
 	if got.Status != meetd.UserRemoved {
 		t.Fatalf("removed user status = %q", got.Status)
 	}
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, b.ID, meetd.UserUpdate{GivenName: &given})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, b.ID, meetd.UserUpdate{GivenName: &given})
 	wantCode(t, err, meetd.ENOTFOUND)
 	if _, total, _ := f.db.ListUsers(f.ctx, meetd.UserFilter{CompanyID: c.ID, Limit: 10}); total != 2 {
 		t.Fatalf("after removal total = %d, want 2", total)
@@ -254,17 +254,17 @@ func testUserLifecycle(f *fixture) {
 
 func testPasswords(f *fixture) {
 	t := f.t
-	_, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
-	if h, err := f.db.PasswordHash(f.ctx, owner.ID); err != nil || h != "" {
+	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
+	if h, err := f.db.PasswordHash(f.ctx, c.ID, owner.ID); err != nil || h != "" {
 		t.Fatalf("PasswordHash = %q, %v; want empty", h, err)
 	}
-	if err := f.db.SetPassword(f.ctx, meetd.CLIActor, owner.ID, "$argon2id$x"); err != nil {
+	if err := f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, owner.ID, "$argon2id$x"); err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := f.db.PasswordHash(f.ctx, owner.ID); h != "$argon2id$x" {
+	if h, _ := f.db.PasswordHash(f.ctx, c.ID, owner.ID); h != "$argon2id$x" {
 		t.Fatalf("PasswordHash = %q", h)
 	}
-	wantCode(t, f.db.SetPassword(f.ctx, meetd.CLIActor, meetd.NewID(), "x"), meetd.ENOTFOUND)
+	wantCode(t, f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, meetd.NewID(), "x"), meetd.ENOTFOUND)
 }
 
 func hash(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -285,7 +285,7 @@ func testCredentials(f *fixture) {
 	exp := start.Add(24 * time.Hour)
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	key := f.credential(meetd.KindAPIKey, c.ID, "", hash(2), &exp)
-	if got, err := f.db.CredentialByID(f.ctx, pat.ID); err != nil || got.ExpiresAt != nil ||
+	if got, err := f.db.CredentialByID(f.ctx, c.ID, pat.ID); err != nil || got.ExpiresAt != nil ||
 		got.Status != meetd.CredentialActive || !bytes.Equal(got.Hash, hash(1)) || got.UserID != owner.ID {
 		t.Fatalf("CredentialByID(pat) = %+v, %v", got, err)
 	}
@@ -297,10 +297,10 @@ func testCredentials(f *fixture) {
 	_, err = f.db.CreateCredential(f.ctx, meetd.CLIActor, meetd.NewCredential{Kind: meetd.KindPAT, Name: "dup",
 		CompanyID: c.ID, UserID: owner.ID, Hash: hash(1)})
 	wantCode(t, err, meetd.ECONFLICT)
-	if list, err := f.db.ListCredentials(f.ctx, meetd.KindPAT, owner.ID); err != nil || len(list) != 1 || list[0].ID != pat.ID {
+	if list, err := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindPAT, UserID: owner.ID}); err != nil || len(list) != 1 || list[0].ID != pat.ID {
 		t.Fatalf("ListCredentials(pat) = %+v, %v", list, err)
 	}
-	if list, err := f.db.ListCredentials(f.ctx, meetd.KindAPIKey, c.ID); err != nil || len(list) != 1 || list[0].ID != key.ID {
+	if list, err := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindAPIKey}); err != nil || len(list) != 1 || list[0].ID != key.ID {
 		t.Fatalf("ListCredentials(key) = %+v, %v", list, err)
 	}
 }
@@ -311,17 +311,17 @@ func testCredentialStatus(f *fixture) {
 	exp := start.Add(24 * time.Hour)
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	key := f.credential(meetd.KindAPIKey, c.ID, "", hash(2), &exp)
-	_, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, pat.ID, meetd.CredentialDeactivated)
+	_, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialDeactivated)
 	wantCode(t, err, meetd.ECONFLICT)
 	for _, s := range []meetd.CredentialStatus{meetd.CredentialDeactivated, meetd.CredentialActive, meetd.CredentialRevoked} {
-		got, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, key.ID, s)
+		got, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, key.ID, s)
 		if err != nil || got.Status != s {
 			t.Fatalf("SetCredentialStatus(%s) = %+v, %v", s, got, err)
 		}
 	}
-	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, key.ID, meetd.CredentialActive)
+	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, key.ID, meetd.CredentialActive)
 	wantCode(t, err, meetd.ECONFLICT)
-	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, meetd.NewID(), meetd.CredentialRevoked)
+	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, meetd.NewID(), meetd.CredentialRevoked)
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -332,21 +332,21 @@ func testRoll(f *fixture) {
 	old := f.credential(meetd.KindAPIKey, c.ID, "", hash(1), &exp)
 	newExp := start.Add(20 * 24 * time.Hour)
 	oldEnd := start.Add(time.Hour)
-	next, err := f.db.RollCredential(f.ctx, meetd.CLIActor, old.ID, oldEnd,
+	next, err := f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, old.ID, oldEnd,
 		meetd.NewCredential{ID: meetd.NewID(), Hash: hash(2), ExpiresAt: &newExp})
 	if err != nil || next.RolledFromID != old.ID || next.Name != old.Name || next.Kind != meetd.KindAPIKey ||
 		next.CompanyID != c.ID || !next.ExpiresAt.Equal(newExp) {
 		t.Fatalf("RollCredential = %+v, %v", next, err)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, old.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, old.ID)
 	if !got.ExpiresAt.Equal(oldEnd) || got.Status != meetd.CredentialActive {
 		t.Fatalf("old after roll = %+v", got)
 	}
-	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, next.ID, meetd.CredentialRevoked)
-	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, next.ID, oldEnd, meetd.NewCredential{Hash: hash(3)})
+	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, next.ID, meetd.CredentialRevoked)
+	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, next.ID, oldEnd, meetd.NewCredential{Hash: hash(3)})
 	wantCode(t, err, meetd.ECONFLICT)
 	f.clock.Advance(2 * time.Hour) // the old one has expired now
-	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, old.ID, f.clock.Now(), meetd.NewCredential{Hash: hash(4)})
+	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, old.ID, f.clock.Now(), meetd.NewCredential{Hash: hash(4)})
 	wantCode(t, err, meetd.ECONFLICT)
 }
 
@@ -363,7 +363,7 @@ func testRevokeByHashes(f *fixture) {
 	if ids, _ := f.db.RevokeByHashes(f.ctx, meetd.Actor{}, [][]byte{hash(1)}); len(ids) != 0 {
 		t.Fatalf("revoking twice revoked %v", ids)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, key.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, key.ID)
 	if got.Status != meetd.CredentialRevoked {
 		t.Fatalf("status = %q", got.Status)
 	}
@@ -406,7 +406,7 @@ func testRecordUse(f *fixture) {
 	if err := f.db.RecordUse(f.ctx, []meetd.CredentialUse{{CredentialID: pat.ID, At: earlier, IP: "10.0.0.1"}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, pat.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, pat.ID)
 	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(later) || got.LastUsedIP != "10.0.0.2" {
 		t.Fatalf("last use = %v %q; want %v 10.0.0.2", got.LastUsedAt, got.LastUsedIP, later)
 	}
@@ -423,8 +423,8 @@ func testChanges(f *fixture) {
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	f.clock.Advance(time.Hour)
 	f.db.SetCompanyPlan(f.ctx, meetd.CLIActor, c.ID, meetd.PlanGrowth)
-	f.db.RemoveUser(f.ctx, meetd.CLIActor, m.ID)
-	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, pat.ID, meetd.CredentialRevoked)
+	f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, m.ID)
+	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialRevoked)
 	changes, err := f.db.Changes(f.ctx, base, 10)
 	if err != nil || len(changes) != 3 {
 		t.Fatalf("Changes = %+v, %v; want 3", changes, err)
@@ -469,7 +469,7 @@ func testAudit(f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := f.db.Audit(f.ctx, c.ID, 10, 0)
+	entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 10})
 	if err != nil || len(entries) != 3 { // company.create, user.create (owner), user.create
 		t.Fatalf("Audit = %+v, %v", entries, err)
 	}
