@@ -179,3 +179,21 @@ func withAttendee(n meetd.NewAppointment, email string) meetd.NewAppointment {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// testForeignGDPRExport: another company's export is a missing one.
+func testForeignGDPRExport(f *fixture) {
+	t := f.t
+	ca, _ := f.company(meetd.PlanEnterprise, "owner-a@example.com")
+	cb, _ := f.company(meetd.PlanEnterprise, "owner-b@example.com")
+	e, err := f.db.CreateGDPRExport(f.ctx, meetd.CLIActor, cb.ID, "jane@example.com",
+		func(meetd.GDPRRecords) ([]byte, error) { return []byte(`{}`), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, missing := f.db.GDPRExportByID(f.ctx, ca.ID, meetd.NewID())
+	_, err = f.db.GDPRExportByID(f.ctx, ca.ID, e.ID)
+	wantForeign(t, err, missing)
+	if got, err := f.db.GDPRExportByID(f.ctx, cb.ID, e.ID); err != nil || got.ID != e.ID {
+		t.Fatalf("GDPRExportByID of its own company = %+v, %v", got, err)
+	}
+}

@@ -69,13 +69,17 @@ func Run(t *testing.T, b Backend) {
 		{"platform users are provisioned", testProvision},
 		{"users are listed, updated and removed", testUserLifecycle},
 		{"passwords are stored", testPasswords},
+		{"another company's user is not found", testForeignUsers},
 		{"credentials are created and found", testCredentials},
 		{"credential status moves by the rules", testCredentialStatus},
 		{"credentials roll", testRoll},
 		{"leaked credentials are revoked by hash", testRevokeByHashes},
 		{"last use never moves backwards", testRecordUse},
+		{"another company's credential is not found", testForeignCredentials},
 		{"changes are logged, read and pruned", testChanges},
 		{"writes are audited", testAudit},
+		{"another company's audit entries are not listed", testForeignAudit},
+		{"the change hook runs after a committed change", testChangeHook},
 		{"concurrent creates of one email admit one", testConcurrentEmail},
 		{"dashboard sessions are kept, expired and deleted", testSessions},
 		{"change notifications wake listeners", testWatch},
@@ -88,11 +92,13 @@ func Run(t *testing.T, b Backend) {
 		{"idempotent responses", testIdempotency},
 		{"an idempotency key books once", testBookingKey},
 		{"webhook subscriptions", testWebhooks},
+		{"another company's webhook subscription is not found", testForeignWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
 		{"webhook on provisional confirmation", testWebhookProvisional},
 		{"webhook credential events: revoked, expiring once per threshold", testWebhookCredentials},
 		{"webhook deliveries claimed concurrently go to one worker each", testWebhookConcurrentClaims},
 		{"GDPR exports collect one company's records of an address, are audited and pruned", testGDPRExports},
+		{"another company's GDPR export is not found", testForeignGDPRExport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
@@ -505,5 +511,148 @@ func testConcurrentEmail(f *fixture) {
 	}
 	if ok != 1 {
 		t.Fatalf("%d concurrent creates of one email succeeded, want 1", ok)
+	}
+}
+
+// wantForeign checks that err, the answer for another company's object,
+// is the very answer for a missing one (missing): ENOTFOUND with the same
+// message, so a caller cannot tell the two apart.
+func wantForeign(t *testing.T, err, missing error) {
+	t.Helper()
+	wantCode(t, err, meetd.ENOTFOUND)
+	if got, want := meetd.ErrorMessage(err), meetd.ErrorMessage(missing); got != want {
+		t.Fatalf("another company's object: message %q, a missing one's %q", got, want)
+	}
+}
+
+// testForeignUsers: every user method scoped to a company answers
+// another company's user as a missing one and leaves it alone.
+func testForeignUsers(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, _ := f.company(meetd.PlanEnterprise, "owner@else.example")
+	theirs := f.user(other.ID, "theirs@else.example", "Theo", "Theirs", meetd.RoleMember)
+	given := "Hijacked"
+
+	_, missing := f.db.UserByID(f.ctx, c.ID, meetd.NewID())
+	_, err := f.db.UserByID(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, theirs.ID, meetd.UserUpdate{GivenName: &given})
+	wantForeign(t, err, missing)
+	wantForeign(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, theirs.ID), missing)
+	wantForeign(t, f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, theirs.ID, "$argon2id$x"), missing)
+	_, err = f.db.PasswordHash(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	if users, _, err := f.db.ListUsers(f.ctx, meetd.UserFilter{CompanyID: c.ID, Limit: 10}); err != nil || len(users) != 1 {
+		t.Fatalf("ListUsers of one company = %+v, %v; want its owner alone", users, err)
+	}
+
+	got, err := f.db.UserByID(f.ctx, other.ID, theirs.ID)
+	if err != nil || !got.Active() || got.GivenName != "Theo" {
+		t.Fatalf("their user after the foreign calls = %+v, %v; want untouched", got, err)
+	}
+	if h, err := f.db.PasswordHash(f.ctx, other.ID, theirs.ID); err != nil || h != "" {
+		t.Fatalf("their password hash = %q, %v; want untouched", h, err)
+	}
+	if got, err := f.db.UserByIDUnscoped(f.ctx, theirs.ID); err != nil || got.ID != theirs.ID {
+		t.Fatalf("UserByIDUnscoped = %+v, %v", got, err)
+	}
+}
+
+// testForeignCredentials: every credential method scoped to a company
+// answers another company's credential as a missing one and leaves it
+// alone.
+func testForeignCredentials(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, otherOwner := f.company(meetd.PlanEnterprise, "owner@else.example")
+	exp := start.Add(24 * time.Hour)
+	pat := f.credential(meetd.KindPAT, other.ID, otherOwner.ID, hash(1), nil)
+	key := f.credential(meetd.KindAPIKey, other.ID, "", hash(2), &exp)
+
+	_, missing := f.db.CredentialByID(f.ctx, c.ID, meetd.NewID())
+	for _, id := range []string{pat.ID, key.ID} {
+		_, err := f.db.CredentialByID(f.ctx, c.ID, id)
+		wantForeign(t, err, missing)
+		_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, id, meetd.CredentialRevoked)
+		wantForeign(t, err, missing)
+		_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, id, start.Add(time.Hour),
+			meetd.NewCredential{ID: meetd.NewID(), Hash: hash(3)})
+		wantForeign(t, err, missing)
+	}
+	for _, fl := range []meetd.CredentialFilter{{CompanyID: c.ID}, {CompanyID: c.ID, Kind: meetd.KindPAT, UserID: otherOwner.ID}} {
+		if list, err := f.db.ListCredentials(f.ctx, fl); err != nil || len(list) != 0 {
+			t.Fatalf("ListCredentials(%+v) = %+v, %v; want none", fl, list, err)
+		}
+	}
+
+	for _, id := range []string{pat.ID, key.ID} {
+		got, err := f.db.CredentialByID(f.ctx, other.ID, id)
+		if err != nil || got.Status != meetd.CredentialActive || got.RolledFromID != "" ||
+			(got.ExpiresAt != nil && !got.ExpiresAt.Equal(exp)) {
+			t.Fatalf("their credential after the foreign calls = %+v, %v; want untouched", got, err)
+		}
+	}
+	if list, _ := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: other.ID}); len(list) != 2 {
+		t.Fatalf("their credentials = %d; want 2 (no roll happened)", len(list))
+	}
+	if got, err := f.db.CredentialByIDUnscoped(f.ctx, key.ID); err != nil || got.ID != key.ID {
+		t.Fatalf("CredentialByIDUnscoped = %+v, %v", got, err)
+	}
+}
+
+// testForeignAudit: a company's audit log holds its own entries only.
+func testForeignAudit(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, _ := f.company(meetd.PlanEnterprise, "owner@else.example")
+	f.user(other.ID, "theirs@else.example", "Theo", "Theirs", meetd.RoleMember)
+	for _, co := range []meetd.Company{c, other} {
+		entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: co.ID, Limit: 100})
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("Audit(%s) = %+v, %v", co.ID, entries, err)
+		}
+		for _, e := range entries {
+			if e.CompanyID != co.ID {
+				t.Fatalf("Audit(%s) holds another company's entry %+v", co.ID, e)
+			}
+		}
+	}
+}
+
+// testChangeHook: the change hook runs once after each committed write
+// that recorded a change, and sees it committed; writes that record none,
+// and writes that fail, do not call it.
+func testChangeHook(f *fixture) {
+	t := f.t
+	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
+	m := f.user(c.ID, "m@example.com", "M", "M", meetd.RoleMember)
+	var seen []int64
+	f.db.OnChange(func(ctx context.Context) {
+		// Read through the store: a hook called before the commit would
+		// not see the change on a connection of its own.
+		seq, err := f.db.LatestChange(ctx)
+		if err != nil {
+			t.Errorf("LatestChange in the hook: %v", err)
+		}
+		seen = append(seen, seq)
+	})
+	t.Cleanup(func() { f.db.OnChange(nil) })
+
+	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil) // records no change
+	f.webhook(c.ID, meetd.EventCredentialRevoked)                    // records no change
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, owner.ID), meetd.EFORBIDDEN)
+	if len(seen) != 0 {
+		t.Fatalf("hook ran %d times for writes without a committed change", len(seen))
+	}
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	latest, _ := f.db.LatestChange(f.ctx)
+	if len(seen) != 2 || seen[1] != latest || seen[0] >= seen[1] {
+		t.Fatalf("hook saw change sequence numbers %v; want two, the last %d", seen, latest)
 	}
 }

@@ -1011,3 +1011,40 @@ func testWebhookNoticePrune(r *rawFixture) {
 		}
 	}
 }
+
+// testForeignWebhooks: every subscription method scoped to a company
+// answers another company's subscription as a missing one, counts none of
+// its deliveries and leaves it alone.
+func testForeignWebhooks(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, otherOwner := f.company(meetd.PlanEnterprise, "owner@else.example")
+	theirs := f.webhook(other.ID, meetd.EventCredentialRevoked)
+	// One pending delivery for their subscription.
+	pat := f.credential(meetd.KindPAT, other.ID, otherOwner.ID, hash(1), nil)
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, other.ID, pat.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+
+	ep := "https://attacker.example/in"
+	_, missing := f.db.WebhookByID(f.ctx, c.ID, meetd.NewID())
+	_, err := f.db.WebhookByID(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, theirs.ID, meetd.WebhookUpdate{Endpoint: &ep})
+	wantForeign(t, err, missing)
+	wantForeign(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, theirs.ID), missing)
+	if s, err := f.db.WebhookStats(f.ctx, c.ID, theirs.ID); err != nil || s != (meetd.WebhookStats{}) {
+		t.Fatalf("WebhookStats of another company's subscription = %+v, %v; want none", s, err)
+	}
+	if l, err := f.db.Webhooks(f.ctx, c.ID); err != nil || len(l) != 0 {
+		t.Fatalf("Webhooks = %+v, %v; want none", l, err)
+	}
+
+	got, err := f.db.WebhookByID(f.ctx, other.ID, theirs.ID)
+	if err != nil || got.Endpoint != theirs.Endpoint {
+		t.Fatalf("their subscription after the foreign calls = %+v, %v; want untouched", got, err)
+	}
+	if s, _ := f.db.WebhookStats(f.ctx, other.ID, theirs.ID); s.Pending != 1 {
+		t.Fatalf("their stats = %+v; want the one pending delivery", s)
+	}
+}
