@@ -64,8 +64,9 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 func (db *DB) Dialect() string { return db.d.name }
 
 // Close closes both pools.
-func (db *DB) Close() error {
-	err := db.write.Close()
+func (db *DB) Close() (err error) {
+	defer meetd.Wrap(&err, "sqldb.Close")
+	err = db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
