@@ -69,8 +69,9 @@ type GDPRStore interface {
 	// document, and stores the completed export with a "gdpr.export" audit
 	// entry of a, in one transaction. An error from render aborts it.
 	CreateGDPRExport(ctx context.Context, a Actor, companyID, email string, render func(GDPRRecords) ([]byte, error)) (GDPRExport, error)
-	// GDPRExportByID returns an export, of any company and age.
-	GDPRExportByID(ctx context.Context, id string) (GDPRExport, error)
-	// PruneGDPRExports deletes exports created before before.
+	// GDPRExportByID returns an export of the company, of any age.
+	GDPRExportByID(ctx context.Context, companyID, id string) (GDPRExport, error)
+	// PruneGDPRExports deletes exports created before before. Not scoped:
+	// housekeeping prunes every company's.
 	PruneGDPRExports(ctx context.Context, before time.Time) error
 }

@@ -9,20 +9,22 @@ import (
 // to be delivered. Events are written by the store methods that cause them
 // (booking, cancelling, rescheduling, confirming, revoking) in the same
 // transaction, one delivery row per subscribed subscription; the worker
-// claims due deliveries, sends them and reports each result.
+// claims due deliveries, sends them and reports each result. A subscription
+// of another company is ENOTFOUND; the worker's methods are not scoped, as
+// the worker serves every company.
 type WebhookStore interface {
 	// CreateWebhook inserts a subscription. ErrTooManyWebhooks (406) when
 	// the company already has MaxWebhooksPerCompany.
 	CreateWebhook(ctx context.Context, a Actor, n NewWebhook) (Webhook, error)
-	// WebhookByID returns a subscription.
-	WebhookByID(ctx context.Context, id string) (Webhook, error)
+	// WebhookByID returns a subscription of the company.
+	WebhookByID(ctx context.Context, companyID, id string) (Webhook, error)
 	// Webhooks returns a company's subscriptions, oldest first.
 	Webhooks(ctx context.Context, companyID string) ([]Webhook, error)
 	// UpdateWebhook changes the non-nil fields and enables the
 	// subscription again if it was disabled.
-	UpdateWebhook(ctx context.Context, a Actor, id string, up WebhookUpdate) (Webhook, error)
+	UpdateWebhook(ctx context.Context, a Actor, companyID, id string, up WebhookUpdate) (Webhook, error)
 	// DeleteWebhook deletes a subscription and its pending deliveries.
-	DeleteWebhook(ctx context.Context, a Actor, id string) error
+	DeleteWebhook(ctx context.Context, a Actor, companyID, id string) error
 
 	// ClaimWebhookDeliveries takes up to limit deliveries that are due
 	// (next attempt at or before the store's now), counts the attempt and
@@ -49,8 +51,10 @@ type WebhookStore interface {
 	// plan no longer allows. Every node may run it at once: a notice
 	// another node recorded first is skipped, not an error.
 	EnqueueExpiringCredentials(ctx context.Context, thresholds []time.Duration) (int, error)
-	// WebhookStats counts a subscription's deliveries by state.
-	WebhookStats(ctx context.Context, webhookID string) (WebhookStats, error)
+	// WebhookStats counts the deliveries of a subscription of the company
+	// by state; a subscription that does not exist, or is another
+	// company's, has none.
+	WebhookStats(ctx context.Context, companyID, webhookID string) (WebhookStats, error)
 	// PruneWebhookEvents deletes finished deliveries and events older
 	// than before, and the expiry notices of credentials that have expired
 	// or been revoked (they can never be announced again).

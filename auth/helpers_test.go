@@ -22,14 +22,14 @@ func (c *countingStore) CredentialByHash(ctx context.Context, h []byte) (meetd.C
 	return c.DB.CredentialByHash(ctx, h)
 }
 
-func (c *countingStore) CredentialByID(ctx context.Context, id string) (meetd.Credential, error) {
+func (c *countingStore) CredentialByIDUnscoped(ctx context.Context, id string) (meetd.Credential, error) {
 	c.n.Add(1)
-	return c.DB.CredentialByID(ctx, id)
+	return c.DB.CredentialByIDUnscoped(ctx, id)
 }
 
-func (c *countingStore) UserByID(ctx context.Context, id string) (meetd.User, error) {
+func (c *countingStore) UserByID(ctx context.Context, companyID, id string) (meetd.User, error) {
 	c.n.Add(1)
-	return c.DB.UserByID(ctx, id)
+	return c.DB.UserByID(ctx, companyID, id)
 }
 
 func (c *countingStore) CompanyByID(ctx context.Context, id string) (meetd.Company, error) {
@@ -72,11 +72,11 @@ func newWorld(tb testing.TB) *world {
 		tb.Fatal(err)
 	}
 	is := &Issuer{Store: db, Clock: clock}
-	pat, err := is.CreatePAT(ctx, meetd.CLIActor, owner.ID, "owner", 0)
+	pat, err := is.CreatePAT(ctx, meetd.CLIActor, c.ID, owner.ID, "owner", 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mpat, err := is.CreatePAT(ctx, meetd.CLIActor, m.User.ID, "member", 0)
+	mpat, err := is.CreatePAT(ctx, meetd.CLIActor, c.ID, m.User.ID, "member", 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,10 +11,10 @@ import (
 // IssueStore is the part of the store that minting credentials needs.
 type IssueStore interface {
 	CompanyByID(ctx context.Context, id string) (meetd.Company, error)
-	UserByID(ctx context.Context, id string) (meetd.User, error)
-	CredentialByID(ctx context.Context, id string) (meetd.Credential, error)
+	UserByID(ctx context.Context, companyID, id string) (meetd.User, error)
+	CredentialByID(ctx context.Context, companyID, id string) (meetd.Credential, error)
 	CreateCredential(ctx context.Context, a meetd.Actor, c meetd.NewCredential) (meetd.Credential, error)
-	RollCredential(ctx context.Context, a meetd.Actor, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error)
+	RollCredential(ctx context.Context, a meetd.Actor, companyID, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error)
 }
 
 // Issuer mints and rolls credentials within the rules of
@@ -44,17 +44,18 @@ func validName(name string) error {
 	return nil
 }
 
-// CreatePAT mints a personal access token for an active user. expiresIn 0
-// means it never expires; a negative one is EINVALID. The user's company
-// must be on a plan with personal access tokens.
-func (is *Issuer) CreatePAT(ctx context.Context, a meetd.Actor, userID, name string, expiresIn time.Duration) (Issued, error) {
+// CreatePAT mints a personal access token for an active user of the
+// company (another company's user is ENOTFOUND). expiresIn 0 means it never
+// expires; a negative one is EINVALID. The company must be on a plan with
+// personal access tokens.
+func (is *Issuer) CreatePAT(ctx context.Context, a meetd.Actor, companyID, userID, name string, expiresIn time.Duration) (Issued, error) {
 	if err := validName(name); err != nil {
 		return Issued{}, err
 	}
 	if expiresIn < 0 {
 		return Issued{}, meetd.Errorf(meetd.EINVALID, "Expiry must be in the future")
 	}
-	u, err := is.Store.UserByID(ctx, userID)
+	u, err := is.Store.UserByID(ctx, companyID, userID)
 	if err != nil {
 		return Issued{}, err
 	}
@@ -127,12 +128,13 @@ func checkLifetime(d time.Duration, operator bool) error {
 // Roll replaces an active credential with a new one of the same kind, name,
 // owner and lifetime, and lets the old one work for grace (0 to
 // meetd.MaxRollGrace) more, but never past its own expiry. A credential that
-// never expires still stops after grace; the new one keeps "never".
-func (is *Issuer) Roll(ctx context.Context, a meetd.Actor, id string, grace time.Duration) (Issued, error) {
+// never expires still stops after grace; the new one keeps "never". A
+// credential of another company is ENOTFOUND.
+func (is *Issuer) Roll(ctx context.Context, a meetd.Actor, companyID, id string, grace time.Duration) (Issued, error) {
 	if grace < 0 || grace > meetd.MaxRollGrace {
 		return Issued{}, meetd.Errorf(meetd.EINVALID, "The grace period must be between 0 and 7 days")
 	}
-	old, err := is.Store.CredentialByID(ctx, id)
+	old, err := is.Store.CredentialByID(ctx, companyID, id)
 	if err != nil {
 		return Issued{}, err
 	}
@@ -162,7 +164,7 @@ func (is *Issuer) Roll(ctx context.Context, a meetd.Actor, id string, grace time
 		t := now.Add(old.ExpiresAt.Sub(old.CreatedAt))
 		next.ExpiresAt = &t
 	}
-	cred, err := is.Store.RollCredential(ctx, a, id, oldEnd, next)
+	cred, err := is.Store.RollCredential(ctx, a, companyID, id, oldEnd, next)
 	if err != nil {
 		return Issued{}, err
 	}

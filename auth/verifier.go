@@ -15,8 +15,8 @@ import (
 // Lookup is the part of the store the verifier reads on a cache miss.
 type Lookup interface {
 	CredentialByHash(ctx context.Context, h []byte) (meetd.Credential, error)
-	CredentialByID(ctx context.Context, id string) (meetd.Credential, error)
-	UserByID(ctx context.Context, id string) (meetd.User, error)
+	CredentialByIDUnscoped(ctx context.Context, id string) (meetd.Credential, error)
+	UserByID(ctx context.Context, companyID, id string) (meetd.User, error)
 	CompanyByID(ctx context.Context, id string) (meetd.Company, error)
 	CompanyOwner(ctx context.Context, companyID string) (meetd.User, error)
 	Changes(ctx context.Context, after int64, limit int) ([]meetd.Change, error)
@@ -42,8 +42,9 @@ type Request struct {
 // Verifier resolves requests to principals. Verified credentials, users and
 // companies are cached in memory, so a warm request costs no database
 // query; the cache is invalidated from the store's change log by Refresh
-// (on every write this process makes) and by Run (for writes of other
-// processes), with a TTL as the backstop. It is safe for concurrent use.
+// (after every write this process makes, through the store's change hook:
+// see AfterWrite) and by Run (for writes of other processes), with a TTL
+// as the backstop. It is safe for concurrent use.
 type Verifier struct {
 	store Lookup
 	clock meetd.Clock
@@ -54,7 +55,7 @@ type Verifier struct {
 	mu        sync.RWMutex
 	creds     map[[32]byte]credEntry
 	credHash  map[string][32]byte // credential id → cache key
-	users     map[string]userEntry
+	users     map[userKey]userEntry
 	companies map[string]companyEntry
 	// gen counts invalidations: a cache fill that started before one is
 	// dropped, so a load racing a revocation cannot resurrect the credential.
@@ -72,6 +73,9 @@ type credEntry struct {
 	c      meetd.Credential
 	loaded time.Time
 }
+
+// userKey names a cached user: users are looked up within a company.
+type userKey struct{ companyID, id string }
 
 type userEntry struct {
 	u      meetd.User
@@ -98,7 +102,7 @@ func NewVerifier(ctx context.Context, store Lookup, clock meetd.Clock, usage *Us
 	return &Verifier{
 		store: store, clock: clock, ttl: DefaultTTL, usage: usage, log: log,
 		creds: map[[32]byte]credEntry{}, credHash: map[string][32]byte{},
-		users: map[string]userEntry{}, companies: map[string]companyEntry{},
+		users: map[userKey]userEntry{}, companies: map[string]companyEntry{},
 		lastSeq: seq, gaps: map[int64]time.Time{}, poke: make(chan struct{}, 1),
 	}, nil
 }
@@ -140,11 +144,11 @@ func (v *Verifier) Resolve(ctx context.Context, r Request) (meetd.Principal, err
 	}
 	p := meetd.Principal{CredentialID: cred.ID, CredentialKind: kind, Company: company}
 	if kind == meetd.KindPAT {
-		u, err := v.user(ctx, cred.UserID, now)
+		u, err := v.user(ctx, company.ID, cred.UserID, now)
 		if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
 			return meetd.Principal{}, err
 		}
-		if err != nil || !u.Active() || u.CompanyID != company.ID {
+		if err != nil || !u.Active() {
 			return meetd.Principal{}, ErrInvalidPAT
 		}
 		if !company.Plan.Allows(kind) {
@@ -164,8 +168,8 @@ func (v *Verifier) Resolve(ctx context.Context, r Request) (meetd.Principal, err
 			if !meetd.IsUUID(r.ActingUser) {
 				return meetd.Principal{}, ErrActingUserNotUUID
 			}
-			u, err := v.user(ctx, strings.ToLower(r.ActingUser), now)
-			if err != nil || !u.Active() || u.CompanyID != company.ID {
+			u, err := v.user(ctx, company.ID, strings.ToLower(r.ActingUser), now)
+			if err != nil || !u.Active() {
 				if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
 					return meetd.Principal{}, err
 				}
@@ -197,7 +201,7 @@ func (v *Verifier) credential(ctx context.Context, parsed Parsed, now time.Time)
 	var c meetd.Credential
 	var err error
 	if parsed.Kind == meetd.KindAPIKey {
-		c, err = v.store.CredentialByID(ctx, parsed.KeyID)
+		c, err = v.store.CredentialByIDUnscoped(ctx, parsed.KeyID)
 		if err == nil && subtle.ConstantTimeCompare(c.Hash, parsed.Hash[:]) != 1 {
 			return meetd.Credential{}, invalid(parsed.Kind)
 		}
@@ -222,21 +226,24 @@ func (v *Verifier) credential(ctx context.Context, parsed Parsed, now time.Time)
 	return c, nil
 }
 
-func (v *Verifier) user(ctx context.Context, id string, now time.Time) (meetd.User, error) {
+// user returns a user of the company, from the cache or the store; another
+// company's user is ENOTFOUND.
+func (v *Verifier) user(ctx context.Context, companyID, id string, now time.Time) (meetd.User, error) {
+	key := userKey{companyID, id}
 	v.mu.RLock()
-	e, ok := v.users[id]
+	e, ok := v.users[key]
 	v.mu.RUnlock()
 	if ok && now.Sub(e.loaded) < v.ttl {
 		return e.u, nil
 	}
 	gen := v.gen.Load()
-	u, err := v.store.UserByID(ctx, id)
+	u, err := v.store.UserByID(ctx, companyID, id)
 	if err != nil {
 		return meetd.User{}, err
 	}
 	v.mu.Lock()
 	if v.gen.Load() == gen {
-		v.users[id] = userEntry{u: u, loaded: now}
+		v.users[key] = userEntry{u: u, loaded: now}
 	}
 	v.mu.Unlock()
 	return u, nil
@@ -282,7 +289,12 @@ func (v *Verifier) Invalidate(changes ...meetd.Change) {
 				delete(v.credHash, ch.ID)
 			}
 		case meetd.ChangeUser:
-			delete(v.users, ch.ID)
+			// Only the user's own company ever caches them.
+			for k := range v.users {
+				if k.id == ch.ID {
+					delete(v.users, k)
+				}
+			}
 			// A company entry carries its owner: drop them all rather
 			// than index owners, since user changes are rare.
 			clear(v.companies)
@@ -298,8 +310,8 @@ func (v *Verifier) Invalidate(changes ...meetd.Change) {
 const gapTTL = time.Minute
 
 // Refresh reads the change log since the last refresh and drops the cache
-// entries it names. Call it after every write this process makes, so the
-// write takes effect on the very next request.
+// entries it names. It runs after every write this process makes (see
+// AfterWrite), so the write takes effect on the very next request.
 func (v *Verifier) Refresh(ctx context.Context) error {
 	v.refreshMu.Lock()
 	defer v.refreshMu.Unlock()
@@ -336,6 +348,21 @@ func (v *Verifier) Refresh(ctx context.Context) error {
 		if len(changes) < 1000 {
 			return nil
 		}
+	}
+}
+
+// AfterWrite refreshes the cache after a committed write of this process.
+// Hand it to the store's change hook once, where the verifier is made
+// (serve: db.OnChange(verifier.AfterWrite)), so no handler has to
+// remember. It ignores ctx's cancellation (a client hanging up must not
+// delay its own revocation on this node) but not its values, gives up
+// after five seconds, and logs a failure: the write has committed, and Run
+// and the TTL still bound how long the cache may be stale.
+func (v *Verifier) AfterWrite(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := v.Refresh(ctx); err != nil {
+		v.log.Warn("credential cache refresh after a write failed", "err", err)
 	}
 }
 

@@ -89,10 +89,10 @@ func TestResolveLifecycle(t *testing.T) {
 	check(w.keyToken, w.member.ID, nil)
 
 	// Deactivate and reactivate an API key.
-	_, err := w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.keyID, meetd.CredentialDeactivated)
+	_, err := w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.company.ID, w.keyID, meetd.CredentialDeactivated)
 	must(err)
 	check(w.keyToken, w.member.ID, ErrInvalidAPIKey)
-	_, err = w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.keyID, meetd.CredentialActive)
+	_, err = w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.company.ID, w.keyID, meetd.CredentialActive)
 	must(err)
 	check(w.keyToken, w.member.ID, nil)
 
@@ -114,14 +114,14 @@ func TestResolveLifecycle(t *testing.T) {
 	must(err)
 
 	// A removed member can neither use their PAT nor be acted as.
-	must(w.DB.RemoveUser(ctx, meetd.CLIActor, w.member.ID))
+	must(w.DB.RemoveUser(ctx, meetd.CLIActor, w.company.ID, w.member.ID))
 	check(w.memberPAT, "", ErrInvalidPAT)
 	check(w.keyToken, w.member.ID, ErrActingUserForeign)
 
 	// Expiry, then revocation.
 	w.clock.Advance(31 * 24 * time.Hour)
 	check(w.keyToken, w.owner.ID, ErrExpiredAPIKey)
-	_, err = w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.keyID, meetd.CredentialRevoked)
+	_, err = w.DB.SetCredentialStatus(ctx, meetd.CLIActor, w.company.ID, w.keyID, meetd.CredentialRevoked)
 	must(err)
 	check(w.keyToken, w.owner.ID, ErrInvalidAPIKey)
 }
@@ -130,7 +130,7 @@ func TestExpiredPAT(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	is := &Issuer{Store: w.DB, Clock: w.clock}
-	out, err := is.CreatePAT(ctx, meetd.CLIActor, w.owner.ID, "short", time.Hour)
+	out, err := is.CreatePAT(ctx, meetd.CLIActor, w.company.ID, w.owner.ID, "short", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +192,8 @@ type racingStore struct {
 	v *Verifier
 }
 
-func (r *racingStore) CredentialByID(ctx context.Context, id string) (meetd.Credential, error) {
-	c, err := r.countingStore.CredentialByID(ctx, id)
+func (r *racingStore) CredentialByIDUnscoped(ctx context.Context, id string) (meetd.Credential, error) {
+	c, err := r.countingStore.CredentialByIDUnscoped(ctx, id)
 	r.v.Invalidate(meetd.Change{Kind: meetd.ChangeCredential, ID: id})
 	return c, err
 }
@@ -253,7 +253,7 @@ func TestUsageIsBatched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := w.DB.CredentialByID(ctx, p.CredentialID)
+	c, _ := w.DB.CredentialByID(ctx, w.company.ID, p.CredentialID)
 	if c.LastUsedAt != nil {
 		t.Fatal("authentication wrote last-used time to the database")
 	}
@@ -263,7 +263,7 @@ func TestUsageIsBatched(t *testing.T) {
 	if err := u.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = w.DB.CredentialByID(ctx, p.CredentialID)
+	c, _ = w.DB.CredentialByID(ctx, w.company.ID, p.CredentialID)
 	if c.LastUsedAt == nil || !c.LastUsedAt.Equal(w.clock.Now()) || c.LastUsedIP != "192.0.2.1" {
 		t.Fatalf("after flush: %v %q", c.LastUsedAt, c.LastUsedIP)
 	}
@@ -282,7 +282,7 @@ func TestUsageRunFlushesOnShutdown(t *testing.T) {
 	go func() { u.Run(ctx, time.Hour); close(done) }()
 	cancel()
 	<-done
-	c, _ = w.DB.CredentialByID(context.Background(), c.ID)
+	c, _ = w.DB.CredentialByID(context.Background(), w.company.ID, c.ID)
 	if c.LastUsedIP != "198.51.100.4" {
 		t.Fatalf("shutdown did not flush: %+v", c)
 	}

@@ -23,7 +23,7 @@ func (d *Dashboard) changePassword(w http.ResponseWriter, r *http.Request, v *vi
 		d.tooMany(w, r, "account", page, wait)
 		return
 	}
-	current, err := d.cfg.Store.PasswordHash(ctx, v.User.ID)
+	current, err := d.cfg.Store.PasswordHash(ctx, v.Company.ID, v.User.ID)
 	if err != nil {
 		d.failErr(w, r, v, err)
 		return
@@ -52,11 +52,10 @@ func (d *Dashboard) changePassword(w http.ResponseWriter, r *http.Request, v *vi
 		d.failErr(w, r, v, err)
 		return
 	}
-	if err := d.cfg.Store.SetPassword(ctx, v.Actor(), v.User.ID, hash); err != nil {
+	if err := d.cfg.Store.SetPassword(ctx, v.Actor(), v.Company.ID, v.User.ID, hash); err != nil {
 		d.failErr(w, r, v, err)
 		return
 	}
-	d.refresh(ctx)
 	if err := d.signIn(ctx, v.User, hash); err != nil {
 		d.failErr(w, r, v, err)
 		return

@@ -29,7 +29,8 @@ var graceOptions = []option{
 }
 
 func (d *Dashboard) apiKeysView(r *http.Request, v *viewer, data apiKeysData) (*view, error) {
-	creds, err := d.cfg.Store.ListCredentials(r.Context(), meetd.KindAPIKey, v.Company.ID)
+	creds, err := d.cfg.Store.ListCredentials(r.Context(), meetd.CredentialFilter{CompanyID: v.Company.ID,
+		Kind: meetd.KindAPIKey})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,6 @@ func (d *Dashboard) createAPIKey(w http.ResponseWriter, r *http.Request, v *view
 		d.renderKeys(w, r, v, data, err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("API key created", "credential_id", out.Credential.ID, "user_id", v.User.ID)
 	d.renderKeys(w, r, v, apiKeysData{New: &issued{Name: out.Credential.Name, Secret: out.Secret,
 		ExpiresAt: out.Credential.ExpiresAt, Example: d.baseURL(r)}}, nil)
@@ -91,11 +91,11 @@ func (d *Dashboard) createAPIKey(w http.ResponseWriter, r *http.Request, v *view
 // companyKey is the key named in the path if it is an API key of the
 // viewer's company; anything else is not found.
 func (d *Dashboard) companyKey(r *http.Request, v *viewer) (meetd.Credential, error) {
-	c, err := d.credential(r)
+	c, err := d.credential(r, v)
 	if err != nil {
 		return c, err
 	}
-	if c.Kind != meetd.KindAPIKey || c.CompanyID != v.Company.ID {
+	if c.Kind != meetd.KindAPIKey {
 		return meetd.Credential{}, notFound
 	}
 	return c, nil
@@ -156,7 +156,8 @@ func (d *Dashboard) keyFor(r *http.Request, v *viewer) (meetd.Credential, keyAct
 	}
 	// The state of a key depends on its successors (a replaced key is not
 	// rolled again), so judge it among all the company's keys.
-	all, err := d.cfg.Store.ListCredentials(r.Context(), meetd.KindAPIKey, v.Company.ID)
+	all, err := d.cfg.Store.ListCredentials(r.Context(), meetd.CredentialFilter{CompanyID: v.Company.ID,
+		Kind: meetd.KindAPIKey})
 	if err != nil {
 		return c, act, name, err
 	}
@@ -196,11 +197,10 @@ func (d *Dashboard) changeAPIKey(w http.ResponseWriter, r *http.Request, v *view
 		d.rollAPIKey(w, r, v, c)
 		return
 	}
-	if _, err := d.cfg.Store.SetCredentialStatus(ctx, v.Actor(), c.ID, act.status); err != nil {
+	if _, err := d.cfg.Store.SetCredentialStatus(ctx, v.Actor(), v.Company.ID, c.ID, act.status); err != nil {
 		d.failErr(w, r, v, err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("API key "+act.verb, "credential_id", c.ID, "user_id", v.User.ID)
 	d.flash(ctx, fmt.Sprintf(act.done, c.Name))
 	http.Redirect(w, r, "/dashboard/settings/api", http.StatusSeeOther)
@@ -216,15 +216,14 @@ func (d *Dashboard) rollAPIKey(w http.ResponseWriter, r *http.Request, v *viewer
 		d.renderKeys(w, r, v, apiKeysData{}, formError("Choose a grace period of 0 to 7 days."))
 		return
 	}
-	out, err := d.issuer.Roll(ctx, v.Actor(), c.ID, grace)
+	out, err := d.issuer.Roll(ctx, v.Actor(), v.Company.ID, c.ID, grace)
 	if err != nil {
 		d.renderKeys(w, r, v, apiKeysData{}, err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("API key rolled", "credential_id", out.Credential.ID, "rolled_from_id", c.ID, "user_id", v.User.ID)
 	oldUntil := d.cfg.Clock.Now().Add(grace)
-	if old, err := d.cfg.Store.CredentialByID(ctx, c.ID); err == nil && old.ExpiresAt != nil {
+	if old, err := d.cfg.Store.CredentialByID(ctx, v.Company.ID, c.ID); err == nil && old.ExpiresAt != nil {
 		oldUntil = *old.ExpiresAt
 	}
 	d.renderKeys(w, r, v, apiKeysData{New: &issued{Name: out.Credential.Name, Secret: out.Secret,

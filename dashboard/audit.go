@@ -69,7 +69,8 @@ func (d *Dashboard) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 0)
-	entries, err := d.cfg.Store.Audit(ctx, v.Company.ID, auditPerPage+1, page*auditPerPage)
+	entries, err := d.cfg.Store.Audit(ctx, meetd.AuditFilter{CompanyID: v.Company.ID, Limit: auditPerPage + 1,
+		Offset: page * auditPerPage})
 	if err != nil {
 		d.failErr(w, r, v, err)
 		return
@@ -88,7 +89,7 @@ func (d *Dashboard) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
 			name, ok := names[e.UserID]
 			if !ok {
 				name = e.UserID
-				if u, err := d.cfg.Store.UserByID(ctx, e.UserID); err == nil && u.CompanyID == v.Company.ID {
+				if u, err := d.cfg.Store.UserByID(ctx, v.Company.ID, e.UserID); err == nil {
 					name = u.FullName() + " <" + u.Email + ">"
 				}
 				names[e.UserID] = name

@@ -59,7 +59,7 @@ func (d *Dashboard) rows(ctx context.Context, creds []meetd.Credential) []credRo
 		if c.Kind == meetd.KindAPIKey && c.UserID != "" {
 			name, ok := names[c.UserID]
 			if !ok {
-				if u, err := d.cfg.Store.UserByID(ctx, c.UserID); err == nil {
+				if u, err := d.cfg.Store.UserByID(ctx, c.CompanyID, c.UserID); err == nil {
 					name = u.FullName()
 				}
 				names[c.UserID] = name
@@ -108,12 +108,14 @@ type confirmData struct {
 // unknown, of another kind, of another user or of another company alike.
 var notFound = meetd.Errorf(meetd.ENOTFOUND, "Not found")
 
-func (d *Dashboard) credential(r *http.Request) (meetd.Credential, error) {
+// credential is the credential named in the path if it belongs to the
+// viewer's company; anything else is not found.
+func (d *Dashboard) credential(r *http.Request, v *viewer) (meetd.Credential, error) {
 	id := r.PathValue("id")
 	if !meetd.IsUUID(id) {
 		return meetd.Credential{}, notFound
 	}
-	c, err := d.cfg.Store.CredentialByID(r.Context(), id)
+	c, err := d.cfg.Store.CredentialByID(r.Context(), v.Company.ID, id)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return meetd.Credential{}, notFound
 	}

@@ -39,14 +39,13 @@ type SessionStore interface {
 	DeleteExpired(ctx context.Context) (int64, error)
 }
 
-// Config is what a Dashboard needs. Store, Sessions, Verifier and Clock are
-// required.
+// Config is what a Dashboard needs. Store, Sessions and Clock are
+// required. A write the dashboard makes reaches the API's credential cache
+// through the store's change hook (see sqldb.DB.OnChange), as every write
+// does.
 type Config struct {
 	Store    meetd.Store
 	Sessions SessionStore
-	// Verifier is refreshed after every write the dashboard makes, so a
-	// revocation takes effect on the very next API request of this process.
-	Verifier *auth.Verifier
 	// Usage, when set, supplies last-used times not yet flushed to the
 	// database, so the lists show uses of the last seconds.
 	Usage *auth.Usage

@@ -56,7 +56,7 @@ func TestSetup(t *testing.T) {
 	if co.Plan != meetd.PlanEnterprise || co.Name != "Acme" {
 		t.Fatalf("company = %+v", co)
 	}
-	entries, _ := h.db.Audit(context.Background(), co.ID, 10, 0)
+	entries, _ := h.db.Audit(context.Background(), meetd.AuditFilter{CompanyID: co.ID, Limit: 10})
 	if len(entries) == 0 || entries[len(entries)-1].Action != "company.create" || entries[len(entries)-1].Source != "dashboard" ||
 		entries[len(entries)-1].IP != "127.0.0.1" {
 		t.Fatalf("audit = %+v", entries)
@@ -244,7 +244,7 @@ func TestSessions(t *testing.T) {
 	m := h.browser()
 	m.signIn(member)
 	want(t, m.get("/dashboard/integrations"), http.StatusOK)
-	if err := h.db.RemoveUser(context.Background(), meetd.CLIActor, member.ID); err != nil {
+	if err := h.db.RemoveUser(context.Background(), meetd.CLIActor, member.CompanyID, member.ID); err != nil {
 		t.Fatal(err)
 	}
 	wantRedirect(t, m.get("/dashboard/integrations"), "/dashboard/login?next=%2Fdashboard%2Fintegrations")
@@ -295,9 +295,9 @@ func TestCrossOrigin(t *testing.T) {
 	if pat == "" || key == "" {
 		t.Fatal("could not create credentials")
 	}
-	pats, _ := h.db.ListCredentials(ctx, meetd.KindPAT, owner.ID)
-	keys, _ := h.db.ListCredentials(ctx, meetd.KindAPIKey, c.ID)
-	before, _ := h.db.Audit(ctx, c.ID, 1000, 0)
+	pats, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: owner.CompanyID, Kind: meetd.KindPAT, UserID: owner.ID})
+	keys, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindAPIKey})
+	before, _ := h.db.Audit(ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 1000})
 
 	forms := []struct {
 		path string
@@ -331,7 +331,7 @@ func TestCrossOrigin(t *testing.T) {
 			}
 		}
 	}
-	after, _ := h.db.Audit(ctx, c.ID, 1000, 0)
+	after, _ := h.db.Audit(ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 1000})
 	if len(after) != len(before) {
 		t.Fatalf("cross-origin forms changed something: %d audit entries, had %d", len(after), len(before))
 	}
@@ -378,7 +378,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 	want(t, p, http.StatusOK, "CRM sync", "active")
 	h.clock.Advance(time.Second)
 	never := secret(b.post("/dashboard/integrations/tokens", url.Values{"name": {"Forever"}, "expiry": {"never"}}).body)
-	pats, _ := h.db.ListCredentials(ctx, meetd.KindPAT, member.ID)
+	pats, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: member.CompanyID, Kind: meetd.KindPAT, UserID: member.ID})
 	if len(pats) != 2 || pats[0].ExpiresAt != nil || pats[1].ExpiresAt == nil ||
 		pats[1].ExpiresAt.Sub(h.clock.Now()) != 30*24*time.Hour-time.Second {
 		t.Fatalf("tokens = %+v", pats)
@@ -388,9 +388,9 @@ func TestPersonalAccessTokens(t *testing.T) {
 	// Someone else's token, another company's, an API key's id or
 	// nonsense: all 404, and nothing changes.
 	ownerTok := secret(h.loggedIn(owner).post("/dashboard/integrations/tokens", url.Values{"name": {"o"}, "expiry": {"7d"}}).body)
-	ownerPATs, _ := h.db.ListCredentials(ctx, meetd.KindPAT, owner.ID)
+	ownerPATs, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: owner.CompanyID, Kind: meetd.KindPAT, UserID: owner.ID})
 	h.loggedIn(otherOwner).post("/dashboard/settings/api/keys", url.Values{"name": {"k"}, "days": {"30"}})
-	otherKeys, _ := h.db.ListCredentials(ctx, meetd.KindAPIKey, otherOwner.CompanyID)
+	otherKeys, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: otherOwner.CompanyID, Kind: meetd.KindAPIKey})
 	for _, id := range []string{ownerPATs[0].ID, otherKeys[0].ID, meetd.NewID(), "not-a-uuid"} {
 		want(t, b.get("/dashboard/integrations/tokens/"+id+"/revoke"), http.StatusNotFound)
 		want(t, b.post("/dashboard/integrations/tokens/"+id+"/revoke", nil), http.StatusNotFound)
@@ -412,7 +412,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 	}
 
 	// The audit log names the dashboard, the user and the address.
-	entries, _ := h.db.Audit(ctx, c.ID, 100, 0)
+	entries, _ := h.db.Audit(ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 100})
 	var created, revoked bool
 	for _, e := range entries {
 		if e.TargetID == tok.ID && e.Source == "dashboard" && e.UserID == member.ID && e.IP == "127.0.0.1" {
@@ -486,7 +486,7 @@ func TestAPIKeys(t *testing.T) {
 	if strings.Contains(b.get("/dashboard/settings/api").body, key) {
 		t.Fatal("the key is shown again")
 	}
-	keys, _ := h.db.ListCredentials(ctx, meetd.KindAPIKey, c.ID)
+	keys, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindAPIKey})
 	if len(keys) != 1 || keys[0].ExpiresAt.Sub(h.clock.Now()) != 30*24*time.Hour || keys[0].UserID != admin.ID {
 		t.Fatalf("keys = %+v", keys)
 	}
@@ -524,11 +524,11 @@ func TestAPIKeys(t *testing.T) {
 		t.Fatal("a replaced key offers to be rolled again")
 	}
 	want(t, b.post("/dashboard/settings/api/keys/"+id+"/roll", url.Values{"grace": {"0"}}), http.StatusConflict)
-	old, _ := h.db.CredentialByID(ctx, id)
+	old, _ := h.db.CredentialByID(ctx, c.ID, id)
 	if !old.ExpiresAt.Equal(h.clock.Now().Add(time.Hour)) {
 		t.Fatalf("old key expires %v, want in 1h", old.ExpiresAt)
 	}
-	keys, _ = h.db.ListCredentials(ctx, meetd.KindAPIKey, c.ID)
+	keys, _ = h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindAPIKey})
 	var next string
 	for _, k := range keys {
 		if k.RolledFromID == id {
@@ -539,9 +539,9 @@ func TestAPIKeys(t *testing.T) {
 
 	// Another company's key, a PAT's id, an unknown action: 404.
 	h.loggedIn(otherOwner).post("/dashboard/settings/api/keys", url.Values{"name": {"theirs"}, "days": {"30"}})
-	theirs, _ := h.db.ListCredentials(ctx, meetd.KindAPIKey, otherOwner.CompanyID)
+	theirs, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: otherOwner.CompanyID, Kind: meetd.KindAPIKey})
 	h.loggedIn(owner).post("/dashboard/integrations/tokens", url.Values{"name": {"o"}, "expiry": {"7d"}})
-	ownerPATs, _ := h.db.ListCredentials(ctx, meetd.KindPAT, owner.ID)
+	ownerPATs, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: owner.CompanyID, Kind: meetd.KindPAT, UserID: owner.ID})
 	for _, path := range []string{theirs[0].ID + "/revoke", ownerPATs[0].ID + "/revoke", id + "/explode", meetd.NewID() + "/revoke"} {
 		want(t, b.get("/dashboard/settings/api/keys/"+path), http.StatusNotFound)
 		want(t, b.post("/dashboard/settings/api/keys/"+path, nil), http.StatusNotFound)
@@ -620,7 +620,7 @@ func TestUsers(t *testing.T) {
 	want(t, b.post("/dashboard/users/"+admin.ID+"/remove", nil), http.StatusForbidden, "cannot remove yourself")
 	want(t, b.get("/dashboard/users/"+otherAdmin.ID+"/remove"), http.StatusNotFound)
 	want(t, b.post("/dashboard/users/"+otherAdmin.ID+"/remove", nil), http.StatusNotFound)
-	if u, _ := h.db.UserByID(ctx, otherAdmin.ID); !u.Active() {
+	if u, _ := h.db.UserByID(ctx, otherAdmin.CompanyID, otherAdmin.ID); !u.Active() {
 		t.Fatal("another company's user was removed")
 	}
 

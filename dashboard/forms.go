@@ -121,14 +121,3 @@ func (d *Dashboard) tooMany(w http.ResponseWriter, r *http.Request, page string,
 	v.Error = "Too many attempts. Please wait " + strconv.Itoa(secs) + " seconds and try again."
 	d.render(w, r, http.StatusTooManyRequests, page, v)
 }
-
-// refresh makes a write of the dashboard visible to the very next API
-// request of this process.
-func (d *Dashboard) refresh(ctx context.Context) {
-	// A browser closing the tab must not delay the change on this node.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := d.cfg.Verifier.Refresh(ctx); err != nil {
-		d.log.Warn("credential cache refresh after a dashboard write failed", "err", err)
-	}
-}

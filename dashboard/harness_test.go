@@ -82,9 +82,10 @@ func (h *harness) start(opts ...option) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.db.OnChange(v.AfterWrite)
 	api := httpapi.New(httpapi.Config{Store: h.db, Verifier: v, Usage: usage, Clock: h.clock, Log: log,
 		PublicURL: "https://cal.example.test"})
-	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Verifier: v, Usage: usage, Clock: h.clock, Log: log}
+	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Usage: usage, Clock: h.clock, Log: log}
 	for _, o := range opts {
 		o(&cfg)
 	}

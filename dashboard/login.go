@@ -102,7 +102,7 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	u, err := d.cfg.Store.UserByEmail(ctx, data.Email)
 	switch {
 	case err == nil:
-		if hash, err = d.cfg.Store.PasswordHash(ctx, u.ID); err != nil {
+		if hash, err = d.cfg.Store.PasswordHash(ctx, u.CompanyID, u.ID); err != nil {
 			d.failErr(w, r, nil, err)
 			return
 		}

@@ -162,7 +162,9 @@ func (d *Dashboard) signedIn(adminOnly bool, h handler) http.Handler {
 			d.toLogin(w, r)
 			return
 		}
-		u, err := d.cfg.Store.UserByID(ctx, uid)
+		// The session holds only the user's id: the company is learnt
+		// from the user.
+		u, err := d.cfg.Store.UserByIDUnscoped(ctx, uid)
 		if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !u.Active() {
 			d.endSession(w, r, "Your session has ended. Please sign in again.")
 			return
@@ -170,7 +172,7 @@ func (d *Dashboard) signedIn(adminOnly bool, h handler) http.Handler {
 			d.failErr(w, r, nil, err)
 			return
 		}
-		hash, err := d.cfg.Store.PasswordHash(ctx, uid)
+		hash, err := d.cfg.Store.PasswordHash(ctx, u.CompanyID, u.ID)
 		if err != nil {
 			d.failErr(w, r, nil, err)
 			return

@@ -109,7 +109,6 @@ func (d *Dashboard) setup(w http.ResponseWriter, r *http.Request) {
 		d.render(w, r, status, "setup", view)
 		return
 	}
-	d.refresh(ctx)
 	if err := d.signIn(ctx, owner, hash); err != nil {
 		d.failErr(w, r, nil, err)
 		return

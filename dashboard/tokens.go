@@ -34,7 +34,8 @@ var patExpiryDur = map[string]time.Duration{
 }
 
 func (d *Dashboard) tokensView(r *http.Request, v *viewer, data tokensData) (*view, error) {
-	creds, err := d.cfg.Store.ListCredentials(r.Context(), meetd.KindPAT, v.User.ID)
+	creds, err := d.cfg.Store.ListCredentials(r.Context(), meetd.CredentialFilter{CompanyID: v.Company.ID,
+		Kind: meetd.KindPAT, UserID: v.User.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +71,8 @@ func (d *Dashboard) createToken(w http.ResponseWriter, r *http.Request, v *viewe
 		err = formError("Choose when the token expires.")
 	} else {
 		var out auth.Issued
-		out, err = d.issuer.CreatePAT(ctx, v.Actor(), v.User.ID, data.Name, dur)
+		out, err = d.issuer.CreatePAT(ctx, v.Actor(), v.Company.ID, v.User.ID, data.Name, dur)
 		if err == nil {
-			d.refresh(ctx)
 			d.log.Info("personal access token created", "credential_id", out.Credential.ID, "user_id", v.User.ID)
 			data.New = &issued{Name: out.Credential.Name, Secret: out.Secret, ExpiresAt: out.Credential.ExpiresAt,
 				Example: d.baseURL(r)}
@@ -94,11 +94,11 @@ func (d *Dashboard) createToken(w http.ResponseWriter, r *http.Request, v *viewe
 // ownToken is the token named in the path if it is one of the viewer's own
 // personal access tokens; anything else is not found.
 func (d *Dashboard) ownToken(r *http.Request, v *viewer) (meetd.Credential, error) {
-	c, err := d.credential(r)
+	c, err := d.credential(r, v)
 	if err != nil {
 		return c, err
 	}
-	if c.Kind != meetd.KindPAT || c.UserID != v.User.ID || c.CompanyID != v.Company.ID {
+	if c.Kind != meetd.KindPAT || c.UserID != v.User.ID {
 		return meetd.Credential{}, notFound
 	}
 	return c, nil
@@ -128,11 +128,10 @@ func (d *Dashboard) revokeToken(w http.ResponseWriter, r *http.Request, v *viewe
 		d.failErr(w, r, v, err)
 		return
 	}
-	if _, err := d.cfg.Store.SetCredentialStatus(ctx, v.Actor(), c.ID, meetd.CredentialRevoked); err != nil {
+	if _, err := d.cfg.Store.SetCredentialStatus(ctx, v.Actor(), v.Company.ID, c.ID, meetd.CredentialRevoked); err != nil {
 		d.failErr(w, r, v, err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("personal access token revoked", "credential_id", c.ID, "user_id", v.User.ID)
 	d.flash(ctx, "Token “"+c.Name+"” revoked. It no longer works.")
 	http.Redirect(w, r, "/dashboard/integrations", http.StatusSeeOther)

@@ -120,14 +120,14 @@ func unknown(c usageCredential) int {
 
 // usageCredential names the credential id of a usage record.
 func (d *Dashboard) usageCredential(r *http.Request, v *viewer, id string) usageCredential {
-	c, err := d.cfg.Store.CredentialByID(r.Context(), id)
-	if err != nil || c.CompanyID != v.Company.ID {
+	c, err := d.cfg.Store.CredentialByID(r.Context(), v.Company.ID, id)
+	if err != nil {
 		return usageCredential{credRow: credRow{Credential: meetd.Credential{ID: id}}}
 	}
 	out := usageCredential{credRow: d.rows(r.Context(), []meetd.Credential{c})[0], Known: true}
 	if c.Kind == meetd.KindPAT && c.UserID != "" {
 		out.Owner = c.UserID
-		if u, err := d.cfg.Store.UserByID(r.Context(), c.UserID); err == nil {
+		if u, err := d.cfg.Store.UserByID(r.Context(), c.CompanyID, c.UserID); err == nil {
 			out.Owner = u.FullName()
 		}
 	}

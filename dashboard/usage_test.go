@@ -68,7 +68,7 @@ func TestUsagePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pat, err := is.CreatePAT(ctx, meetd.CLIActor, admin.ID, "Admin laptop", 0)
+	pat, err := is.CreatePAT(ctx, meetd.CLIActor, c.ID, admin.ID, "Admin laptop", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,7 +132,6 @@ func (d *Dashboard) addUser(w http.ResponseWriter, r *http.Request, v *viewer) {
 		fail(err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("user added", "user_id", created.User.ID, "by_user_id", v.User.ID)
 	data := usersData{Added: &created.User}
 	if generated {
@@ -153,8 +152,8 @@ func (d *Dashboard) companyUser(r *http.Request, v *viewer) (meetd.User, error) 
 	if !meetd.IsUUID(id) {
 		return meetd.User{}, notFound
 	}
-	u, err := d.cfg.Store.UserByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (u.CompanyID != v.Company.ID || !u.Active()) {
+	u, err := d.cfg.Store.UserByID(r.Context(), v.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !u.Active() {
 		return meetd.User{}, notFound
 	}
 	return u, err
@@ -198,11 +197,10 @@ func (d *Dashboard) removeUser(w http.ResponseWriter, r *http.Request, v *viewer
 		d.failErr(w, r, v, err)
 		return
 	}
-	if err := d.cfg.Store.RemoveUser(ctx, v.Actor(), u.ID); err != nil {
+	if err := d.cfg.Store.RemoveUser(ctx, v.Actor(), v.Company.ID, u.ID); err != nil {
 		d.failErr(w, r, v, err)
 		return
 	}
-	d.refresh(ctx)
 	d.log.Info("user removed", "user_id", u.ID, "by_user_id", v.User.ID)
 	d.flash(ctx, u.FullName()+" was removed. Their personal access tokens no longer work.")
 	http.Redirect(w, r, "/dashboard/users", http.StatusSeeOther)

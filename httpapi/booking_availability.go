@@ -81,7 +81,7 @@ func (s *Server) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.Me
 			v.Add("hostIds", "hostIds must name the meeting type's host or members of its queue")
 			return nil, nil, v.Err()
 		}
-		u, err := s.cfg.Store.UserByID(ctx, id)
+		u, err := s.cfg.Store.UserByID(ctx, p.Company.ID, id)
 		if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
 			return nil, nil, err
 		}

@@ -15,7 +15,7 @@ func (s *Server) currentCredential(w http.ResponseWriter, r *http.Request, p mee
 	if err := auth.Authorize(p, auth.ReadCredential, ""); err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.CredentialByID(r.Context(), p.CredentialID)
+	c, err := s.cfg.Store.CredentialByID(r.Context(), p.Company.ID, p.CredentialID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,6 @@ func (s *Server) revokeLeaked(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, err)
 			return
 		}
-		s.afterWrite(r.Context())
 		for _, id := range ids {
 			logger(r).Warn("credential revoked through the leak kill-switch", "revoked_credential_id", id)
 		}

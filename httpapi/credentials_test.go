@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -44,7 +45,7 @@ func TestLeakKillSwitch(t *testing.T) {
 		wantExact(t, h.get("/v4/user/me", a.memberPAT, ""), 401, bodyInvalidPAT)
 		wantExact(t, h.get("/v4/user/me", a.key, ""), 401, bodyInvalidKey)
 		wantStatus(t, h.get("/v4/user/me", h.b.key, ""), 200)
-		entries, err := h.db.Audit(context.Background(), a.company.ID, 5, 0)
+		entries, err := h.db.Audit(context.Background(), meetd.AuditFilter{CompanyID: a.company.ID, Limit: 5})
 		if err != nil || len(entries) < 2 || entries[0].Action != "api_key.revoke_leaked" || entries[1].Action != "pat.revoke_leaked" ||
 			entries[0].Source != "kill-switch" {
 			t.Fatalf("audit %+v, %v", entries, err)

@@ -72,13 +72,13 @@ func (s *Server) getGDPRExport(w http.ResponseWriter, r *http.Request, p meetd.P
 	if err := auth.Authorize(p, auth.ExportGDPR, ""); err != nil {
 		return err
 	}
-	e, err := s.cfg.Store.GDPRExportByID(r.Context(), r.PathValue("id"))
+	e, err := s.cfg.Store.GDPRExportByID(r.Context(), p.Company.ID, r.PathValue("id"))
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return errGDPRExportNotFound
 	} else if err != nil {
 		return err
 	}
-	if e.CompanyID != p.Company.ID || !s.cfg.Clock.Now().Before(e.CreatedAt.Add(meetd.GDPRExportTTL)) {
+	if !s.cfg.Clock.Now().Before(e.CreatedAt.Add(meetd.GDPRExportTTL)) {
 		return errGDPRExportNotFound
 	}
 	out := gdprExportJSON{ExportID: e.ID, Status: e.Status}

@@ -82,7 +82,7 @@ func TestGDPRExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.db.RemoveUser(ctx, meetd.CLIActor, bJane.User.ID); err != nil {
+		if err := h.db.RemoveUser(ctx, meetd.CLIActor, b.company.ID, bJane.User.ID); err != nil {
 			t.Fatal(err)
 		}
 		bMT := h.meetingType(b.memberPAT, "", nil)
@@ -170,7 +170,7 @@ func TestGDPRExport(t *testing.T) {
 		}
 
 		// The export is audited with the credential that asked for it.
-		entries, err := h.db.Audit(ctx, a.company.ID, 5, 0)
+		entries, err := h.db.Audit(ctx, meetd.AuditFilter{CompanyID: a.company.ID, Limit: 5})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,6 +76,7 @@ func newHarness(t *testing.T, backend sqldbtest.Backend, opts ...option) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.OnChange(v.AfterWrite)
 	cfg := httpapi.Config{Store: db, Verifier: v, Usage: usage, Clock: clock, Log: log,
 		PublicURL: "https://cal.example.test"}
 	for _, o := range opts {
@@ -122,7 +123,7 @@ func (h *harness) newTenant(name string, plan meetd.Plan) tenant {
 		u   meetd.User
 		dst *string
 	}{{tn.owner, &tn.ownerPAT}, {tn.admin, &tn.adminPAT}, {tn.member, &tn.memberPAT}} {
-		out, err := is.CreatePAT(ctx, meetd.CLIActor, p.u.ID, "pat", 0)
+		out, err := is.CreatePAT(ctx, meetd.CLIActor, c.ID, p.u.ID, "pat", 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -80,8 +80,8 @@ func TestPrincipalResolutionErrors(t *testing.T) {
 			ctx := context.Background()
 			c := h.newTenant("c", meetd.PlanEnterprise)
 			pat, _ := h.db.CredentialByHash(ctx, hash(c.memberPAT))
-			h.db.SetCredentialStatus(ctx, meetd.CLIActor, pat.ID, meetd.CredentialRevoked)
-			h.db.SetCredentialStatus(ctx, meetd.CLIActor, c.keyID, meetd.CredentialDeactivated)
+			h.db.SetCredentialStatus(ctx, meetd.CLIActor, c.company.ID, pat.ID, meetd.CredentialRevoked)
+			h.db.SetCredentialStatus(ctx, meetd.CLIActor, c.company.ID, c.keyID, meetd.CredentialDeactivated)
 			h.verifier.Refresh(ctx)
 			wantExact(t, h.get("/v4/user/me", c.memberPAT, ""), 401, bodyInvalidPAT)
 			wantExact(t, h.get("/v4/user/me", c.key, ""), 401, bodyInvalidKey)
@@ -135,7 +135,7 @@ func TestExpiredPATBody(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite)
 	ctx := context.Background()
 	is := issuer(h)
-	out, err := is.CreatePAT(ctx, meetd.CLIActor, h.a.member.ID, "short", time.Hour)
+	out, err := is.CreatePAT(ctx, meetd.CLIActor, h.a.company.ID, h.a.member.ID, "short", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

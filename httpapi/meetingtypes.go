@@ -108,7 +108,7 @@ func (s *Server) meetingTypeFor(r *http.Request, p meetd.Principal, id string) (
 	if err := auth.Authorize(p, auth.OthersResources, m.UserID); err != nil {
 		return m, meetd.User{}, err
 	}
-	owner, err := s.cfg.Store.UserByID(r.Context(), m.UserID)
+	owner, err := s.cfg.Store.UserByID(r.Context(), m.CompanyID, m.UserID)
 	return m, owner, err
 }
 

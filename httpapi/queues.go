@@ -178,7 +178,7 @@ func (s *Server) nextHosts(w http.ResponseWriter, r *http.Request, p meetd.Princ
 	}
 	out := []map[string]any{}
 	for _, m := range q.NextHosts() {
-		u, err := s.cfg.Store.UserByID(r.Context(), m.UserID)
+		u, err := s.cfg.Store.UserByID(r.Context(), q.CompanyID, m.UserID)
 		if err != nil {
 			return err
 		}

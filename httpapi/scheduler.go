@@ -64,7 +64,7 @@ func (s *Server) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []s
 	for _, id := range hostIDs {
 		avID := m.AvailabilityID
 		if id != m.UserID {
-			u, err := s.cfg.Store.UserByID(ctx, id)
+			u, err := s.cfg.Store.UserByID(ctx, m.CompanyID, id)
 			if err != nil {
 				return slots.Query{}, err
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -81,7 +82,7 @@ func TestNoSecretInLogs(t *testing.T) {
 			t.Fatalf("a secret reached the logs:\n%s", logs)
 		}
 	}
-	entries, _ := h.db.Audit(context.Background(), a.company.ID, 1000, 0)
+	entries, _ := h.db.Audit(context.Background(), meetd.AuditFilter{CompanyID: a.company.ID, Limit: 1000})
 	for _, e := range entries {
 		for _, s := range secrets {
 			if strings.Contains(e.TargetID+e.CredentialID+e.IP+e.Action, s[len(s)-32:]) {

@@ -124,17 +124,6 @@ func (s *Server) authed(access Access, h handlerFunc) http.Handler {
 	})
 }
 
-// afterWrite makes a write of this process visible to the very next
-// request: it replays the change log into the verifier's cache.
-func (s *Server) afterWrite(ctx context.Context) {
-	// A client hanging up must not delay its own revocation on this node.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := s.cfg.Verifier.Refresh(ctx); err != nil {
-		s.log.Warn("credential cache refresh after write failed", "err", err)
-	}
-}
-
 // secure reports whether r arrived over TLS, directly or through a trusted
 // proxy that says so.
 func (s *Server) secure(r *http.Request) bool {

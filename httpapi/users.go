@@ -100,8 +100,8 @@ func (s *Server) targetUser(r *http.Request, p meetd.Principal, id string) (meet
 	if !meetd.IsUUID(id) {
 		return meetd.User{}, notFound
 	}
-	u, err := s.cfg.Store.UserByID(r.Context(), strings.ToLower(id))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (u.CompanyID != p.Company.ID || !u.Active()) {
+	u, err := s.cfg.Store.UserByID(r.Context(), p.Company.ID, strings.ToLower(id))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !u.Active() {
 		return meetd.User{}, notFound
 	}
 	return u, err
@@ -153,7 +153,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 	if err := v.Err(); err != nil {
 		return err
 	}
-	u, err := s.cfg.Store.UpdateUser(r.Context(), meetd.ActorOf(p, s.clientIP(r)), target.ID,
+	u, err := s.cfg.Store.UpdateUser(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, target.ID,
 		meetd.UserUpdate{GivenName: body.GivenName, FamilyName: body.FamilyName, Slug: body.Slug})
 	if meetd.ErrorCode(err) == meetd.ECONFLICT {
 		// meetergo documents a taken slug on this route as a 400.
@@ -161,7 +161,6 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 	} else if err != nil {
 		return err
 	}
-	s.afterWrite(r.Context())
 	writeJSON(w, http.StatusOK, toUserJSON(u))
 	return nil
 }
@@ -181,10 +180,9 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 	case target.ID == p.User.ID:
 		return meetd.Errorf(meetd.EFORBIDDEN, "You cannot delete yourself")
 	}
-	if err := s.cfg.Store.RemoveUser(r.Context(), meetd.ActorOf(p, s.clientIP(r)), target.ID); err != nil {
+	if err := s.cfg.Store.RemoveUser(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, target.ID); err != nil {
 		return err
 	}
-	s.afterWrite(r.Context())
 	writeJSON(w, http.StatusOK, map[string]string{"message": "User deleted successfully"})
 	return nil
 }

@@ -22,7 +22,7 @@ func TestCreatePlatformUser(t *testing.T) {
 			t.Fatalf("body %s", r.body)
 		}
 		ctx := context.Background()
-		u, err := h.db.UserByID(ctx, got["userId"].(string))
+		u, err := h.db.UserByID(ctx, a.company.ID, got["userId"].(string))
 		if err != nil || u.Type != "api-platform" || u.Role != "member" || u.Timezone != "America/New_York" ||
 			u.DefaultAvailabilityID != got["availabilityId"] {
 			t.Fatalf("stored user %+v, %v", u, err)

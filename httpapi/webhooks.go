@@ -110,8 +110,8 @@ func joinComma(list []string) string {
 // webhookFor loads a subscription of p's company; another company's is
 // the same 404 as none.
 func (s *Server) webhookFor(r *http.Request, p meetd.Principal) (meetd.Webhook, error) {
-	wh, err := s.cfg.Store.WebhookByID(r.Context(), r.PathValue("id"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && wh.CompanyID != p.Company.ID {
+	wh, err := s.cfg.Store.WebhookByID(r.Context(), p.Company.ID, r.PathValue("id"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return wh, errWebhookNotFound
 	}
 	return wh, err
@@ -175,7 +175,7 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request, p meetd.P
 	if err != nil {
 		return err
 	}
-	wh, err = s.cfg.Store.UpdateWebhook(r.Context(), meetd.ActorOf(p, s.clientIP(r)), wh.ID, up)
+	wh, err = s.cfg.Store.UpdateWebhook(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, wh.ID, up)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, p meetd.P
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteWebhook(r.Context(), meetd.ActorOf(p, s.clientIP(r)), wh.ID); err != nil {
+	if err := s.cfg.Store.DeleteWebhook(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, wh.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -326,7 +326,7 @@ func TestWebhookRetriesAndGiveUp(t *testing.T) {
 		t.Fatalf("after a day of failures: %v", list)
 	}
 	attempts := len(rc.deliveries())
-	entries, _ := h.db.Audit(context.Background(), a.company.ID, 100, 0)
+	entries, _ := h.db.Audit(context.Background(), meetd.AuditFilter{CompanyID: a.company.ID, Limit: 100})
 	disabled := false
 	for _, e := range entries {
 		disabled = disabled || e.Action == meetd.WebhookDisabledAuditName && e.TargetID == sub["id"]

@@ -7,8 +7,10 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// changed appends a change record, so every node drops its cached copy.
+// changed appends a change record, so every node drops its cached copy,
+// and has the commit call the change hook (see OnChange).
 func (t *tx) changed(ctx context.Context, kind meetd.ChangeKind, id string) error {
+	t.wroteChange = true
 	if _, err := t.exec(ctx, `INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)`, string(kind), id, ms(t.now)); err != nil {
 		return err
 	}
@@ -29,36 +31,36 @@ func (t *tx) audit(ctx context.Context, a meetd.Actor, companyID, action, target
 	return err
 }
 
+func scanChange(row interface{ Scan(...any) error }) (meetd.Change, error) {
+	var c meetd.Change
+	var kind string
+	var at int64
+	err := row.Scan(&c.Seq, &kind, &c.ID, &at)
+	c.Kind, c.At = meetd.ChangeKind(kind), fromMS(at)
+	return c, err
+}
+
 // Changes implements meetd.Store.
-func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]meetd.Change, error) {
+func (db *DB) Changes(ctx context.Context, after int64, limit int) (_ []meetd.Change, err error) {
+	defer meetd.Wrap(&err, "sqldb.Changes(%d)", after)
 	rows, err := db.query(ctx, `SELECT seq, kind, ref_id, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []meetd.Change
-	for rows.Next() {
-		var c meetd.Change
-		var kind string
-		var at int64
-		if err := rows.Scan(&c.Seq, &kind, &c.ID, &at); err != nil {
-			return nil, err
-		}
-		c.Kind, c.At = meetd.ChangeKind(kind), fromMS(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanChange)
 }
 
 // LatestChange implements meetd.Store.
-func (db *DB) LatestChange(ctx context.Context) (int64, error) {
+func (db *DB) LatestChange(ctx context.Context) (_ int64, err error) {
+	defer meetd.Wrap(&err, "sqldb.LatestChange")
 	var seq int64
-	err := db.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
+	err = db.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
 	return seq, err
 }
 
 // PruneChanges implements meetd.Store.
-func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.PruneChanges")
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM changes WHERE at < ?`, ms(before))
 		return err
@@ -66,9 +68,10 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
 }
 
 // Audit implements meetd.Store.
-func (db *DB) Audit(ctx context.Context, companyID string, limit, offset int) ([]meetd.AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, f meetd.AuditFilter) (_ []meetd.AuditEntry, err error) {
+	defer meetd.Wrap(&err, "sqldb.Audit(%s)", f.CompanyID)
 	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log
-		WHERE company_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, companyID, limit, offset)
+		WHERE company_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, f.CompanyID, f.Limit, f.Offset)
 	if err != nil {
 		return nil, err
 	}

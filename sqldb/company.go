@@ -21,10 +21,11 @@ func scanCompany(row interface{ Scan(...any) error }) (meetd.Company, error) {
 }
 
 // CreateCompany implements meetd.Store.
-func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
+func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (_ meetd.Company, _ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateCompany")
 	var c meetd.Company
 	var u meetd.User
-	err := db.update(ctx, func(t *tx) (err error) {
+	err = db.update(ctx, func(t *tx) (err error) {
 		c, u, err = t.createCompany(ctx, a, nc, owner)
 		return err
 	})
@@ -35,10 +36,11 @@ func (db *DB) CreateCompany(ctx context.Context, a meetd.Actor, nc meetd.NewComp
 // scoped advisory lock serialises every caller on every node before the
 // check, so the check sees any company a concurrent call committed; on
 // SQLite the single writer (BEGIN IMMEDIATE) does the same.
-func (db *DB) CreateFirstCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
+func (db *DB) CreateFirstCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (_ meetd.Company, _ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateFirstCompany")
 	var c meetd.Company
 	var u meetd.User
-	err := db.update(ctx, func(t *tx) (err error) {
+	err = db.update(ctx, func(t *tx) (err error) {
 		if t.d.firstCompanyLock != "" {
 			if _, err := t.exec(ctx, t.d.firstCompanyLock); err != nil {
 				return err
@@ -74,7 +76,8 @@ func (t *tx) createCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompa
 }
 
 // CompanyByID implements meetd.Store.
-func (db *DB) CompanyByID(ctx context.Context, id string) (meetd.Company, error) {
+func (db *DB) CompanyByID(ctx context.Context, id string) (_ meetd.Company, err error) {
+	defer meetd.Wrap(&err, "sqldb.CompanyByID(%s)", id)
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
 		return meetd.Company{}, meetd.Errorf(meetd.ENOTFOUND, "Company not found")
 	}
@@ -83,16 +86,18 @@ func (db *DB) CompanyByID(ctx context.Context, id string) (meetd.Company, error)
 }
 
 // CountCompanies implements meetd.Store.
-func (db *DB) CountCompanies(ctx context.Context) (int, error) {
+func (db *DB) CountCompanies(ctx context.Context) (_ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.CountCompanies")
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM companies`).Scan(&n)
+	err = db.queryRow(ctx, `SELECT COUNT(*) FROM companies`).Scan(&n)
 	return n, err
 }
 
 // SetCompanyPlan implements meetd.Store.
-func (db *DB) SetCompanyPlan(ctx context.Context, a meetd.Actor, id string, p meetd.Plan) (meetd.Company, error) {
+func (db *DB) SetCompanyPlan(ctx context.Context, a meetd.Actor, id string, p meetd.Plan) (_ meetd.Company, err error) {
+	defer meetd.Wrap(&err, "sqldb.SetCompanyPlan(%s)", id)
 	var c meetd.Company
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, `UPDATE companies SET plan = ?, updated_at = ? WHERE id = ?`, string(p), ms(t.now), id)
 		if err != nil {
 			return err
@@ -113,7 +118,8 @@ func (db *DB) SetCompanyPlan(ctx context.Context, a meetd.Actor, id string, p me
 }
 
 // CompanyOwner implements meetd.Store.
-func (db *DB) CompanyOwner(ctx context.Context, companyID string) (meetd.User, error) {
+func (db *DB) CompanyOwner(ctx context.Context, companyID string) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.CompanyOwner(%s)", companyID)
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND role = 'owner'`, companyID))
 	if err == sql.ErrNoRows {
 		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "Company owner not found")

@@ -36,9 +36,10 @@ func auditKind(k meetd.CredentialKind) string {
 }
 
 // CreateCredential implements meetd.Store.
-func (db *DB) CreateCredential(ctx context.Context, a meetd.Actor, nc meetd.NewCredential) (meetd.Credential, error) {
+func (db *DB) CreateCredential(ctx context.Context, a meetd.Actor, nc meetd.NewCredential) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateCredential(%s)", nc.CompanyID)
 	var c meetd.Credential
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		var err error
 		c, err = t.insertCredential(ctx, nc, "")
 		if err != nil {
@@ -63,53 +64,76 @@ func (t *tx) insertCredential(ctx context.Context, nc meetd.NewCredential, rolle
 	return c, err
 }
 
+// errCredentialNotFound is the answer for an id that names no credential
+// of the company: missing and foreign alike.
+var errCredentialNotFound = meetd.Errorf(meetd.ENOTFOUND, "Credential not found")
+
 // CredentialByID implements meetd.Store.
-func (db *DB) CredentialByID(ctx context.Context, id string) (meetd.Credential, error) {
+func (db *DB) CredentialByID(ctx context.Context, companyID, id string) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.CredentialByID(%s, %s)", companyID, id)
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.Credential{}, meetd.Errorf(meetd.ENOTFOUND, "Credential not found")
+		return meetd.Credential{}, errCredentialNotFound
+	}
+	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials
+		WHERE company_id = ? AND id = ?`, companyID, id))
+	return c, notFound(err, "Credential not found")
+}
+
+// CredentialByIDUnscoped implements meetd.Store.
+func (db *DB) CredentialByIDUnscoped(ctx context.Context, id string) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.CredentialByIDUnscoped(%s)", id)
+	if !meetd.IsUUID(id) {
+		return meetd.Credential{}, errCredentialNotFound
 	}
 	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
 	return c, notFound(err, "Credential not found")
 }
 
 // CredentialByHash implements meetd.Store.
-func (db *DB) CredentialByHash(ctx context.Context, h []byte) (meetd.Credential, error) {
+func (db *DB) CredentialByHash(ctx context.Context, h []byte) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.CredentialByHash") // a hash identifies a secret: keep it out of logs
 	c, err := scanCredential(db.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE hash = ?`, h))
 	return c, notFound(err, "Credential not found")
 }
 
 // ListCredentials implements meetd.Store.
-func (db *DB) ListCredentials(ctx context.Context, kind meetd.CredentialKind, ownerID string) ([]meetd.Credential, error) {
-	owner := "user_id"
-	if kind == meetd.KindAPIKey {
-		owner = "company_id"
+func (db *DB) ListCredentials(ctx context.Context, f meetd.CredentialFilter) (_ []meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListCredentials(%s)", f.CompanyID)
+	where, args := `company_id = ?`, []any{f.CompanyID}
+	if f.Kind != "" {
+		where, args = where+` AND kind = ?`, append(args, string(f.Kind))
 	}
-	rows, err := db.query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE kind = ? AND `+owner+` = ?
-		ORDER BY created_at DESC, id`, string(kind), ownerID)
+	if f.UserID != "" {
+		where, args = where+` AND user_id = ?`, append(args, f.UserID)
+	}
+	rows, err := db.query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE `+where+`
+		ORDER BY created_at DESC, id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []meetd.Credential{}
-	for rows.Next() {
-		c, err := scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	return scanAll(rows, scanCredential)
+}
+
+// lockCredential reads a credential of the company and locks its row
+// until commit (FOR UPDATE: a revoke racing a reactivate or a roll must not
+// be undone).
+func (t *tx) lockCredential(ctx context.Context, companyID, id string) (meetd.Credential, error) {
+	if !meetd.IsUUID(id) {
+		return meetd.Credential{}, errCredentialNotFound
 	}
-	return out, rows.Err()
+	c, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials
+		WHERE company_id = ? AND id = ?`+t.d.forUpdate, companyID, id))
+	return c, notFound(err, "Credential not found")
 }
 
 // SetCredentialStatus implements meetd.Store.
-func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, id string, s meetd.CredentialStatus) (meetd.Credential, error) {
+func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, companyID, id string, s meetd.CredentialStatus) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.SetCredentialStatus(%s, %s)", companyID, id)
 	var c meetd.Credential
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		var err error
-		// FOR UPDATE: a revoke racing a reactivate must not be undone.
-		c, err = scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`+t.d.forUpdate, id))
-		if err != nil {
-			return notFound(err, "Credential not found")
+		if c, err = t.lockCredential(ctx, companyID, id); err != nil {
+			return err
 		}
 		switch {
 		case c.Status == meetd.CredentialRevoked:
@@ -119,19 +143,20 @@ func (db *DB) SetCredentialStatus(ctx context.Context, a meetd.Actor, id string,
 		case c.Status == s:
 			return nil
 		}
-		if _, err := t.exec(ctx, `UPDATE credentials SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(t.now), id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE credentials SET status = ?, updated_at = ? WHERE company_id = ? AND id = ?`,
+			string(s), ms(t.now), c.CompanyID, c.ID); err != nil {
 			return err
 		}
 		c.Status, c.UpdatedAt = s, t.now
-		if err := t.changed(ctx, meetd.ChangeCredential, id); err != nil {
+		if err := t.changed(ctx, meetd.ChangeCredential, c.ID); err != nil {
 			return err
 		}
 		if s == meetd.CredentialRevoked {
-			if err := t.emitRevoked(ctx, a, id); err != nil {
+			if err := t.emitRevoked(ctx, a, c.ID); err != nil {
 				return err
 			}
 		}
-		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+"."+statusVerb(s), auditKind(c.Kind), id)
+		return t.audit(ctx, a, c.CompanyID, auditKind(c.Kind)+"."+statusVerb(s), auditKind(c.Kind), c.ID)
 	})
 	return c, err
 }
@@ -148,12 +173,14 @@ func statusVerb(s meetd.CredentialStatus) string {
 }
 
 // RollCredential implements meetd.Store.
-func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, oldID string, oldExpiresAt time.Time, next meetd.NewCredential) (meetd.Credential, error) {
+func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, companyID, oldID string, oldExpiresAt time.Time,
+	next meetd.NewCredential) (_ meetd.Credential, err error) {
+	defer meetd.Wrap(&err, "sqldb.RollCredential(%s, %s)", companyID, oldID)
 	var c meetd.Credential
-	err := db.update(ctx, func(t *tx) error {
-		old, err := scanCredential(t.queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`+t.d.forUpdate, oldID))
+	err = db.update(ctx, func(t *tx) error {
+		old, err := t.lockCredential(ctx, companyID, oldID)
 		if err != nil {
-			return notFound(err, "Credential not found")
+			return err
 		}
 		if old.Status != meetd.CredentialActive || old.Expired(t.now) {
 			return meetd.Errorf(meetd.ECONFLICT, "Only an active, unexpired credential can be rolled")
@@ -162,8 +189,8 @@ func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, oldID string, o
 		if c, err = t.insertCredential(ctx, next, old.ID); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `UPDATE credentials SET expires_at = ?, updated_at = ? WHERE id = ?`,
-			ms(oldExpiresAt), ms(t.now), old.ID); err != nil {
+		if _, err := t.exec(ctx, `UPDATE credentials SET expires_at = ?, updated_at = ? WHERE company_id = ? AND id = ?`,
+			ms(oldExpiresAt), ms(t.now), old.CompanyID, old.ID); err != nil {
 			return err
 		}
 		if err := t.changed(ctx, meetd.ChangeCredential, old.ID); err != nil {
@@ -175,9 +202,10 @@ func (db *DB) RollCredential(ctx context.Context, a meetd.Actor, oldID string, o
 }
 
 // RevokeByHashes implements meetd.Store.
-func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([]string, error) {
+func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) (_ []string, err error) {
+	defer meetd.Wrap(&err, "sqldb.RevokeByHashes(%d hashes)", len(hs))
 	var ids []string
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		ids = nil
 		if len(hs) == 0 {
 			return nil
@@ -226,7 +254,8 @@ func (db *DB) RevokeByHashes(ctx context.Context, a meetd.Actor, hs [][]byte) ([
 }
 
 // RecordUse implements meetd.Store.
-func (db *DB) RecordUse(ctx context.Context, uses []meetd.CredentialUse) error {
+func (db *DB) RecordUse(ctx context.Context, uses []meetd.CredentialUse) (err error) {
+	defer meetd.Wrap(&err, "sqldb.RecordUse(%d uses)", len(uses))
 	// Rows are updated in id order, the order every other multi-row lock
 	// of credentials takes, so a flush cannot deadlock a revocation.
 	uses = slices.Clone(uses)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -29,6 +30,9 @@ type DB struct {
 	// dsn is kept for the change listener's own connection. It may hold a
 	// password: never log it.
 	dsn string
+	// onChange is called after every committed write that wrote a change
+	// record (see OnChange).
+	onChange atomic.Pointer[func(context.Context)]
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -60,12 +64,29 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 func (db *DB) Dialect() string { return db.d.name }
 
 // Close closes both pools.
-func (db *DB) Close() error {
-	err := db.write.Close()
+func (db *DB) Close() (err error) {
+	defer meetd.Wrap(&err, "sqldb.Close")
+	err = db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
 	return err
+}
+
+// OnChange makes fn run after every write transaction that wrote a change
+// record (a credential, user or company changed) has committed, never
+// after a rollback, in the writer's goroutine before the write method
+// returns: a cache fn refreshes sees the change on this node's very next
+// request. fn may read the store but must not write to it (a write that
+// records a change would call fn again). ctx is the write's context,
+// which may be cancelled; fn decides how long to persist. A later call
+// replaces fn; nil removes it.
+func (db *DB) OnChange(fn func(ctx context.Context)) {
+	if fn == nil {
+		db.onChange.Store(nil)
+		return
+	}
+	db.onChange.Store(&fn)
 }
 
 // tx is a write transaction with the dialect's rebinding and the time the
@@ -74,6 +95,8 @@ type tx struct {
 	*sql.Tx
 	d   *dialect
 	now time.Time
+	// wroteChange is set by changed: the commit must call the change hook.
+	wroteChange bool
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -108,36 +131,46 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // A uniqueness violation that fn did not translate becomes ECONFLICT. A
 // transaction that failed only because of concurrency (a PostgreSQL
 // deadlock) runs again, up to three times, so fn must be repeatable.
+// After a commit that wrote a change record it calls the change hook (see
+// OnChange), once, with the write connection already released.
 func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = db.updateOnce(ctx, fn); err == nil || !db.d.isRetryable(err) {
+		var changed bool
+		if changed, err = db.updateOnce(ctx, fn); err == nil {
+			if hook := db.onChange.Load(); changed && hook != nil {
+				(*hook)(ctx)
+			}
+			return nil
+		} else if !db.d.isRetryable(err) {
 			return err
 		}
 	}
 	return err
 }
 
-func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) error {
+// updateOnce runs fn in one transaction and reports whether the committed
+// transaction wrote a change record.
+func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) {
 	sqltx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{Tx: sqltx, d: db.d, now: db.clock.Now()}
 	if err := fn(t); err != nil {
 		_ = sqltx.Rollback()
 		if db.d.isUnique(err) {
-			return meetd.Errorf(meetd.ECONFLICT, "Conflict")
+			return false, meetd.Errorf(meetd.ECONFLICT, "Conflict")
 		}
-		return err
+		return false, err
 	}
 	if err := sqltx.Commit(); err != nil {
 		if db.d.isUnique(err) {
-			return meetd.Errorf(meetd.ECONFLICT, "Conflict")
+			return false, meetd.Errorf(meetd.ECONFLICT, "Conflict")
 		}
-		return fmt.Errorf("commit: %w", err)
+		return false, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return t.wroteChange, nil
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {

@@ -14,9 +14,10 @@ import (
 // transaction that stores the export, so the document is one consistent
 // picture of the company.
 func (db *DB) CreateGDPRExport(ctx context.Context, a meetd.Actor, companyID, email string,
-	render func(meetd.GDPRRecords) ([]byte, error)) (meetd.GDPRExport, error) {
+	render func(meetd.GDPRRecords) ([]byte, error)) (_ meetd.GDPRExport, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateGDPRExport(%s)", companyID) // never the address: personal data
 	var e meetd.GDPRExport
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		recs, err := t.gdprRecords(ctx, companyID, email)
 		if err != nil {
 			return err
@@ -155,7 +156,8 @@ func scanAudit(row interface{ Scan(...any) error }) (meetd.AuditEntry, error) {
 }
 
 // GDPRExportByID implements meetd.Store.
-func (db *DB) GDPRExportByID(ctx context.Context, id string) (meetd.GDPRExport, error) {
+func (db *DB) GDPRExportByID(ctx context.Context, companyID, id string) (_ meetd.GDPRExport, err error) {
+	defer meetd.Wrap(&err, "sqldb.GDPRExportByID(%s, %s)", companyID, id)
 	var e meetd.GDPRExport
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
 		return e, meetd.Errorf(meetd.ENOTFOUND, "GDPR export not found")
@@ -163,8 +165,8 @@ func (db *DB) GDPRExportByID(ctx context.Context, id string) (meetd.GDPRExport, 
 	var data string
 	var created int64
 	var completed sql.NullInt64
-	err := db.queryRow(ctx, `SELECT id, company_id, email, status, credential_id, data, created_at, completed_at
-		FROM gdpr_exports WHERE id = ?`, strings.ToLower(id)).Scan(&e.ID, &e.CompanyID, &e.Email, &e.Status,
+	err = db.queryRow(ctx, `SELECT id, company_id, email, status, credential_id, data, created_at, completed_at
+		FROM gdpr_exports WHERE company_id = ? AND id = ?`, companyID, strings.ToLower(id)).Scan(&e.ID, &e.CompanyID, &e.Email, &e.Status,
 		&e.CredentialID, &data, &created, &completed)
 	if err != nil {
 		return e, notFound(err, "GDPR export not found")
@@ -177,7 +179,8 @@ func (db *DB) GDPRExportByID(ctx context.Context, id string) (meetd.GDPRExport, 
 }
 
 // PruneGDPRExports implements meetd.Store.
-func (db *DB) PruneGDPRExports(ctx context.Context, before time.Time) error {
+func (db *DB) PruneGDPRExports(ctx context.Context, before time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.PruneGDPRExports")
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM gdpr_exports WHERE created_at < ?`, ms(before))
 		return err

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"time"
+
+	"github.com/meetd/meetd"
 )
 
 // SessionStore keeps the dashboard's sessions in meetd's own database, so
@@ -55,13 +57,14 @@ var ErrSessionEnded error = errSessionEnded{}
 
 // FindCtx returns the data of an unexpired session. An unknown, expired,
 // ended or malformed token is found=false with a nil error.
-func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+func (s *SessionStore) FindCtx(ctx context.Context, token string) (_ []byte, _ bool, err error) {
+	defer meetd.Wrap(&err, "sqldb.Sessions.FindCtx") // never the token: it is the session
 	if token == "" {
 		return nil, false, nil
 	}
 	var data []byte
 	var expiry int64
-	err := s.db.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND ended = FALSE`, sessionKey(token)).Scan(&data, &expiry)
+	err = s.db.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND ended = FALSE`, sessionKey(token)).Scan(&data, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -77,7 +80,8 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 // CommitCtx stores a session's data and expiry, replacing what the token
 // had. A session that was deleted stays deleted: its commit changes nothing
 // and returns ErrSessionEnded.
-func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.Sessions.CommitCtx")
 	if b == nil {
 		b = []byte{}
 	}
@@ -104,7 +108,8 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 // its token brings it back. The row, emptied, stays as a tombstone until
 // the session's expiry (at least tombstoneFloor from now), when
 // DeleteExpired removes it. An unknown token is not an error.
-func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
+func (s *SessionStore) DeleteCtx(ctx context.Context, token string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.Sessions.DeleteCtx")
 	return s.db.update(ctx, func(t *tx) error {
 		floor := ms(t.now.Add(tombstoneFloor))
 		_, err := t.exec(ctx, `UPDATE sessions SET ended = TRUE, data = ?,
@@ -132,9 +137,10 @@ func (s *SessionStore) Delete(token string) error {
 // DeleteExpired removes every expired session, ended ones included, and
 // returns how many rows it removed. Expired sessions are never found anyway;
 // this only reclaims their rows.
-func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
+func (s *SessionStore) DeleteExpired(ctx context.Context) (_ int64, err error) {
+	defer meetd.Wrap(&err, "sqldb.Sessions.DeleteExpired")
 	var n int64
-	err := s.db.update(ctx, func(t *tx) error {
+	err = s.db.update(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, `DELETE FROM sessions WHERE expiry <= ?`, ms(t.now))
 		if err != nil {
 			return err

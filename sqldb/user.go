@@ -31,9 +31,10 @@ var (
 )
 
 // CreateUser implements meetd.Store.
-func (db *DB) CreateUser(ctx context.Context, a meetd.Actor, nu meetd.NewUser) (meetd.CreatedUser, error) {
+func (db *DB) CreateUser(ctx context.Context, a meetd.Actor, nu meetd.NewUser) (_ meetd.CreatedUser, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateUser(%s)", nu.CompanyID)
 	var out meetd.CreatedUser
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		var err error
 		out, err = t.createUser(ctx, a, nu)
 		return err
@@ -129,19 +130,36 @@ func (t *tx) freeSlug(ctx context.Context, base string) (string, error) {
 	return base + "-" + strings.ToLower(meetd.NewID()[:8]), nil
 }
 
+// errUserNotFound is the answer for an id that names no user of the
+// company: missing and foreign alike.
+var errUserNotFound = meetd.Errorf(meetd.ENOTFOUND, "User not found")
+
 // UserByID implements meetd.Store.
-func (db *DB) UserByID(ctx context.Context, id string) (meetd.User, error) {
+func (db *DB) UserByID(ctx context.Context, companyID, id string) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.UserByID(%s, %s)", companyID, id)
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "User not found")
+		return meetd.User{}, errUserNotFound
+	}
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND id = ?`,
+		companyID, strings.ToLower(id)))
+	return u, notFound(err, "User not found")
+}
+
+// UserByIDUnscoped implements meetd.Store.
+func (db *DB) UserByIDUnscoped(ctx context.Context, id string) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.UserByIDUnscoped(%s)", id)
+	if !meetd.IsUUID(id) {
+		return meetd.User{}, errUserNotFound
 	}
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, strings.ToLower(id)))
 	return u, notFound(err, "User not found")
 }
 
 // UserByEmail implements meetd.Store.
-func (db *DB) UserByEmail(ctx context.Context, email string) (meetd.User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.UserByEmail") // an address is personal data: keep it out of logs
 	if !meetd.ValidEmail(email) {
-		return meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "User not found")
+		return meetd.User{}, errUserNotFound
 	}
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_lower = ? AND status = 'active'`,
 		strings.ToLower(email)))
@@ -149,7 +167,8 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (meetd.User, error)
 }
 
 // ListUsers implements meetd.Store.
-func (db *DB) ListUsers(ctx context.Context, f meetd.UserFilter) ([]meetd.User, int, error) {
+func (db *DB) ListUsers(ctx context.Context, f meetd.UserFilter) (_ []meetd.User, _ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListUsers(%s)", f.CompanyID)
 	where := `company_id = ? AND status = 'active'`
 	args := []any{f.CompanyID}
 	if f.Type != "" {
@@ -165,26 +184,28 @@ func (db *DB) ListUsers(ctx context.Context, f meetd.UserFilter) ([]meetd.User, 
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	users := []meetd.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		users = append(users, u)
+	users, err := scanAll(rows, scanUser)
+	return users, total, err
+}
+
+// activeUser reads an active user of the company under the transaction.
+func (t *tx) activeUser(ctx context.Context, companyID, id string) (meetd.User, error) {
+	if !meetd.IsUUID(id) {
+		return meetd.User{}, errUserNotFound
 	}
-	return users, total, rows.Err()
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND id = ?
+		AND status = 'active'`, companyID, strings.ToLower(id)))
+	return u, notFound(err, "User not found")
 }
 
 // UpdateUser implements meetd.Store.
-func (db *DB) UpdateUser(ctx context.Context, a meetd.Actor, id string, up meetd.UserUpdate) (meetd.User, error) {
+func (db *DB) UpdateUser(ctx context.Context, a meetd.Actor, companyID, id string, up meetd.UserUpdate) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.UpdateUser(%s, %s)", companyID, id)
 	var u meetd.User
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		var err error
-		u, err = scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status = 'active'`, id))
-		if err != nil {
-			return notFound(err, "User not found")
+		if u, err = t.activeUser(ctx, companyID, id); err != nil {
+			return err
 		}
 		if up.GivenName != nil {
 			u.GivenName = *up.GivenName
@@ -211,8 +232,8 @@ func (db *DB) UpdateUser(ctx context.Context, a meetd.Actor, id string, up meetd
 		}
 		u.UpdatedAt = t.now
 		if _, err := t.exec(ctx, `UPDATE users SET given_name = ?, family_name = ?, timezone = ?, slug = ?, role = ?,
-			updated_at = ? WHERE id = ?`, u.GivenName, u.FamilyName, u.Timezone, u.Slug, string(u.Role),
-			ms(t.now), u.ID); err != nil {
+			updated_at = ? WHERE company_id = ? AND id = ?`, u.GivenName, u.FamilyName, u.Timezone, u.Slug, string(u.Role),
+			ms(t.now), u.CompanyID, u.ID); err != nil {
 			return err
 		}
 		if err := t.changed(ctx, meetd.ChangeUser, u.ID); err != nil {
@@ -224,42 +245,57 @@ func (db *DB) UpdateUser(ctx context.Context, a meetd.Actor, id string, up meetd
 }
 
 // RemoveUser implements meetd.Store.
-func (db *DB) RemoveUser(ctx context.Context, a meetd.Actor, id string) error {
+func (db *DB) RemoveUser(ctx context.Context, a meetd.Actor, companyID, id string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.RemoveUser(%s, %s)", companyID, id)
 	return db.update(ctx, func(t *tx) error {
-		u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND status = 'active'`, id))
+		u, err := t.activeUser(ctx, companyID, id)
 		if err != nil {
-			return notFound(err, "User not found")
+			return err
 		}
 		if u.Role == meetd.RoleOwner {
 			return meetd.Errorf(meetd.EFORBIDDEN, "The company owner cannot be deleted")
 		}
-		if _, err := t.exec(ctx, `UPDATE users SET status = 'removed', updated_at = ? WHERE id = ?`, ms(t.now), id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE users SET status = 'removed', updated_at = ? WHERE company_id = ? AND id = ?`,
+			ms(t.now), u.CompanyID, u.ID); err != nil {
 			return err
 		}
-		if err := t.changed(ctx, meetd.ChangeUser, id); err != nil {
+		if err := t.changed(ctx, meetd.ChangeUser, u.ID); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, u.CompanyID, "user.remove", "user", id)
+		return t.audit(ctx, a, u.CompanyID, "user.remove", "user", u.ID)
 	})
 }
 
 // SetPassword implements meetd.Store.
-func (db *DB) SetPassword(ctx context.Context, a meetd.Actor, userID, hash string) error {
+func (db *DB) SetPassword(ctx context.Context, a meetd.Actor, companyID, userID, hash string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.SetPassword(%s, %s)", companyID, userID)
+	if !meetd.IsUUID(userID) {
+		return errUserNotFound
+	}
+	userID = strings.ToLower(userID)
 	return db.update(ctx, func(t *tx) error {
-		var companyID string
-		if err := t.queryRow(ctx, `SELECT company_id FROM users WHERE id = ?`, userID).Scan(&companyID); err != nil {
-			return notFound(err, "User not found")
-		}
-		if _, err := t.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, ms(t.now), userID); err != nil {
+		res, err := t.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE company_id = ? AND id = ?`,
+			hash, ms(t.now), companyID, userID)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errUserNotFound
 		}
 		return t.audit(ctx, a, companyID, "user.set_password", "user", userID)
 	})
 }
 
 // PasswordHash implements meetd.Store.
-func (db *DB) PasswordHash(ctx context.Context, userID string) (string, error) {
+func (db *DB) PasswordHash(ctx context.Context, companyID, userID string) (_ string, err error) {
+	defer meetd.Wrap(&err, "sqldb.PasswordHash(%s, %s)", companyID, userID)
+	if !meetd.IsUUID(userID) {
+		return "", errUserNotFound
+	}
 	var h string
-	err := db.queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&h)
+	err = db.queryRow(ctx, `SELECT password_hash FROM users WHERE company_id = ? AND id = ?`,
+		companyID, strings.ToLower(userID)).Scan(&h)
 	return h, notFound(err, "User not found")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/meetd/meetd"
 )
 
 // changesChannel is the PostgreSQL notification channel of the change log.
@@ -17,7 +18,8 @@ const changesChannel = "meetd_changes"
 // reconnects after failures; on SQLite, which has no notifications, it
 // returns nil at once and polling alone keeps the bound. It returns only
 // when ctx is done (or at once on SQLite).
-func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, wake func()) error {
+func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, wake func()) (err error) {
+	defer meetd.Wrap(&err, "sqldb.WatchChanges")
 	if db.d.watch == nil {
 		return nil
 	}

@@ -68,10 +68,11 @@ func scanWebhook(row interface{ Scan(...any) error }) (meetd.Webhook, error) {
 }
 
 // CreateWebhook implements meetd.Store.
-func (db *DB) CreateWebhook(ctx context.Context, a meetd.Actor, n meetd.NewWebhook) (meetd.Webhook, error) {
+func (db *DB) CreateWebhook(ctx context.Context, a meetd.Actor, n meetd.NewWebhook) (_ meetd.Webhook, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateWebhook(%s)", n.CompanyID)
 	w := meetd.Webhook{ID: meetd.NewID(), CompanyID: n.CompanyID, Endpoint: n.Endpoint, Description: n.Description,
 		EventTypes: n.EventTypes, Secret: n.Secret}
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// Lock the company so concurrent creates cannot both pass the limit.
 		var id string
 		if err := t.queryRow(ctx, `SELECT id FROM companies WHERE id = ?`+t.lockNoKey(), n.CompanyID).Scan(&id); err != nil {
@@ -97,23 +98,27 @@ func (db *DB) CreateWebhook(ctx context.Context, a meetd.Actor, n meetd.NewWebho
 	return w, nil
 }
 
-// errWebhookNotFound is the answer for an id that names no subscription.
+// errWebhookNotFound is the answer for an id that names no subscription
+// of the company: missing and foreign alike.
 var errWebhookNotFound = meetd.Errorf(meetd.ENOTFOUND, "Webhook not found")
 
 // WebhookByID implements meetd.Store.
-func (db *DB) WebhookByID(ctx context.Context, id string) (meetd.Webhook, error) {
+func (db *DB) WebhookByID(ctx context.Context, companyID, id string) (_ meetd.Webhook, err error) {
+	defer meetd.Wrap(&err, "sqldb.WebhookByID(%s, %s)", companyID, id)
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
 		return meetd.Webhook{}, errWebhookNotFound
 	}
-	w, err := scanWebhook(db.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, strings.ToLower(id)))
+	w, err := scanWebhook(db.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE company_id = ? AND id = ?`,
+		companyID, strings.ToLower(id)))
 	return w, notFound(err, "Webhook not found")
 }
 
-// lockWebhook reads subscription id and locks its row until commit (on
-// PostgreSQL, waiting for a transaction that holds it); found is false
-// when there is no such subscription. Every transaction that changes
-// several of a subscription's deliveries takes this lock before any
-// delivery row, so two of them never deadlock holding one delivery each.
+// lockWebhook reads subscription id, of any company, and locks its row
+// until commit (on PostgreSQL, waiting for a transaction that holds it);
+// found is false when there is no such subscription. Every transaction
+// that changes several of a subscription's deliveries takes this lock
+// before any delivery row, so two of them never deadlock holding one
+// delivery each. Not scoped: the delivery worker serves every company.
 func (t *tx) lockWebhook(ctx context.Context, id string) (w meetd.Webhook, found bool, err error) {
 	w, err = scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`+t.d.forUpdate, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -122,40 +127,37 @@ func (t *tx) lockWebhook(ctx context.Context, id string) (w meetd.Webhook, found
 	return w, err == nil, err
 }
 
+// lockCompanyWebhook is lockWebhook for a subscription of the company: a
+// missing or foreign one is errWebhookNotFound.
+func (t *tx) lockCompanyWebhook(ctx context.Context, companyID, id string) (meetd.Webhook, error) {
+	if !meetd.IsUUID(id) {
+		return meetd.Webhook{}, errWebhookNotFound
+	}
+	w, err := scanWebhook(t.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE company_id = ? AND id = ?`+
+		t.d.forUpdate, companyID, strings.ToLower(id)))
+	return w, notFound(err, "Webhook not found")
+}
+
 // Webhooks implements meetd.Store.
-func (db *DB) Webhooks(ctx context.Context, companyID string) ([]meetd.Webhook, error) {
+func (db *DB) Webhooks(ctx context.Context, companyID string) (_ []meetd.Webhook, err error) {
+	defer meetd.Wrap(&err, "sqldb.Webhooks(%s)", companyID)
 	rows, err := db.query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE company_id = ? ORDER BY created_at, id`, companyID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []meetd.Webhook{}
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanWebhook)
 }
 
 // UpdateWebhook implements meetd.Store.
-func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, id string, up meetd.WebhookUpdate) (meetd.Webhook, error) {
-	if !meetd.IsUUID(id) {
-		return meetd.Webhook{}, errWebhookNotFound
-	}
+func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, companyID, id string, up meetd.WebhookUpdate) (_ meetd.Webhook, err error) {
+	defer meetd.Wrap(&err, "sqldb.UpdateWebhook(%s, %s)", companyID, id)
 	var w meetd.Webhook
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// Read under the row lock: the UPDATE writes every column back, so
 		// a concurrent PATCH read before this one commits would undo it.
-		var found bool
 		var err error
-		w, found, err = t.lockWebhook(ctx, strings.ToLower(id))
-		if err != nil {
+		if w, err = t.lockCompanyWebhook(ctx, companyID, id); err != nil {
 			return err
-		} else if !found {
-			return errWebhookNotFound
 		}
 		if up.Endpoint != nil {
 			w.Endpoint = *up.Endpoint
@@ -168,7 +170,8 @@ func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, id string, up me
 		}
 		w.DisabledAt, w.UpdatedAt = nil, t.now
 		if _, err := t.exec(ctx, `UPDATE webhooks SET endpoint = ?, description = ?, event_types = ?, disabled_at = NULL,
-			updated_at = ? WHERE id = ?`, w.Endpoint, w.Description, jsonText(w.EventTypes), ms(t.now), w.ID); err != nil {
+			updated_at = ? WHERE company_id = ? AND id = ?`, w.Endpoint, w.Description, jsonText(w.EventTypes), ms(t.now),
+			w.CompanyID, w.ID); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, w.CompanyID, "webhook.update", "webhook", w.ID)
@@ -177,16 +180,12 @@ func (db *DB) UpdateWebhook(ctx context.Context, a meetd.Actor, id string, up me
 }
 
 // DeleteWebhook implements meetd.Store.
-func (db *DB) DeleteWebhook(ctx context.Context, a meetd.Actor, id string) error {
-	if !meetd.IsUUID(id) {
-		return errWebhookNotFound
-	}
+func (db *DB) DeleteWebhook(ctx context.Context, a meetd.Actor, companyID, id string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.DeleteWebhook(%s, %s)", companyID, id)
 	return db.update(ctx, func(t *tx) error {
-		w, found, err := t.lockWebhook(ctx, strings.ToLower(id))
+		w, err := t.lockCompanyWebhook(ctx, companyID, id)
 		if err != nil {
 			return err
-		} else if !found {
-			return errWebhookNotFound
 		}
 		if err := t.deleteWebhook(ctx, w.ID); err != nil {
 			return err
@@ -214,19 +213,15 @@ func (t *tx) emit(ctx context.Context, companyID, typ string, payload map[string
 	if err != nil {
 		return err
 	}
+	subs, err := scanAll(rows, scanWebhook)
+	if err != nil {
+		return err
+	}
 	var targets []string
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
+	for _, w := range subs {
 		if w.Subscribes(typ) {
 			targets = append(targets, w.ID)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	if len(targets) == 0 {
 		return nil
@@ -263,18 +258,17 @@ func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string,
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			return err
-		}
+	hosts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (h string, err error) {
+		err = row.Scan(&h)
+		return h, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range hosts {
 		if h != ap.MainHostID {
 			ap.HostIDs = append(ap.HostIDs, h)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	payload := meetd.AppointmentPayload(ap)
 	if tb := meetd.TriggeredBy(a); tb != nil {
@@ -311,9 +305,10 @@ func (t *tx) emitRevoked(ctx context.Context, a meetd.Actor, id string) error {
 // subscription's row is locked (skipping one another transaction holds)
 // while its in-flight attempts are counted, so two workers cannot both
 // pass the cap.
-func (db *DB) ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.Duration) ([]meetd.WebhookDelivery, error) {
+func (db *DB) ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.Duration) (_ []meetd.WebhookDelivery, err error) {
+	defer meetd.Wrap(&err, "sqldb.ClaimWebhookDeliveries")
 	var out []meetd.WebhookDelivery
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		out = nil
 		type due struct {
 			webhookID string
@@ -330,16 +325,11 @@ func (db *DB) ClaimWebhookDeliveries(ctx context.Context, limit int, lease time.
 		if err != nil {
 			return err
 		}
-		var subs []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.webhookID, &d.since); err != nil {
-				rows.Close()
-				return err
-			}
-			subs = append(subs, d)
-		}
-		if err := rows.Close(); err != nil {
+		subs, err := scanAll(rows, func(row interface{ Scan(...any) error }) (d due, err error) {
+			err = row.Scan(&d.webhookID, &d.since)
+			return d, err
+		})
+		if err != nil {
 			return err
 		}
 		for _, sub := range subs {
@@ -398,22 +388,20 @@ func (t *tx) claimFor(ctx context.Context, webhookID string, n int, lease time.D
 	if err != nil {
 		return nil, err
 	}
-	var out []meetd.WebhookDelivery
-	for rows.Next() {
+	out, err := scanAll(rows, func(row interface{ Scan(...any) error }) (meetd.WebhookDelivery, error) {
 		d := meetd.WebhookDelivery{WebhookID: w.ID, CompanyID: w.CompanyID, Endpoint: w.Endpoint, Secret: w.Secret}
 		var first sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.EventID, &d.Attempt, &first); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&d.ID, &d.EventID, &d.Attempt, &first); err != nil {
+			return d, err
 		}
 		d.Attempt++
 		d.FirstAttemptAt = t.now
 		if first.Valid {
 			d.FirstAttemptAt = fromMS(first.Int64)
 		}
-		out = append(out, d)
-	}
-	if err := rows.Close(); err != nil {
+		return d, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -434,7 +422,8 @@ func (t *tx) claimFor(ctx context.Context, webhookID string, n int, lease time.D
 }
 
 // FinishWebhookDelivery implements meetd.Store.
-func (db *DB) FinishWebhookDelivery(ctx context.Context, r meetd.WebhookResult) error {
+func (db *DB) FinishWebhookDelivery(ctx context.Context, r meetd.WebhookResult) (err error) {
+	defer meetd.Wrap(&err, "sqldb.FinishWebhookDelivery(%d)", r.DeliveryID)
 	return db.update(ctx, func(t *tx) error {
 		var webhookID string
 		err := t.queryRow(ctx, `SELECT webhook_id FROM webhook_deliveries WHERE id = ?`, r.DeliveryID).Scan(&webhookID)
@@ -530,7 +519,8 @@ func (db *DB) FinishWebhookDelivery(ctx context.Context, r meetd.WebhookResult) 
 }
 
 // EnqueueExpiringCredentials implements meetd.Store.
-func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.Duration) (int, error) {
+func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.Duration) (_ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.EnqueueExpiringCredentials")
 	if len(thresholds) == 0 {
 		return 0, nil
 	}
@@ -558,7 +548,7 @@ func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.
 		return 0, nil
 	}
 	var n int
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		n = 0
 		args[1], args[2] = ms(t.now), ms(t.now.Add(ths[len(ths)-1]))
 		rows, err := t.query(ctx, `SELECT `+qualified("c", credentialColumns)+`
@@ -571,16 +561,8 @@ func (db *DB) EnqueueExpiringCredentials(ctx context.Context, thresholds []time.
 		if err != nil {
 			return err
 		}
-		var creds []meetd.Credential
-		for rows.Next() {
-			c, err := scanCredential(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			creds = append(creds, c)
-		}
-		if err := rows.Close(); err != nil {
+		creds, err := scanAll(rows, scanCredential)
+		if err != nil {
 			return err
 		}
 		for _, c := range creds {
@@ -638,37 +620,42 @@ func thresholdName(d time.Duration) string {
 }
 
 // WebhookStats implements meetd.Store.
-func (db *DB) WebhookStats(ctx context.Context, webhookID string) (meetd.WebhookStats, error) {
+func (db *DB) WebhookStats(ctx context.Context, companyID, webhookID string) (_ meetd.WebhookStats, err error) {
+	defer meetd.Wrap(&err, "sqldb.WebhookStats(%s, %s)", companyID, webhookID)
 	var s meetd.WebhookStats
 	if !meetd.IsUUID(webhookID) {
 		return s, nil // names no subscription, which has no deliveries
 	}
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status`,
-		strings.ToLower(webhookID))
+	rows, err := db.query(ctx, `SELECT d.status, COUNT(*) FROM webhook_deliveries d
+		JOIN webhooks w ON w.id = d.webhook_id WHERE w.company_id = ? AND d.webhook_id = ? GROUP BY d.status`,
+		companyID, strings.ToLower(webhookID))
 	if err != nil {
 		return s, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return s, err
-		}
-		switch st {
+	type count struct {
+		status string
+		n      int
+	}
+	counts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (c count, err error) {
+		err = row.Scan(&c.status, &c.n)
+		return c, err
+	})
+	for _, c := range counts {
+		switch c.status {
 		case deliveryPending:
-			s.Pending = n
+			s.Pending = c.n
 		case deliveryDelivered:
-			s.Delivered = n
+			s.Delivered = c.n
 		case deliveryFailed, deliveryDropped:
-			s.Failed += n
+			s.Failed += c.n
 		}
 	}
-	return s, rows.Err()
+	return s, err
 }
 
 // PruneWebhookEvents implements meetd.Store.
-func (db *DB) PruneWebhookEvents(ctx context.Context, before time.Time) error {
+func (db *DB) PruneWebhookEvents(ctx context.Context, before time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.PruneWebhookEvents")
 	return db.update(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `DELETE FROM webhook_deliveries WHERE status <> ? AND updated_at < ?`,
 			deliveryPending, ms(before)); err != nil {

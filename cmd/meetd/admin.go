@@ -156,7 +156,12 @@ func (e *env) userRemove(args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.RemoveUser(e.ctx, meetd.CLIActor, *id); err != nil {
+	// The operator names the user alone: the user names their company.
+	u, err := db.UserByIDUnscoped(e.ctx, *id)
+	if err != nil {
+		return err
+	}
+	if err := db.RemoveUser(e.ctx, meetd.CLIActor, u.CompanyID, u.ID); err != nil {
 		return err
 	}
 	return e.print(map[string]string{"userId": *id}, "user "+*id+" removed; their personal access tokens no longer work")

@@ -5,14 +5,17 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/sqldb"
 )
 
-func (e *env) issuer() (*auth.Issuer, func(), error) {
+// issuer opens the database and returns an issuer on it; close db when
+// done.
+func (e *env) issuer() (*auth.Issuer, *sqldb.DB, error) {
 	db, err := e.open()
 	if err != nil {
 		return nil, nil, err
 	}
-	return &auth.Issuer{Store: db, Clock: meetd.SystemClock{}}, func() { db.Close() }, nil
+	return &auth.Issuer{Store: db, Clock: meetd.SystemClock{}}, db, nil
 }
 
 func expiresJSON(c meetd.Credential) any {
@@ -31,12 +34,17 @@ func (e *env) patCreate(args []string) error {
 	if err := e.parse(fs, args, "user", "name"); err != nil {
 		return err
 	}
-	is, done, err := e.issuer()
+	is, db, err := e.issuer()
 	if err != nil {
 		return err
 	}
-	defer done()
-	out, err := is.CreatePAT(e.ctx, meetd.CLIActor, *user, *name, expires.d)
+	defer db.Close()
+	// The operator names the user alone: the token goes to their company.
+	u, err := db.UserByIDUnscoped(e.ctx, *user)
+	if err != nil {
+		return err
+	}
+	out, err := is.CreatePAT(e.ctx, meetd.CLIActor, u.CompanyID, u.ID, *name, expires.d)
 	if err != nil {
 		return err
 	}
@@ -62,11 +70,11 @@ func (e *env) apikeyCreate(args []string) error {
 	if err := e.parse(fs, args, "company", "name", "expires-in"); err != nil {
 		return err
 	}
-	is, done, err := e.issuer()
+	is, db, err := e.issuer()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer db.Close()
 	out, err := is.CreateAPIKey(e.ctx, meetd.CLIActor, *company, "", *name, expires.d, true)
 	if err != nil {
 		return err
@@ -94,13 +102,14 @@ func (e *env) setStatus(id string, kind meetd.CredentialKind, s meetd.Credential
 		return err
 	}
 	defer db.Close()
-	c, err := db.CredentialByID(e.ctx, id)
+	// The operator acts across companies: the credential names its own.
+	c, err := db.CredentialByIDUnscoped(e.ctx, id)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && c.Kind != kind {
 		return meetd.Errorf(meetd.ENOTFOUND, "no %s with id %s", kindName(kind), id)
 	} else if err != nil {
 		return err
 	}
-	if _, err := db.SetCredentialStatus(e.ctx, meetd.CLIActor, id, s); err != nil {
+	if _, err := db.SetCredentialStatus(e.ctx, meetd.CLIActor, c.CompanyID, id, s); err != nil {
 		return err
 	}
 	return e.print(map[string]string{"id": id, "status": string(s)}, fmt.Sprintf("%s %s is now %s", kindName(kind), id, s))
@@ -121,18 +130,18 @@ func (e *env) apikeyRoll(args []string) error {
 	if err := e.parse(fs, args, "id"); err != nil {
 		return err
 	}
-	is, done, err := e.issuer()
+	is, db, err := e.issuer()
 	if err != nil {
 		return err
 	}
-	defer done()
-	c, err := is.Store.CredentialByID(e.ctx, *id)
+	defer db.Close()
+	c, err := db.CredentialByIDUnscoped(e.ctx, *id)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && c.Kind != meetd.KindAPIKey {
 		return meetd.Errorf(meetd.ENOTFOUND, "no API key with id %s", *id)
 	} else if err != nil {
 		return err
 	}
-	out, err := is.Roll(e.ctx, meetd.CLIActor, *id, grace.d)
+	out, err := is.Roll(e.ctx, meetd.CLIActor, c.CompanyID, *id, grace.d)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	}
 	is := &auth.Issuer{Store: db, Clock: meetd.SystemClock{}}
 	for _, p := range people {
-		out, err := is.CreatePAT(e.ctx, meetd.CLIActor, p.user.ID, "Demo token", 0)
+		out, err := is.CreatePAT(e.ctx, meetd.CLIActor, p.user.CompanyID, p.user.ID, "Demo token", 0)
 		if err != nil {
 			return err
 		}

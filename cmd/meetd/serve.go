@@ -98,10 +98,13 @@ func (e *env) serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	// Every committed write that changes a credential, user or company
+	// refreshes this node's cache before it returns: no handler has to.
+	db.OnChange(verifier.AfterWrite)
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics()})
-	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Verifier: verifier, Usage: usage,
+	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
 	dash.Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,

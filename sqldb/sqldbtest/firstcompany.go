@@ -56,7 +56,7 @@ func testFirstCompany(f *fixture) {
 	if o, err := f.db.CompanyOwner(f.ctx, w.c.ID); err != nil || o.ID != w.u.ID {
 		t.Fatalf("CompanyOwner = %+v, %v", o, err)
 	}
-	if entries, err := f.db.Audit(f.ctx, w.c.ID, 10, 0); err != nil || len(entries) == 0 ||
+	if entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: w.c.ID, Limit: 10}); err != nil || len(entries) == 0 ||
 		entries[len(entries)-1].Action != "company.create" {
 		t.Fatalf("audit = %+v, %v", entries, err)
 	}

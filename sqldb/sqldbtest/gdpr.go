@@ -23,7 +23,7 @@ func testGDPRExports(f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, bJane.user.ID); err != nil {
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, cb.ID, bJane.user.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -67,10 +67,10 @@ func testGDPRExports(f *fixture) {
 	pHost := provisional([]string{other.user.ID, jane.user.ID}, "guest@example.com")
 	provisional([]string{other.user.ID}, "guest@example.com")
 	admin := meetd.Actor{UserID: other.user.ID, IP: "192.0.2.1", Source: "dashboard"}
-	if _, err := f.db.UpdateUser(f.ctx, admin, jane.user.ID, meetd.UserUpdate{GivenName: ptr("Janet")}); err != nil {
+	if _, err := f.db.UpdateUser(f.ctx, admin, ca.ID, jane.user.ID, meetd.UserUpdate{GivenName: ptr("Janet")}); err != nil {
 		t.Fatal(err)
 	}
-	auditBefore, _ := f.db.Audit(f.ctx, ca.ID, 1000, 0)
+	auditBefore, _ := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: ca.ID, Limit: 1000})
 
 	// A render error aborts the export: nothing stored, nothing audited.
 	key := meetd.Actor{CredentialID: meetd.NewID(), CredentialKind: meetd.KindAPIKey, UserID: other.user.ID,
@@ -80,7 +80,7 @@ func testGDPRExports(f *fixture) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("CreateGDPRExport with a failing render = %v", err)
 	}
-	if after, _ := f.db.Audit(f.ctx, ca.ID, 1000, 0); len(after) != len(auditBefore) {
+	if after, _ := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: ca.ID, Limit: 1000}); len(after) != len(auditBefore) {
 		t.Fatal("a failed export was audited")
 	}
 
@@ -127,19 +127,19 @@ func testGDPRExports(f *fixture) {
 	}
 
 	// The export is audited; it reads back, in any case of its id.
-	entries, _ := f.db.Audit(f.ctx, ca.ID, 1, 0)
+	entries, _ := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: ca.ID, Limit: 1})
 	if a := entries[0]; a.Action != "gdpr.export" || a.TargetType != "gdpr_export" || a.TargetID != e.ID ||
 		a.CredentialID != key.CredentialID || a.IP != key.IP {
 		t.Fatalf("audit %+v", a)
 	}
-	got, err := f.db.GDPRExportByID(f.ctx, strings.ToUpper(e.ID))
+	got, err := f.db.GDPRExportByID(f.ctx, ca.ID, strings.ToUpper(e.ID))
 	if err != nil || got.ID != e.ID || got.CompanyID != ca.ID || got.Email != e.Email || got.Status != e.Status ||
 		!got.CreatedAt.Equal(now) || got.CompletedAt == nil || !got.CompletedAt.Equal(now) || string(got.Data) != string(e.Data) {
 		t.Fatalf("GDPRExportByID = %+v, %v", got, err)
 	}
-	_, err = f.db.GDPRExportByID(f.ctx, meetd.NewID())
+	_, err = f.db.GDPRExportByID(f.ctx, ca.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
-	_, err = f.db.GDPRExportByID(f.ctx, "nope")
+	_, err = f.db.GDPRExportByID(f.ctx, ca.ID, "nope")
 	wantCode(t, err, meetd.ENOTFOUND)
 
 	// Company B's export of the same address: B's records only.
@@ -163,13 +163,13 @@ func testGDPRExports(f *fixture) {
 	if err := f.db.PruneGDPRExports(f.ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.GDPRExportByID(f.ctx, e.ID); err != nil {
+	if _, err := f.db.GDPRExportByID(f.ctx, ca.ID, e.ID); err != nil {
 		t.Fatalf("an export made at the bound was pruned: %v", err)
 	}
 	if err := f.db.PruneGDPRExports(f.ctx, now.Add(time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.db.GDPRExportByID(f.ctx, e.ID)
+	_, err = f.db.GDPRExportByID(f.ctx, ca.ID, e.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -179,3 +179,21 @@ func withAttendee(n meetd.NewAppointment, email string) meetd.NewAppointment {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// testForeignGDPRExport: another company's export is a missing one.
+func testForeignGDPRExport(f *fixture) {
+	t := f.t
+	ca, _ := f.company(meetd.PlanEnterprise, "owner-a@example.com")
+	cb, _ := f.company(meetd.PlanEnterprise, "owner-b@example.com")
+	e, err := f.db.CreateGDPRExport(f.ctx, meetd.CLIActor, cb.ID, "jane@example.com",
+		func(meetd.GDPRRecords) ([]byte, error) { return []byte(`{}`), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, missing := f.db.GDPRExportByID(f.ctx, ca.ID, meetd.NewID())
+	_, err = f.db.GDPRExportByID(f.ctx, ca.ID, e.ID)
+	wantForeign(t, err, missing)
+	if got, err := f.db.GDPRExportByID(f.ctx, cb.ID, e.ID); err != nil || got.ID != e.ID {
+		t.Fatalf("GDPRExportByID of its own company = %+v, %v", got, err)
+	}
+}

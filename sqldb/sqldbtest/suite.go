@@ -69,13 +69,17 @@ func Run(t *testing.T, b Backend) {
 		{"platform users are provisioned", testProvision},
 		{"users are listed, updated and removed", testUserLifecycle},
 		{"passwords are stored", testPasswords},
+		{"another company's user is not found", testForeignUsers},
 		{"credentials are created and found", testCredentials},
 		{"credential status moves by the rules", testCredentialStatus},
 		{"credentials roll", testRoll},
 		{"leaked credentials are revoked by hash", testRevokeByHashes},
 		{"last use never moves backwards", testRecordUse},
+		{"another company's credential is not found", testForeignCredentials},
 		{"changes are logged, read and pruned", testChanges},
 		{"writes are audited", testAudit},
+		{"another company's audit entries are not listed", testForeignAudit},
+		{"the change hook runs after a committed change", testChangeHook},
 		{"concurrent creates of one email admit one", testConcurrentEmail},
 		{"dashboard sessions are kept, expired and deleted", testSessions},
 		{"change notifications wake listeners", testWatch},
@@ -88,11 +92,13 @@ func Run(t *testing.T, b Backend) {
 		{"idempotent responses", testIdempotency},
 		{"an idempotency key books once", testBookingKey},
 		{"webhook subscriptions", testWebhooks},
+		{"another company's webhook subscription is not found", testForeignWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
 		{"webhook on provisional confirmation", testWebhookProvisional},
 		{"webhook credential events: revoked, expiring once per threshold", testWebhookCredentials},
 		{"webhook deliveries claimed concurrently go to one worker each", testWebhookConcurrentClaims},
 		{"GDPR exports collect one company's records of an address, are audited and pruned", testGDPRExports},
+		{"another company's GDPR export is not found", testForeignGDPRExport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
@@ -144,18 +150,18 @@ func testCreateUser(f *fixture) {
 	if a.Slug != "john-smith" || b.Slug != "john-smith-2" {
 		t.Fatalf("slugs = %q, %q; want john-smith, john-smith-2", a.Slug, b.Slug)
 	}
-	got, err := f.db.UserByID(f.ctx, b.ID)
+	got, err := f.db.UserByID(f.ctx, c.ID, b.ID)
 	if err != nil || got != b {
 		t.Fatalf("UserByID = %+v, %v; want %+v", got, err, b)
 	}
 	if got, err := f.db.UserByEmail(f.ctx, "JOHN@example.com"); err != nil || got.ID != a.ID {
 		t.Fatalf("UserByEmail = %+v, %v", got, err)
 	}
-	_, err = f.db.UserByID(f.ctx, meetd.NewID())
+	_, err = f.db.UserByID(f.ctx, c.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
 	// Text PostgreSQL cannot hold is refused the same way on every engine.
 	for _, id := range []string{"\x00", "not-a-uuid", strings.Repeat("a", 36)} {
-		_, err = f.db.UserByID(f.ctx, id)
+		_, err = f.db.UserByID(f.ctx, c.ID, id)
 		wantCode(t, err, meetd.ENOTFOUND)
 	}
 	_, err = f.db.UserByEmail(f.ctx, "a\x00@b.example")
@@ -217,30 +223,30 @@ func testUserLifecycle(f *fixture) {
 	}
 
 	given, slug := "Anna", "anna-a-new"
-	u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, a.ID, meetd.UserUpdate{GivenName: &given, Slug: &slug})
+	u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, a.ID, meetd.UserUpdate{GivenName: &given, Slug: &slug})
 	if err != nil || u.GivenName != "Anna" || u.Slug != "anna-a-new" || u.FamilyName != "A" {
 		t.Fatalf("UpdateUser = %+v, %v", u, err)
 	}
 	taken := b.Slug
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, a.ID, meetd.UserUpdate{Slug: &taken})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, a.ID, meetd.UserUpdate{Slug: &taken})
 	wantCode(t, err, meetd.ECONFLICT)
 	admin := meetd.RoleAdmin
-	if u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, b.ID, meetd.UserUpdate{Role: &admin}); err != nil || u.Role != meetd.RoleAdmin {
+	if u, err := f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, b.ID, meetd.UserUpdate{Role: &admin}); err != nil || u.Role != meetd.RoleAdmin {
 		t.Fatalf("UpdateUser role = %+v, %v", u, err)
 	}
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, owner.ID, meetd.UserUpdate{Role: &admin})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, owner.ID, meetd.UserUpdate{Role: &admin})
 	wantCode(t, err, meetd.EFORBIDDEN)
 
-	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, owner.ID), meetd.EFORBIDDEN)
-	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, b.ID); err != nil {
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, owner.ID), meetd.EFORBIDDEN)
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, b.ID); err != nil {
 		t.Fatalf("RemoveUser: %v", err)
 	}
-	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, b.ID), meetd.ENOTFOUND)
-	got, _ := f.db.UserByID(f.ctx, b.ID)
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, b.ID), meetd.ENOTFOUND)
+	got, _ := f.db.UserByID(f.ctx, c.ID, b.ID)
 	if got.Status != meetd.UserRemoved {
 		t.Fatalf("removed user status = %q", got.Status)
 	}
-	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, b.ID, meetd.UserUpdate{GivenName: &given})
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, b.ID, meetd.UserUpdate{GivenName: &given})
 	wantCode(t, err, meetd.ENOTFOUND)
 	if _, total, _ := f.db.ListUsers(f.ctx, meetd.UserFilter{CompanyID: c.ID, Limit: 10}); total != 2 {
 		t.Fatalf("after removal total = %d, want 2", total)
@@ -254,17 +260,17 @@ func testUserLifecycle(f *fixture) {
 
 func testPasswords(f *fixture) {
 	t := f.t
-	_, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
-	if h, err := f.db.PasswordHash(f.ctx, owner.ID); err != nil || h != "" {
+	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
+	if h, err := f.db.PasswordHash(f.ctx, c.ID, owner.ID); err != nil || h != "" {
 		t.Fatalf("PasswordHash = %q, %v; want empty", h, err)
 	}
-	if err := f.db.SetPassword(f.ctx, meetd.CLIActor, owner.ID, "$argon2id$x"); err != nil {
+	if err := f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, owner.ID, "$argon2id$x"); err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := f.db.PasswordHash(f.ctx, owner.ID); h != "$argon2id$x" {
+	if h, _ := f.db.PasswordHash(f.ctx, c.ID, owner.ID); h != "$argon2id$x" {
 		t.Fatalf("PasswordHash = %q", h)
 	}
-	wantCode(t, f.db.SetPassword(f.ctx, meetd.CLIActor, meetd.NewID(), "x"), meetd.ENOTFOUND)
+	wantCode(t, f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, meetd.NewID(), "x"), meetd.ENOTFOUND)
 }
 
 func hash(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -285,7 +291,7 @@ func testCredentials(f *fixture) {
 	exp := start.Add(24 * time.Hour)
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	key := f.credential(meetd.KindAPIKey, c.ID, "", hash(2), &exp)
-	if got, err := f.db.CredentialByID(f.ctx, pat.ID); err != nil || got.ExpiresAt != nil ||
+	if got, err := f.db.CredentialByID(f.ctx, c.ID, pat.ID); err != nil || got.ExpiresAt != nil ||
 		got.Status != meetd.CredentialActive || !bytes.Equal(got.Hash, hash(1)) || got.UserID != owner.ID {
 		t.Fatalf("CredentialByID(pat) = %+v, %v", got, err)
 	}
@@ -297,10 +303,10 @@ func testCredentials(f *fixture) {
 	_, err = f.db.CreateCredential(f.ctx, meetd.CLIActor, meetd.NewCredential{Kind: meetd.KindPAT, Name: "dup",
 		CompanyID: c.ID, UserID: owner.ID, Hash: hash(1)})
 	wantCode(t, err, meetd.ECONFLICT)
-	if list, err := f.db.ListCredentials(f.ctx, meetd.KindPAT, owner.ID); err != nil || len(list) != 1 || list[0].ID != pat.ID {
+	if list, err := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindPAT, UserID: owner.ID}); err != nil || len(list) != 1 || list[0].ID != pat.ID {
 		t.Fatalf("ListCredentials(pat) = %+v, %v", list, err)
 	}
-	if list, err := f.db.ListCredentials(f.ctx, meetd.KindAPIKey, c.ID); err != nil || len(list) != 1 || list[0].ID != key.ID {
+	if list, err := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: c.ID, Kind: meetd.KindAPIKey}); err != nil || len(list) != 1 || list[0].ID != key.ID {
 		t.Fatalf("ListCredentials(key) = %+v, %v", list, err)
 	}
 }
@@ -311,17 +317,17 @@ func testCredentialStatus(f *fixture) {
 	exp := start.Add(24 * time.Hour)
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	key := f.credential(meetd.KindAPIKey, c.ID, "", hash(2), &exp)
-	_, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, pat.ID, meetd.CredentialDeactivated)
+	_, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialDeactivated)
 	wantCode(t, err, meetd.ECONFLICT)
 	for _, s := range []meetd.CredentialStatus{meetd.CredentialDeactivated, meetd.CredentialActive, meetd.CredentialRevoked} {
-		got, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, key.ID, s)
+		got, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, key.ID, s)
 		if err != nil || got.Status != s {
 			t.Fatalf("SetCredentialStatus(%s) = %+v, %v", s, got, err)
 		}
 	}
-	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, key.ID, meetd.CredentialActive)
+	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, key.ID, meetd.CredentialActive)
 	wantCode(t, err, meetd.ECONFLICT)
-	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, meetd.NewID(), meetd.CredentialRevoked)
+	_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, meetd.NewID(), meetd.CredentialRevoked)
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -332,21 +338,21 @@ func testRoll(f *fixture) {
 	old := f.credential(meetd.KindAPIKey, c.ID, "", hash(1), &exp)
 	newExp := start.Add(20 * 24 * time.Hour)
 	oldEnd := start.Add(time.Hour)
-	next, err := f.db.RollCredential(f.ctx, meetd.CLIActor, old.ID, oldEnd,
+	next, err := f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, old.ID, oldEnd,
 		meetd.NewCredential{ID: meetd.NewID(), Hash: hash(2), ExpiresAt: &newExp})
 	if err != nil || next.RolledFromID != old.ID || next.Name != old.Name || next.Kind != meetd.KindAPIKey ||
 		next.CompanyID != c.ID || !next.ExpiresAt.Equal(newExp) {
 		t.Fatalf("RollCredential = %+v, %v", next, err)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, old.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, old.ID)
 	if !got.ExpiresAt.Equal(oldEnd) || got.Status != meetd.CredentialActive {
 		t.Fatalf("old after roll = %+v", got)
 	}
-	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, next.ID, meetd.CredentialRevoked)
-	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, next.ID, oldEnd, meetd.NewCredential{Hash: hash(3)})
+	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, next.ID, meetd.CredentialRevoked)
+	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, next.ID, oldEnd, meetd.NewCredential{Hash: hash(3)})
 	wantCode(t, err, meetd.ECONFLICT)
 	f.clock.Advance(2 * time.Hour) // the old one has expired now
-	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, old.ID, f.clock.Now(), meetd.NewCredential{Hash: hash(4)})
+	_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, old.ID, f.clock.Now(), meetd.NewCredential{Hash: hash(4)})
 	wantCode(t, err, meetd.ECONFLICT)
 }
 
@@ -363,7 +369,7 @@ func testRevokeByHashes(f *fixture) {
 	if ids, _ := f.db.RevokeByHashes(f.ctx, meetd.Actor{}, [][]byte{hash(1)}); len(ids) != 0 {
 		t.Fatalf("revoking twice revoked %v", ids)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, key.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, key.ID)
 	if got.Status != meetd.CredentialRevoked {
 		t.Fatalf("status = %q", got.Status)
 	}
@@ -406,7 +412,7 @@ func testRecordUse(f *fixture) {
 	if err := f.db.RecordUse(f.ctx, []meetd.CredentialUse{{CredentialID: pat.ID, At: earlier, IP: "10.0.0.1"}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.db.CredentialByID(f.ctx, pat.ID)
+	got, _ := f.db.CredentialByID(f.ctx, c.ID, pat.ID)
 	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(later) || got.LastUsedIP != "10.0.0.2" {
 		t.Fatalf("last use = %v %q; want %v 10.0.0.2", got.LastUsedAt, got.LastUsedIP, later)
 	}
@@ -423,8 +429,8 @@ func testChanges(f *fixture) {
 	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil)
 	f.clock.Advance(time.Hour)
 	f.db.SetCompanyPlan(f.ctx, meetd.CLIActor, c.ID, meetd.PlanGrowth)
-	f.db.RemoveUser(f.ctx, meetd.CLIActor, m.ID)
-	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, pat.ID, meetd.CredentialRevoked)
+	f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, m.ID)
+	f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialRevoked)
 	changes, err := f.db.Changes(f.ctx, base, 10)
 	if err != nil || len(changes) != 3 {
 		t.Fatalf("Changes = %+v, %v; want 3", changes, err)
@@ -469,7 +475,7 @@ func testAudit(f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := f.db.Audit(f.ctx, c.ID, 10, 0)
+	entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 10})
 	if err != nil || len(entries) != 3 { // company.create, user.create (owner), user.create
 		t.Fatalf("Audit = %+v, %v", entries, err)
 	}
@@ -505,5 +511,148 @@ func testConcurrentEmail(f *fixture) {
 	}
 	if ok != 1 {
 		t.Fatalf("%d concurrent creates of one email succeeded, want 1", ok)
+	}
+}
+
+// wantForeign checks that err, the answer for another company's object,
+// is the very answer for a missing one (missing): ENOTFOUND with the same
+// message, so a caller cannot tell the two apart.
+func wantForeign(t *testing.T, err, missing error) {
+	t.Helper()
+	wantCode(t, err, meetd.ENOTFOUND)
+	if got, want := meetd.ErrorMessage(err), meetd.ErrorMessage(missing); got != want {
+		t.Fatalf("another company's object: message %q, a missing one's %q", got, want)
+	}
+}
+
+// testForeignUsers: every user method scoped to a company answers
+// another company's user as a missing one and leaves it alone.
+func testForeignUsers(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, _ := f.company(meetd.PlanEnterprise, "owner@else.example")
+	theirs := f.user(other.ID, "theirs@else.example", "Theo", "Theirs", meetd.RoleMember)
+	given := "Hijacked"
+
+	_, missing := f.db.UserByID(f.ctx, c.ID, meetd.NewID())
+	_, err := f.db.UserByID(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	_, err = f.db.UpdateUser(f.ctx, meetd.CLIActor, c.ID, theirs.ID, meetd.UserUpdate{GivenName: &given})
+	wantForeign(t, err, missing)
+	wantForeign(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, theirs.ID), missing)
+	wantForeign(t, f.db.SetPassword(f.ctx, meetd.CLIActor, c.ID, theirs.ID, "$argon2id$x"), missing)
+	_, err = f.db.PasswordHash(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	if users, _, err := f.db.ListUsers(f.ctx, meetd.UserFilter{CompanyID: c.ID, Limit: 10}); err != nil || len(users) != 1 {
+		t.Fatalf("ListUsers of one company = %+v, %v; want its owner alone", users, err)
+	}
+
+	got, err := f.db.UserByID(f.ctx, other.ID, theirs.ID)
+	if err != nil || !got.Active() || got.GivenName != "Theo" {
+		t.Fatalf("their user after the foreign calls = %+v, %v; want untouched", got, err)
+	}
+	if h, err := f.db.PasswordHash(f.ctx, other.ID, theirs.ID); err != nil || h != "" {
+		t.Fatalf("their password hash = %q, %v; want untouched", h, err)
+	}
+	if got, err := f.db.UserByIDUnscoped(f.ctx, theirs.ID); err != nil || got.ID != theirs.ID {
+		t.Fatalf("UserByIDUnscoped = %+v, %v", got, err)
+	}
+}
+
+// testForeignCredentials: every credential method scoped to a company
+// answers another company's credential as a missing one and leaves it
+// alone.
+func testForeignCredentials(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, otherOwner := f.company(meetd.PlanEnterprise, "owner@else.example")
+	exp := start.Add(24 * time.Hour)
+	pat := f.credential(meetd.KindPAT, other.ID, otherOwner.ID, hash(1), nil)
+	key := f.credential(meetd.KindAPIKey, other.ID, "", hash(2), &exp)
+
+	_, missing := f.db.CredentialByID(f.ctx, c.ID, meetd.NewID())
+	for _, id := range []string{pat.ID, key.ID} {
+		_, err := f.db.CredentialByID(f.ctx, c.ID, id)
+		wantForeign(t, err, missing)
+		_, err = f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, id, meetd.CredentialRevoked)
+		wantForeign(t, err, missing)
+		_, err = f.db.RollCredential(f.ctx, meetd.CLIActor, c.ID, id, start.Add(time.Hour),
+			meetd.NewCredential{ID: meetd.NewID(), Hash: hash(3)})
+		wantForeign(t, err, missing)
+	}
+	for _, fl := range []meetd.CredentialFilter{{CompanyID: c.ID}, {CompanyID: c.ID, Kind: meetd.KindPAT, UserID: otherOwner.ID}} {
+		if list, err := f.db.ListCredentials(f.ctx, fl); err != nil || len(list) != 0 {
+			t.Fatalf("ListCredentials(%+v) = %+v, %v; want none", fl, list, err)
+		}
+	}
+
+	for _, id := range []string{pat.ID, key.ID} {
+		got, err := f.db.CredentialByID(f.ctx, other.ID, id)
+		if err != nil || got.Status != meetd.CredentialActive || got.RolledFromID != "" ||
+			(got.ExpiresAt != nil && !got.ExpiresAt.Equal(exp)) {
+			t.Fatalf("their credential after the foreign calls = %+v, %v; want untouched", got, err)
+		}
+	}
+	if list, _ := f.db.ListCredentials(f.ctx, meetd.CredentialFilter{CompanyID: other.ID}); len(list) != 2 {
+		t.Fatalf("their credentials = %d; want 2 (no roll happened)", len(list))
+	}
+	if got, err := f.db.CredentialByIDUnscoped(f.ctx, key.ID); err != nil || got.ID != key.ID {
+		t.Fatalf("CredentialByIDUnscoped = %+v, %v", got, err)
+	}
+}
+
+// testForeignAudit: a company's audit log holds its own entries only.
+func testForeignAudit(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, _ := f.company(meetd.PlanEnterprise, "owner@else.example")
+	f.user(other.ID, "theirs@else.example", "Theo", "Theirs", meetd.RoleMember)
+	for _, co := range []meetd.Company{c, other} {
+		entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: co.ID, Limit: 100})
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("Audit(%s) = %+v, %v", co.ID, entries, err)
+		}
+		for _, e := range entries {
+			if e.CompanyID != co.ID {
+				t.Fatalf("Audit(%s) holds another company's entry %+v", co.ID, e)
+			}
+		}
+	}
+}
+
+// testChangeHook: the change hook runs once after each committed write
+// that recorded a change, and sees it committed; writes that record none,
+// and writes that fail, do not call it.
+func testChangeHook(f *fixture) {
+	t := f.t
+	c, owner := f.company(meetd.PlanEnterprise, "owner@example.com")
+	m := f.user(c.ID, "m@example.com", "M", "M", meetd.RoleMember)
+	var seen []int64
+	f.db.OnChange(func(ctx context.Context) {
+		// Read through the store: a hook called before the commit would
+		// not see the change on a connection of its own.
+		seq, err := f.db.LatestChange(ctx)
+		if err != nil {
+			t.Errorf("LatestChange in the hook: %v", err)
+		}
+		seen = append(seen, seq)
+	})
+	t.Cleanup(func() { f.db.OnChange(nil) })
+
+	pat := f.credential(meetd.KindPAT, c.ID, owner.ID, hash(1), nil) // records no change
+	f.webhook(c.ID, meetd.EventCredentialRevoked)                    // records no change
+	wantCode(t, f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, owner.ID), meetd.EFORBIDDEN)
+	if len(seen) != 0 {
+		t.Fatalf("hook ran %d times for writes without a committed change", len(seen))
+	}
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, pat.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	latest, _ := f.db.LatestChange(f.ctx)
+	if len(seen) != 2 || seen[1] != latest || seen[0] >= seen[1] {
+		t.Fatalf("hook saw change sequence numbers %v; want two, the last %d", seen, latest)
 	}
 }

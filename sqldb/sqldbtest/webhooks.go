@@ -80,23 +80,23 @@ func testWebhooks(f *fixture) {
 		t.Fatalf("Webhooks = %d, %v", len(list), err)
 	}
 	desc, ep := "CRM sync", "https://crm.example.com/in"
-	got, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, made[0].ID, meetd.WebhookUpdate{Endpoint: &ep, Description: &desc,
+	got, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, made[0].ID, meetd.WebhookUpdate{Endpoint: &ep, Description: &desc,
 		EventTypes: []string{meetd.EventBookingCancelled, meetd.EventBookingRescheduled}})
 	if err != nil || got.Endpoint != ep || got.Description != desc || len(got.EventTypes) != 2 ||
 		got.Subscribes(meetd.EventBookingCreated) || !got.Subscribes(meetd.EventBookingCancelled) {
 		t.Fatalf("UpdateWebhook = %+v, %v", got, err)
 	}
-	again, err := f.db.WebhookByID(f.ctx, made[0].ID)
+	again, err := f.db.WebhookByID(f.ctx, c.ID, made[0].ID)
 	if err != nil || again.Endpoint != ep || again.Secret != testSecret {
 		t.Fatalf("WebhookByID = %+v, %v", again, err)
 	}
-	if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, made[1].ID); err != nil {
+	if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, made[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.db.WebhookByID(f.ctx, made[1].ID)
+	_, err = f.db.WebhookByID(f.ctx, c.ID, made[1].ID)
 	wantCode(t, err, meetd.ENOTFOUND)
-	wantCode(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, made[1].ID), meetd.ENOTFOUND)
-	_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, meetd.NewID(), meetd.WebhookUpdate{})
+	wantCode(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, made[1].ID), meetd.ENOTFOUND)
+	_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, meetd.NewID(), meetd.WebhookUpdate{})
 	wantCode(t, err, meetd.ENOTFOUND)
 	// With one deleted there is room again.
 	f.webhook(c.ID, meetd.EventBookingCreated)
@@ -154,7 +154,7 @@ func testWebhookOutbox(f *fixture) {
 	}
 	// The first attempt's late report is ignored; the current one counts.
 	f.finish(d, meetd.WebhookDelivered, time.Time{})
-	if s, _ := f.db.WebhookStats(f.ctx, all.ID); s.Pending != 1 || s.Delivered != 0 {
+	if s, _ := f.db.WebhookStats(f.ctx, c.ID, all.ID); s.Pending != 1 || s.Delivered != 0 {
 		t.Fatalf("a stale report counted: %+v", s)
 	}
 	f.finish(re[0], meetd.WebhookRetry, f.clock.Now().Add(30*time.Second))
@@ -167,7 +167,7 @@ func testWebhookOutbox(f *fixture) {
 		t.Fatalf("retry: %+v", re)
 	}
 	f.finish(re[0], meetd.WebhookDelivered, time.Time{})
-	if s, _ := f.db.WebhookStats(f.ctx, all.ID); s.Pending != 0 || s.Delivered != 1 {
+	if s, _ := f.db.WebhookStats(f.ctx, c.ID, all.ID); s.Pending != 0 || s.Delivered != 1 {
 		t.Fatalf("stats after delivery: %+v", s)
 	}
 
@@ -209,13 +209,13 @@ func testWebhookOutbox(f *fixture) {
 			f.finish(d, meetd.WebhookGiveUp, time.Time{})
 		}
 	}
-	_, err = f.db.WebhookByID(f.ctx, cancelsOnly.ID)
+	_, err = f.db.WebhookByID(f.ctx, c.ID, cancelsOnly.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
-	disabled, err := f.db.WebhookByID(f.ctx, all.ID)
+	disabled, err := f.db.WebhookByID(f.ctx, c.ID, all.ID)
 	if err != nil || disabled.DisabledAt == nil {
 		t.Fatalf("after giving up: %+v, %v", disabled, err)
 	}
-	entries, _ := f.db.Audit(f.ctx, c.ID, 50, 0)
+	entries, _ := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 50})
 	var sawDisabled, sawGone bool
 	for _, e := range entries {
 		sawDisabled = sawDisabled || e.Action == meetd.WebhookDisabledAuditName && e.TargetID == all.ID
@@ -232,7 +232,7 @@ func testWebhookOutbox(f *fixture) {
 	if ds := f.claim(); len(ds) != 0 {
 		t.Fatalf("a disabled subscription got %d deliveries", len(ds))
 	}
-	if w, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, all.ID, meetd.WebhookUpdate{}); err != nil || w.DisabledAt != nil {
+	if w, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, all.ID, meetd.WebhookUpdate{}); err != nil || w.DisabledAt != nil {
 		t.Fatalf("re-enable: %+v, %v", w, err)
 	}
 	if _, err := f.db.CancelAppointment(f.ctx, api, ap2.ID, "", "host"); err != nil {
@@ -243,7 +243,7 @@ func testWebhookOutbox(f *fixture) {
 	}
 	// Deleting a subscription drops what it had pending.
 	f.clock.Advance(time.Minute)
-	if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, all.ID); err != nil {
+	if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, all.ID); err != nil {
 		t.Fatal(err)
 	}
 	if ds := f.claim(); len(ds) != 0 {
@@ -343,10 +343,10 @@ func testWebhookCredentials(f *fixture) {
 
 	// Revocations: by status change and by the kill-switch.
 	api := meetd.Actor{CredentialID: key.ID, CredentialKind: meetd.KindAPIKey, UserID: owner.ID, Source: "api"}
-	if _, err := f.db.SetCredentialStatus(f.ctx, api, pat.ID, meetd.CredentialRevoked); err != nil {
+	if _, err := f.db.SetCredentialStatus(f.ctx, api, c.ID, pat.ID, meetd.CredentialRevoked); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.SetCredentialStatus(f.ctx, api, key.ID, meetd.CredentialDeactivated); err != nil {
+	if _, err := f.db.SetCredentialStatus(f.ctx, api, c.ID, key.ID, meetd.CredentialDeactivated); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.db.RevokeByHashes(f.ctx, meetd.Actor{Source: "kill-switch", IP: "198.51.100.1"},
@@ -747,10 +747,10 @@ func testWebhookConcurrentPatch(r *rawFixture) {
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	wg.Go(func() {
-		_, errs[0] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Endpoint: &ep})
+		_, errs[0] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, w.ID, meetd.WebhookUpdate{Endpoint: &ep})
 	})
 	wg.Go(func() {
-		_, errs[1] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Description: &desc})
+		_, errs[1] = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, w.ID, meetd.WebhookUpdate{Description: &desc})
 	})
 	r.waitLockWaits(2)
 	if err := tx.Rollback(); err != nil {
@@ -760,7 +760,7 @@ func testWebhookConcurrentPatch(r *rawFixture) {
 	if errs[0] != nil || errs[1] != nil {
 		t.Fatalf("PATCHes: %v", errs)
 	}
-	got, err := f.db.WebhookByID(f.ctx, w.ID)
+	got, err := f.db.WebhookByID(f.ctx, c.ID, w.ID)
 	if err != nil || got.Endpoint != ep || got.Description != desc {
 		t.Fatalf("after two PATCHes: endpoint %q description %q (%v); a PATCH was lost", got.Endpoint, got.Description, err)
 	}
@@ -770,12 +770,13 @@ func testWebhookConcurrentPatch(r *rawFixture) {
 // PostgreSQL cannot even compare) is 404, not a database error.
 func testWebhookNonUUID(r *rawFixture) {
 	f, t := r.fixture, r.t
+	c, _ := f.company(meetd.PlanEnterprise, "a@example.com")
 	for _, id := range []string{"\x00", "not-a-uuid", strings.Repeat("\x00", 36), "00000000-0000-0000-0000-00000000000\x00"} {
-		_, err := f.db.WebhookByID(f.ctx, id)
+		_, err := f.db.WebhookByID(f.ctx, c.ID, id)
 		wantCode(t, err, meetd.ENOTFOUND)
-		_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, id, meetd.WebhookUpdate{})
+		_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, id, meetd.WebhookUpdate{})
 		wantCode(t, err, meetd.ENOTFOUND)
-		wantCode(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, id), meetd.ENOTFOUND)
+		wantCode(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, id), meetd.ENOTFOUND)
 	}
 }
 
@@ -893,17 +894,17 @@ func testWebhookConcurrentGiveUp(r *rawFixture) {
 		if took := time.Since(began); took >= stall {
 			t.Fatalf("round %d (%v) took %v: the two results deadlocked", round, outcome, took)
 		}
-		got, err := f.db.WebhookByID(f.ctx, w.ID)
+		got, err := f.db.WebhookByID(f.ctx, c.ID, w.ID)
 		switch {
 		case outcome == meetd.WebhookGone && meetd.ErrorCode(err) != meetd.ENOTFOUND:
 			t.Fatalf("round %d: after 410 the subscription is %+v, %v", round, got, err)
 		case outcome == meetd.WebhookGiveUp && (err != nil || got.DisabledAt == nil):
 			t.Fatalf("round %d: after giving up the subscription is %+v, %v", round, got, err)
 		case outcome == meetd.WebhookGiveUp:
-			if s, _ := f.db.WebhookStats(f.ctx, w.ID); s.Pending != 0 {
+			if s, _ := f.db.WebhookStats(f.ctx, c.ID, w.ID); s.Pending != 0 {
 				t.Fatalf("round %d: %d deliveries still pending", round, s.Pending)
 			}
-			if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, w.ID); err != nil {
+			if err := f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, w.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -924,16 +925,16 @@ func testWebhookStaleEndpoint(r *rawFixture) {
 		t.Fatalf("claimed %+v", ds)
 	}
 	ep := "https://moved.example/in"
-	if _, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, w.ID, meetd.WebhookUpdate{Endpoint: &ep}); err != nil {
+	if _, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, w.ID, meetd.WebhookUpdate{Endpoint: &ep}); err != nil {
 		t.Fatal(err)
 	}
 	f.finish(ds[0], meetd.WebhookGone, time.Time{})
 	f.finish(ds[1], meetd.WebhookGiveUp, time.Time{})
-	got, err := f.db.WebhookByID(f.ctx, w.ID)
+	got, err := f.db.WebhookByID(f.ctx, c.ID, w.ID)
 	if err != nil || got.DisabledAt != nil || got.Endpoint != ep {
 		t.Fatalf("after late results from the old endpoint: %+v, %v", got, err)
 	}
-	entries, _ := f.db.Audit(f.ctx, c.ID, 50, 0)
+	entries, _ := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 50})
 	for _, e := range entries {
 		if e.Action == "webhook.gone" || e.Action == meetd.WebhookDisabledAuditName {
 			t.Fatalf("audit %s for a result from the old endpoint", e.Action)
@@ -945,7 +946,7 @@ func testWebhookStaleEndpoint(r *rawFixture) {
 	}
 	// The new endpoint's own answers count.
 	f.finish(re[0], meetd.WebhookGone, time.Time{})
-	_, err = f.db.WebhookByID(f.ctx, w.ID)
+	_, err = f.db.WebhookByID(f.ctx, c.ID, w.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -961,7 +962,7 @@ func testWebhookExpiringSkips(r *rawFixture) {
 	gonePAT := f.expiringKey(c, gone.ID, meetd.KindPAT, 12*time.Hour)
 	staysPAT := f.expiringKey(c, stays.ID, meetd.KindPAT, 12*time.Hour)
 	key := f.expiringKey(c, owner.ID, meetd.KindAPIKey, 12*time.Hour)
-	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, gone.ID); err != nil {
+	if err := f.db.RemoveUser(f.ctx, meetd.CLIActor, c.ID, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Growth allows personal access tokens, not API keys.
@@ -994,10 +995,10 @@ func testWebhookNoticePrune(r *rawFixture) {
 	if n := r.count(`SELECT COUNT(*) FROM webhook_expiry_notices`); n != 4 {
 		t.Fatalf("%d notices, want 4", n)
 	}
-	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, revoked.ID, meetd.CredentialRevoked); err != nil {
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, revoked.ID, meetd.CredentialRevoked); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, paused.ID, meetd.CredentialDeactivated); err != nil {
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, c.ID, paused.ID, meetd.CredentialDeactivated); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(13 * time.Hour)
@@ -1008,5 +1009,42 @@ func testWebhookNoticePrune(r *rawFixture) {
 		if n := r.count(`SELECT COUNT(*) FROM webhook_expiry_notices WHERE credential_id = ?`, id); n != want {
 			t.Errorf("credential %s has %d notices after the prune, want %d", id, n, want)
 		}
+	}
+}
+
+// testForeignWebhooks: every subscription method scoped to a company
+// answers another company's subscription as a missing one, counts none of
+// its deliveries and leaves it alone.
+func testForeignWebhooks(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	other, otherOwner := f.company(meetd.PlanEnterprise, "owner@else.example")
+	theirs := f.webhook(other.ID, meetd.EventCredentialRevoked)
+	// One pending delivery for their subscription.
+	pat := f.credential(meetd.KindPAT, other.ID, otherOwner.ID, hash(1), nil)
+	if _, err := f.db.SetCredentialStatus(f.ctx, meetd.CLIActor, other.ID, pat.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+
+	ep := "https://attacker.example/in"
+	_, missing := f.db.WebhookByID(f.ctx, c.ID, meetd.NewID())
+	_, err := f.db.WebhookByID(f.ctx, c.ID, theirs.ID)
+	wantForeign(t, err, missing)
+	_, err = f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, theirs.ID, meetd.WebhookUpdate{Endpoint: &ep})
+	wantForeign(t, err, missing)
+	wantForeign(t, f.db.DeleteWebhook(f.ctx, meetd.CLIActor, c.ID, theirs.ID), missing)
+	if s, err := f.db.WebhookStats(f.ctx, c.ID, theirs.ID); err != nil || s != (meetd.WebhookStats{}) {
+		t.Fatalf("WebhookStats of another company's subscription = %+v, %v; want none", s, err)
+	}
+	if l, err := f.db.Webhooks(f.ctx, c.ID); err != nil || len(l) != 0 {
+		t.Fatalf("Webhooks = %+v, %v; want none", l, err)
+	}
+
+	got, err := f.db.WebhookByID(f.ctx, other.ID, theirs.ID)
+	if err != nil || got.Endpoint != theirs.Endpoint {
+		t.Fatalf("their subscription after the foreign calls = %+v, %v; want untouched", got, err)
+	}
+	if s, _ := f.db.WebhookStats(f.ctx, other.ID, theirs.ID); s.Pending != 1 {
+		t.Fatalf("their stats = %+v; want the one pending delivery", s)
 	}
 }
