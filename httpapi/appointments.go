@@ -25,8 +25,8 @@ func toAppointmentJSON(ap meetd.Appointment) map[string]any { return meetd.Appoi
 // appointmentFor loads an appointment of p's company that p may see: one
 // it hosts, or any with an admin's rights.
 func (s *Server) appointmentFor(r *http.Request, p meetd.Principal, id string) (meetd.Appointment, error) {
-	ap, err := s.cfg.Store.AppointmentByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && ap.CompanyID != p.Company.ID {
+	ap, err := s.cfg.Store.AppointmentByID(r.Context(), p.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return ap, errAppointmentNotFound
 	} else if err != nil {
 		return ap, err
@@ -165,7 +165,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, p mee
 	if err != nil {
 		return err
 	}
-	cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap.ID, body.Reason, "host")
+	cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap.CompanyID, ap.ID, body.Reason, "host")
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, i
 	if ap.Cancelled {
 		return ap, meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
 	}
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), ap.MeetingTypeID)
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), ap.CompanyID, ap.MeetingTypeID)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return ap, errTypeDeleted
 	} else if err != nil {
@@ -211,7 +211,7 @@ func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, i
 			return ap, meetd.ErrSlotTaken
 		}
 	}
-	return s.cfg.Store.RescheduleAppointment(r.Context(), a, ap.ID, start, start.Add(duration),
+	return s.cfg.Store.RescheduleAppointment(r.Context(), a, ap.CompanyID, ap.ID, start, start.Add(duration),
 		time.Duration(m.BufferBefore)*time.Minute, time.Duration(m.BufferAfter)*time.Minute)
 }
 
@@ -242,7 +242,7 @@ func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p
 // publicAppointment loads the appointment a secret unlocks; a wrong secret
 // is the same 404 as a missing appointment.
 func (s *Server) publicAppointment(r *http.Request, secret string) (meetd.Appointment, error) {
-	ap, err := s.cfg.Store.AppointmentByID(r.Context(), r.PathValue("id"))
+	ap, err := s.cfg.Store.AppointmentForAttendee(r.Context(), r.PathValue("id"))
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return ap, errAppointmentNotFound
 	} else if err != nil {
@@ -267,7 +267,7 @@ func (s *Server) publicCancel(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"},
-			ap.ID, body.Reason, "attendee")
+			ap.CompanyID, ap.ID, body.Reason, "attendee")
 		if err != nil {
 			return err
 		}
@@ -321,7 +321,8 @@ func (s *Server) listProvisional(w http.ResponseWriter, r *http.Request, p meetd
 	if err != nil {
 		return err
 	}
-	list, total, err := s.cfg.Store.ListProvisional(r.Context(), p.Company.ID, owner.ID, status, size, page*size)
+	list, total, err := s.cfg.Store.ListProvisional(r.Context(), meetd.ProvisionalFilter{CompanyID: p.Company.ID,
+		HostID: owner.ID, Status: status, Limit: size, Offset: page * size})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,8 @@ func toExceptionJSON(e meetd.Exception, ownerID string) map[string]any {
 }
 
 func (s *Server) toAvailabilityJSON(r *http.Request, av meetd.Availability) (map[string]any, error) {
-	exceptions, err := s.cfg.Store.Exceptions(r.Context(), av.ID, farPast, farFuture)
+	exceptions, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: av.CompanyID,
+		AvailabilityIDs: []string{av.ID}, From: farPast, To: farFuture})
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +71,8 @@ func readAvailability(v *meetd.Validation, f fields, prefix string, create bool)
 
 // availabilityFor loads an availability of p's company that p may manage.
 func (s *Server) availabilityFor(r *http.Request, p meetd.Principal, id string) (meetd.Availability, error) {
-	av, err := s.cfg.Store.AvailabilityByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && av.CompanyID != p.Company.ID {
+	av, err := s.cfg.Store.AvailabilityByID(r.Context(), p.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return av, errAvailabilityNotFound
 	} else if err != nil {
 		return av, err
@@ -95,7 +96,7 @@ func (s *Server) listAvailabilities(w http.ResponseWriter, r *http.Request, p me
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Store.ListAvailabilities(r.Context(), owner.ID)
+	list, err := s.cfg.Store.ListAvailabilities(r.Context(), meetd.AvailabilityFilter{CompanyID: p.Company.ID, UserID: owner.ID})
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Server) updateAvailability(w http.ResponseWriter, r *http.Request, p me
 	if up == (meetd.AvailabilityUpdate{}) {
 		return meetd.Errorf(meetd.EINVALID, "Request body must contain at least one of name, timezone, schedule")
 	}
-	updated, err := s.cfg.Store.UpdateAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID, up)
+	updated, err := s.cfg.Store.UpdateAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID, up)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (s *Server) deleteAvailability(w http.ResponseWriter, r *http.Request, p me
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID); err != nil {
+	if err := s.cfg.Store.DeleteAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -252,7 +253,7 @@ func (s *Server) createException(w http.ResponseWriter, r *http.Request, p meetd
 		return v.Err()
 	}
 	e.Start, e.End = e.Start.UTC(), e.End.UTC()
-	created, err := s.cfg.Store.AddException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), e)
+	created, err := s.cfg.Store.AddException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, e)
 	if err != nil {
 		return err
 	}
@@ -266,7 +267,8 @@ func (s *Server) listExceptions(w http.ResponseWriter, r *http.Request, p meetd.
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Store.Exceptions(r.Context(), av.ID, farPast, farFuture)
+	list, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: av.CompanyID,
+		AvailabilityIDs: []string{av.ID}, From: farPast, To: farFuture})
 	if err != nil {
 		return err
 	}
@@ -288,7 +290,7 @@ func (s *Server) deleteException(w http.ResponseWriter, r *http.Request, p meetd
 	if err != nil {
 		return meetd.Errorf(meetd.ENOTFOUND, "Exception not found")
 	}
-	if err := s.cfg.Store.DeleteException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID, id); err != nil {
+	if err := s.cfg.Store.DeleteException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

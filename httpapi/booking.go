@@ -124,8 +124,8 @@ func (s *Server) readBooking(ctx context.Context, p meetd.Principal, raw []byte)
 	if err := v.Err(); err != nil {
 		return b, err
 	}
-	m, err := s.cfg.Store.MeetingTypeByID(ctx, body.MeetingTypeID)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && m.CompanyID != p.Company.ID {
+	m, err := s.cfg.Store.MeetingTypeByID(ctx, p.Company.ID, body.MeetingTypeID)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return b, errMeetingTypeNotFound
 	} else if err != nil {
 		return b, err
@@ -229,7 +229,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 	if key != "" {
 		// A booking this key already made, whose answer was never stored
 		// (the process died in between), is answered again, not repeated.
-		if ap, err := s.cfg.Store.AppointmentByIdempotencyKey(ctx, p.CredentialID, key); err == nil {
+		if ap, err := s.cfg.Store.AppointmentByIdempotencyKey(ctx, p.Company.ID, p.CredentialID, key); err == nil {
 			writeJSON(w, http.StatusCreated, map[string]string{"appointmentId": ap.ID, "secret": ap.Secret})
 			return nil
 		} else if meetd.ErrorCode(err) != meetd.ENOTFOUND {
@@ -270,14 +270,14 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 // reissueConfirmation gives a replayed double opt-in answer a fresh
 // confirmation link (the stored answer keeps none): the old link stops
 // working. Other answers pass unchanged.
-func (s *Server) reissueConfirmation(r *http.Request, body map[string]any) error {
+func (s *Server) reissueConfirmation(r *http.Request, p meetd.Principal, body map[string]any) error {
 	id, ok := body["provisionalBookingId"].(string)
 	if !ok {
 		return nil
 	}
 	token := randomToken()
 	h := sha256.Sum256([]byte(token))
-	if err := s.cfg.Store.ResetProvisionalToken(r.Context(), id, h[:]); err != nil {
+	if err := s.cfg.Store.ResetProvisionalToken(r.Context(), p.Company.ID, id, h[:]); err != nil {
 		return err
 	}
 	body["confirmationUrl"] = s.confirmationURL(r, id, token)
@@ -317,7 +317,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 	err := func() error {
 		ctx := r.Context()
 		notFound := meetd.Errorf(meetd.ENOTFOUND, "Provisional booking not found")
-		pb, err := s.cfg.Store.ProvisionalByID(ctx, r.PathValue("id"))
+		pb, err := s.cfg.Store.ProvisionalForAttendee(ctx, r.PathValue("id"))
 		if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 			return notFound
 		} else if err != nil {
@@ -333,7 +333,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 		}
 		var v meetd.Validation
 		attendee := readAttendee(&v, body.Attendee)
-		m, err := s.cfg.Store.MeetingTypeByID(ctx, pb.MeetingTypeID)
+		m, err := s.cfg.Store.MeetingTypeByID(ctx, pb.CompanyID, pb.MeetingTypeID)
 		if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 			return errTypeDeleted
 		} else if err != nil {
@@ -345,14 +345,14 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 		}
 		b := booking{m: m, start: pb.Start, duration: pb.End.Sub(pb.Start), hosts: pb.HostIDs, attendee: attendee, body: body}
 		if pb.QueueID != "" {
-			q, err := s.cfg.Store.QueueByID(ctx, pb.QueueID)
+			q, err := s.cfg.Store.QueueByID(ctx, pb.CompanyID, pb.QueueID)
 			if err != nil {
 				return err
 			}
 			b.queue = &q
 		}
 		n := b.newAppointment(meetd.Principal{CredentialID: pb.CredentialID, Company: c})
-		ap, err := s.cfg.Store.ConfirmProvisional(ctx, meetd.Actor{IP: s.clientIP(r), Source: "attendee"}, pb.ID, n)
+		ap, err := s.cfg.Store.ConfirmProvisional(ctx, meetd.Actor{IP: s.clientIP(r), Source: "attendee"}, pb.CompanyID, pb.ID, n)
 		if err != nil {
 			return err
 		}

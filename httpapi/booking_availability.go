@@ -49,7 +49,7 @@ func (s *Server) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.Me
 		return nil, nil, err
 	}
 	if queueID != "" {
-		q, err := s.cfg.Store.QueueByID(ctx, m.QueueID)
+		q, err := s.cfg.Store.QueueByID(ctx, m.CompanyID, m.QueueID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -68,7 +68,7 @@ func (s *Server) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.Me
 	// user's meeting type.
 	allowed := map[string]bool{m.UserID: true}
 	if m.QueueID != "" {
-		q, err := s.cfg.Store.QueueByID(ctx, m.QueueID)
+		q, err := s.cfg.Store.QueueByID(ctx, m.CompanyID, m.QueueID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,16 +76,20 @@ func (s *Server) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.Me
 			allowed[mem.UserID] = true
 		}
 	}
+	users, err := s.cfg.Store.UsersByIDs(ctx, p.Company.ID, hostIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	active := map[string]bool{}
+	for _, u := range users {
+		active[u.ID] = u.Active()
+	}
 	for _, id := range hostIDs {
 		if !allowed[id] {
 			v.Add("hostIds", "hostIds must name the meeting type's host or members of its queue")
 			return nil, nil, v.Err()
 		}
-		u, err := s.cfg.Store.UserByID(ctx, id)
-		if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
-			return nil, nil, err
-		}
-		if err != nil || !u.Active() || u.CompanyID != p.Company.ID {
+		if !active[id] {
 			v.Add("hostIds", "every host must be an active user of your company")
 			return nil, nil, v.Err()
 		}
@@ -150,8 +154,8 @@ func (s *Server) bookingAvailability(w http.ResponseWriter, r *http.Request, p m
 		return err
 	}
 	ctx := r.Context()
-	m, err := s.cfg.Store.MeetingTypeByID(ctx, q.Get("meetingTypeId"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (m.CompanyID != p.Company.ID || !m.Enabled) {
+	m, err := s.cfg.Store.MeetingTypeByID(ctx, p.Company.ID, q.Get("meetingTypeId"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !m.Enabled {
 		return meetd.Errorf(meetd.EINVALID, "Meeting Type Not Found") // sic: meetergo answers 400 here
 	} else if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 			return err
 		}
 	}
-	saved, err := s.cfg.Store.UpdateQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), m.ID, func(q *meetd.Queue) error {
+	saved, err := s.cfg.Store.UpdateQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), m.CompanyID, m.ID, func(q *meetd.Queue) error {
 		return applyQueue(&body, q)
 	})
 	if err != nil {
@@ -139,13 +139,13 @@ func toggleMember(ms []meetd.QueueMember, id string) []meetd.QueueMember {
 // queueFor loads a queue of p's company that p may read: admins, the
 // meeting type's owner and the queue's own members may.
 func (s *Server) queueFor(r *http.Request, p meetd.Principal) (meetd.Queue, error) {
-	q, err := s.cfg.Store.QueueByID(r.Context(), r.PathValue("id"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && q.CompanyID != p.Company.ID {
+	q, err := s.cfg.Store.QueueByID(r.Context(), p.Company.ID, r.PathValue("id"))
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
 	} else if err != nil {
 		return q, err
 	}
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.MeetingTypeID)
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.CompanyID, q.MeetingTypeID)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found") // its meeting type is gone
 	} else if err != nil {

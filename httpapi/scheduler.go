@@ -49,7 +49,8 @@ func (s *Server) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []s
 	// Busy intervals and exceptions are read with a margin so that buffers
 	// and day-long rules at the window's edges are seen.
 	margin := 48 * time.Hour
-	busy, err := s.cfg.Store.Busy(ctx, hostIDs, from.Add(-margin), to.Add(margin), exceptID)
+	busy, err := s.cfg.Store.Busy(ctx, meetd.BusyFilter{CompanyID: m.CompanyID, HostIDs: hostIDs, From: from.Add(-margin),
+		To: to.Add(margin), ExceptID: exceptID})
 	if err != nil {
 		return slots.Query{}, err
 	}
@@ -72,12 +73,13 @@ func (s *Server) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []s
 		}
 		h := slots.Host{ID: id, Busy: byHost[id]}
 		if avID != "" {
-			av, err := s.cfg.Store.AvailabilityByID(ctx, avID)
+			av, err := s.cfg.Store.AvailabilityByID(ctx, m.CompanyID, avID)
 			if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
 				return slots.Query{}, err
 			}
 			if err == nil {
-				exceptions, err := s.cfg.Store.Exceptions(ctx, av.ID, from.Add(-margin), to.Add(margin))
+				exceptions, err := s.cfg.Store.ListExceptions(ctx, meetd.ExceptionFilter{CompanyID: m.CompanyID,
+					AvailabilityIDs: []string{av.ID}, From: from.Add(-margin), To: to.Add(margin)})
 				if err != nil {
 					return slots.Query{}, err
 				}

@@ -87,6 +87,7 @@ func Run(t *testing.T, b Backend) {
 		{"queues", testQueues},
 		{"idempotent responses", testIdempotency},
 		{"an idempotency key books once", testBookingKey},
+		{"another company's scheduling objects are not found", testForeignCompany},
 		{"webhook subscriptions", testWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
 		{"webhook on provisional confirmation", testWebhookProvisional},
@@ -185,17 +186,17 @@ func testProvision(f *fixture) {
 	if cu.AvailabilityID == "" || cu.MeetingType == nil || cu.User.DefaultAvailabilityID != cu.AvailabilityID {
 		t.Fatalf("CreatedUser = %+v", cu)
 	}
-	av, err := f.db.AvailabilityByID(f.ctx, cu.AvailabilityID)
+	av, err := f.db.AvailabilityByID(f.ctx, c.ID, cu.AvailabilityID)
 	if err != nil || av.Timezone != "America/New_York" || av.UserID != cu.User.ID ||
 		len(av.Schedule["monday"].Hours) != 1 || av.Schedule["saturday"].Enabled {
 		t.Fatalf("AvailabilityByID = %+v, %v", av, err)
 	}
-	mts, err := f.db.MeetingTypesByUser(f.ctx, cu.User.ID)
+	mts, err := f.db.ListMeetingTypes(f.ctx, meetd.MeetingTypeFilter{CompanyID: c.ID, UserID: cu.User.ID})
 	if err != nil || len(mts) != 1 || mts[0].Slug != "30min-meeting" || mts[0].Duration != 30 ||
 		mts[0].AvailabilityID != av.ID {
 		t.Fatalf("MeetingTypesByUser = %+v, %v", mts, err)
 	}
-	_, err = f.db.AvailabilityByID(f.ctx, meetd.NewID())
+	_, err = f.db.AvailabilityByID(f.ctx, c.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
