@@ -553,7 +553,10 @@ func testForeignCompany(f *fixture) {
 			_, err := f.db.AppointmentByIdempotencyKey(f.ctx, x, "cred", "key")
 			return err
 		}},
-		{"CancelAppointment", func() error { _, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, x, ap.ID, "", "host"); return err }},
+		{"CancelAppointment", func() error {
+			_, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, x, ap.ID, "", "host")
+			return err
+		}},
 		{"RescheduleAppointment", func() error {
 			_, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, x, ap.ID, at.Add(time.Hour), at.Add(90*time.Minute), 0, 0)
 			return err
