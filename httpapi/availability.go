@@ -25,18 +25,43 @@ func toExceptionJSON(e meetd.Exception, ownerID string) map[string]any {
 }
 
 func (s *Server) toAvailabilityJSON(r *http.Request, av meetd.Availability) (map[string]any, error) {
-	exceptions, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: av.CompanyID,
-		AvailabilityIDs: []string{av.ID}, From: farPast, To: farFuture})
+	out, err := s.availabilitiesJSON(r, []meetd.Availability{av})
 	if err != nil {
 		return nil, err
 	}
-	ex := make([]map[string]any, len(exceptions))
-	for i, e := range exceptions {
-		ex[i] = toExceptionJSON(e, av.UserID)
+	return out[0], nil
+}
+
+// availabilitiesJSON renders availabilities of one company with their
+// exceptions, read in one query.
+func (s *Server) availabilitiesJSON(r *http.Request, list []meetd.Availability) ([]map[string]any, error) {
+	out := make([]map[string]any, len(list))
+	if len(list) == 0 {
+		return out, nil
 	}
-	return map[string]any{"id": av.ID, "name": av.Name, "timezone": av.Timezone, "schedule": av.Schedule,
-		"userId": av.UserID, "companyId": av.CompanyID, "exceptions": ex,
-		"createdAt": meetd.FormatTime(av.CreatedAt), "updatedAt": meetd.FormatTime(av.UpdatedAt)}, nil
+	ids := make([]string, len(list))
+	for i, av := range list {
+		ids[i] = av.ID
+	}
+	exceptions, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: list[0].CompanyID,
+		AvailabilityIDs: ids, From: farPast, To: farFuture})
+	if err != nil {
+		return nil, err
+	}
+	byAv := map[string][]meetd.Exception{}
+	for _, e := range exceptions {
+		byAv[e.AvailabilityID] = append(byAv[e.AvailabilityID], e)
+	}
+	for i, av := range list {
+		ex := make([]map[string]any, len(byAv[av.ID]))
+		for j, e := range byAv[av.ID] {
+			ex[j] = toExceptionJSON(e, av.UserID)
+		}
+		out[i] = map[string]any{"id": av.ID, "name": av.Name, "timezone": av.Timezone, "schedule": av.Schedule,
+			"userId": av.UserID, "companyId": av.CompanyID, "exceptions": ex,
+			"createdAt": meetd.FormatTime(av.CreatedAt), "updatedAt": meetd.FormatTime(av.UpdatedAt)}
+	}
+	return out, nil
 }
 
 // readAvailability reads {name, timezone, schedule} (prefix names the
@@ -100,11 +125,9 @@ func (s *Server) listAvailabilities(w http.ResponseWriter, r *http.Request, p me
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
-	for i, av := range list {
-		if out[i], err = s.toAvailabilityJSON(r, av); err != nil {
-			return err
-		}
+	out, err := s.availabilitiesJSON(r, list)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
