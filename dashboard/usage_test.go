@@ -139,7 +139,7 @@ func TestUsagePageOtherPlans(t *testing.T) {
 	bk.book("")
 	gone := bk.book("")
 	bk.book("")
-	if _, err := h.db.CancelAppointment(context.Background(), meetd.CLIActor, gone.ID, "", "host"); err != nil {
+	if _, err := h.db.CancelAppointment(context.Background(), meetd.CLIActor, gone.CompanyID, gone.ID, "", "host"); err != nil {
 		t.Fatal(err)
 	}
 	p := h.loggedIn(owner).get("/dashboard/usage")

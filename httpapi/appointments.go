@@ -1,21 +1,12 @@
 package httpapi
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
-	"github.com/meetd/meetd/slots"
-)
-
-var (
-	errAppointmentNotFound = meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
-	// errTypeDeleted refuses to reschedule or confirm a booking whose
-	// meeting type was deleted: its rules are gone. Cancelling still works.
-	errTypeDeleted = meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
 )
 
 // toAppointmentJSON is the Appointment object of the API; webhook payloads
@@ -25,18 +16,7 @@ func toAppointmentJSON(ap meetd.Appointment) map[string]any { return meetd.Appoi
 // appointmentFor loads an appointment of p's company that p may see: one
 // it hosts, or any with an admin's rights.
 func (s *Server) appointmentFor(r *http.Request, p meetd.Principal, id string) (meetd.Appointment, error) {
-	ap, err := s.cfg.Store.AppointmentByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && ap.CompanyID != p.Company.ID {
-		return ap, errAppointmentNotFound
-	} else if err != nil {
-		return ap, err
-	}
-	for _, h := range ap.HostIDs {
-		if h == p.User.ID {
-			return ap, nil
-		}
-	}
-	return ap, auth.Authorize(p, auth.OthersAppointments, ap.MainHostID)
+	return s.scheduler().Appointment(r.Context(), p, id)
 }
 
 // GET /v4/appointment/paginated?page=0&pageSize=20: page (0-based) and
@@ -165,7 +145,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, p mee
 	if err != nil {
 		return err
 	}
-	cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap.ID, body.Reason, "host")
+	cancelled, err := s.scheduler().Cancel(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap, body.Reason, "host")
 	if err != nil {
 		return err
 	}
@@ -183,8 +163,8 @@ type rescheduleBody struct {
 	Secret             string `json:"secret"`
 }
 
-// reschedule moves ap to start, keeping its duration, after the same
-// checks as a booking (ignoring ap's own slot).
+// reschedule moves ap to start (raw, still to be parsed), keeping its
+// duration, after the same checks as a booking (ignoring ap's own slot).
 func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, ignore bool, a meetd.Actor) (meetd.Appointment, error) {
 	start, ok := parseInstant(raw)
 	if !ok {
@@ -192,27 +172,7 @@ func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, i
 		v.Add("start", "start must be an ISO 8601 datetime with an offset")
 		return ap, v.Err()
 	}
-	if ap.Cancelled {
-		return ap, meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
-	}
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), ap.MeetingTypeID)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
-		return ap, errTypeDeleted
-	} else if err != nil {
-		return ap, err
-	}
-	duration := ap.End.Sub(ap.Start)
-	if !ignore {
-		free, err := s.freeHosts(r.Context(), m, ap.HostIDs, slots.Everyone, start, duration, ap.ID)
-		if err != nil {
-			return ap, err
-		}
-		if len(free) == 0 {
-			return ap, meetd.ErrSlotTaken
-		}
-	}
-	return s.cfg.Store.RescheduleAppointment(r.Context(), a, ap.ID, start, start.Add(duration),
-		time.Duration(m.BufferBefore)*time.Minute, time.Duration(m.BufferAfter)*time.Minute)
+	return s.scheduler().Reschedule(r.Context(), a, ap, start, ignore)
 }
 
 // POST /v4/appointment/{id}/reschedule {start, ignoreAvailability?}
@@ -239,21 +199,6 @@ func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p
 	return nil
 }
 
-// publicAppointment loads the appointment a secret unlocks; a wrong secret
-// is the same 404 as a missing appointment.
-func (s *Server) publicAppointment(r *http.Request, secret string) (meetd.Appointment, error) {
-	ap, err := s.cfg.Store.AppointmentByID(r.Context(), r.PathValue("id"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
-		return ap, errAppointmentNotFound
-	} else if err != nil {
-		return ap, err
-	}
-	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(ap.Secret)) != 1 {
-		return ap, errAppointmentNotFound
-	}
-	return ap, nil
-}
-
 // POST /v4/public/appointment/{id}/cancel {secret, reason?}: the attendee's
 // cancel link, without a credential.
 func (s *Server) publicCancel(w http.ResponseWriter, r *http.Request) {
@@ -262,12 +207,12 @@ func (s *Server) publicCancel(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		ap, err := s.publicAppointment(r, body.Secret)
+		ap, err := s.scheduler().AttendeeAppointment(r.Context(), r.PathValue("id"), body.Secret)
 		if err != nil {
 			return err
 		}
-		cancelled, err := s.cfg.Store.CancelAppointment(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"},
-			ap.ID, body.Reason, "attendee")
+		cancelled, err := s.scheduler().Cancel(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"},
+			ap, body.Reason, "attendee")
 		if err != nil {
 			return err
 		}
@@ -286,7 +231,7 @@ func (s *Server) publicReschedule(w http.ResponseWriter, r *http.Request) {
 		if err := decodeJSON(w, r, &body); err != nil {
 			return err
 		}
-		ap, err := s.publicAppointment(r, body.Secret)
+		ap, err := s.scheduler().AttendeeAppointment(r.Context(), r.PathValue("id"), body.Secret)
 		if err != nil {
 			return err
 		}
@@ -321,7 +266,8 @@ func (s *Server) listProvisional(w http.ResponseWriter, r *http.Request, p meetd
 	if err != nil {
 		return err
 	}
-	list, total, err := s.cfg.Store.ListProvisional(r.Context(), p.Company.ID, owner.ID, status, size, page*size)
+	list, total, err := s.cfg.Store.ListProvisional(r.Context(), meetd.ProvisionalFilter{CompanyID: p.Company.ID,
+		HostID: owner.ID, Status: status, Limit: size, Offset: page * size})
 	if err != nil {
 		return err
 	}

@@ -25,17 +25,43 @@ func toExceptionJSON(e meetd.Exception, ownerID string) map[string]any {
 }
 
 func (s *Server) toAvailabilityJSON(r *http.Request, av meetd.Availability) (map[string]any, error) {
-	exceptions, err := s.cfg.Store.Exceptions(r.Context(), av.ID, farPast, farFuture)
+	out, err := s.availabilitiesJSON(r, []meetd.Availability{av})
 	if err != nil {
 		return nil, err
 	}
-	ex := make([]map[string]any, len(exceptions))
-	for i, e := range exceptions {
-		ex[i] = toExceptionJSON(e, av.UserID)
+	return out[0], nil
+}
+
+// availabilitiesJSON renders availabilities of one company with their
+// exceptions, read in one query.
+func (s *Server) availabilitiesJSON(r *http.Request, list []meetd.Availability) ([]map[string]any, error) {
+	out := make([]map[string]any, len(list))
+	if len(list) == 0 {
+		return out, nil
 	}
-	return map[string]any{"id": av.ID, "name": av.Name, "timezone": av.Timezone, "schedule": av.Schedule,
-		"userId": av.UserID, "companyId": av.CompanyID, "exceptions": ex,
-		"createdAt": meetd.FormatTime(av.CreatedAt), "updatedAt": meetd.FormatTime(av.UpdatedAt)}, nil
+	ids := make([]string, len(list))
+	for i, av := range list {
+		ids[i] = av.ID
+	}
+	exceptions, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: list[0].CompanyID,
+		AvailabilityIDs: ids, From: farPast, To: farFuture})
+	if err != nil {
+		return nil, err
+	}
+	byAv := map[string][]meetd.Exception{}
+	for _, e := range exceptions {
+		byAv[e.AvailabilityID] = append(byAv[e.AvailabilityID], e)
+	}
+	for i, av := range list {
+		ex := make([]map[string]any, len(byAv[av.ID]))
+		for j, e := range byAv[av.ID] {
+			ex[j] = toExceptionJSON(e, av.UserID)
+		}
+		out[i] = map[string]any{"id": av.ID, "name": av.Name, "timezone": av.Timezone, "schedule": av.Schedule,
+			"userId": av.UserID, "companyId": av.CompanyID, "exceptions": ex,
+			"createdAt": meetd.FormatTime(av.CreatedAt), "updatedAt": meetd.FormatTime(av.UpdatedAt)}
+	}
+	return out, nil
 }
 
 // readAvailability reads {name, timezone, schedule} (prefix names the
@@ -70,8 +96,8 @@ func readAvailability(v *meetd.Validation, f fields, prefix string, create bool)
 
 // availabilityFor loads an availability of p's company that p may manage.
 func (s *Server) availabilityFor(r *http.Request, p meetd.Principal, id string) (meetd.Availability, error) {
-	av, err := s.cfg.Store.AvailabilityByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && av.CompanyID != p.Company.ID {
+	av, err := s.cfg.Store.AvailabilityByID(r.Context(), p.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return av, errAvailabilityNotFound
 	} else if err != nil {
 		return av, err
@@ -95,15 +121,13 @@ func (s *Server) listAvailabilities(w http.ResponseWriter, r *http.Request, p me
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Store.ListAvailabilities(r.Context(), owner.ID)
+	list, err := s.cfg.Store.ListAvailabilities(r.Context(), meetd.AvailabilityFilter{CompanyID: p.Company.ID, UserID: owner.ID})
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
-	for i, av := range list {
-		if out[i], err = s.toAvailabilityJSON(r, av); err != nil {
-			return err
-		}
+	out, err := s.availabilitiesJSON(r, list)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -172,7 +196,7 @@ func (s *Server) updateAvailability(w http.ResponseWriter, r *http.Request, p me
 	if up == (meetd.AvailabilityUpdate{}) {
 		return meetd.Errorf(meetd.EINVALID, "Request body must contain at least one of name, timezone, schedule")
 	}
-	updated, err := s.cfg.Store.UpdateAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID, up)
+	updated, err := s.cfg.Store.UpdateAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID, up)
 	if err != nil {
 		return err
 	}
@@ -185,7 +209,7 @@ func (s *Server) deleteAvailability(w http.ResponseWriter, r *http.Request, p me
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID); err != nil {
+	if err := s.cfg.Store.DeleteAvailability(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -252,7 +276,7 @@ func (s *Server) createException(w http.ResponseWriter, r *http.Request, p meetd
 		return v.Err()
 	}
 	e.Start, e.End = e.Start.UTC(), e.End.UTC()
-	created, err := s.cfg.Store.AddException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), e)
+	created, err := s.cfg.Store.AddException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, e)
 	if err != nil {
 		return err
 	}
@@ -266,7 +290,8 @@ func (s *Server) listExceptions(w http.ResponseWriter, r *http.Request, p meetd.
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Store.Exceptions(r.Context(), av.ID, farPast, farFuture)
+	list, err := s.cfg.Store.ListExceptions(r.Context(), meetd.ExceptionFilter{CompanyID: av.CompanyID,
+		AvailabilityIDs: []string{av.ID}, From: farPast, To: farFuture})
 	if err != nil {
 		return err
 	}
@@ -288,7 +313,7 @@ func (s *Server) deleteException(w http.ResponseWriter, r *http.Request, p meetd
 	if err != nil {
 		return meetd.Errorf(meetd.ENOTFOUND, "Exception not found")
 	}
-	if err := s.cfg.Store.DeleteException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.ID, id); err != nil {
+	if err := s.cfg.Store.DeleteException(r.Context(), meetd.ActorOf(p, s.clientIP(r)), av.CompanyID, av.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

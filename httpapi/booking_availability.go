@@ -1,13 +1,13 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/slots"
 )
 
@@ -15,7 +15,7 @@ import (
 const MaxSlotWindow = 92 * 24 * time.Hour
 
 // hostIDsParam reads hostIds given as repeated keys, comma-separated, or
-// both (meetergo documents each), also accepting the hostIds[] spelling.
+// both (reference §7.3), also accepting the hostIds[] spelling.
 func hostIDsParam(q url.Values) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -30,67 +30,6 @@ func hostIDsParam(q url.Values) []string {
 		}
 	}
 	return out
-}
-
-// resolveHosts checks that every id is an active user of p's company and
-// returns them; with a queue it returns the queue's members in round-robin
-// order instead.
-func (s *Server) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.MeetingType, hostIDs []string, queueID string) ([]string, *meetd.Queue, error) {
-	var v meetd.Validation
-	switch {
-	case queueID != "" && m.QueueID == "":
-		v.Add("queueId", "this meeting type has no queue")
-	case queueID != "" && !strings.EqualFold(queueID, m.QueueID):
-		v.Add("queueId", "queueId does not belong to this meeting type")
-	case queueID == "" && m.QueueID != "" && len(hostIDs) == 0:
-		v.Add("queueId", "this meeting type has a queue: pass queueId")
-	}
-	if err := v.Err(); err != nil {
-		return nil, nil, err
-	}
-	if queueID != "" {
-		q, err := s.cfg.Store.QueueByID(ctx, m.QueueID)
-		if err != nil {
-			return nil, nil, err
-		}
-		var ids []string
-		for _, mem := range q.NextHosts() {
-			ids = append(ids, mem.UserID)
-		}
-		if len(ids) == 0 {
-			v.Add("queueId", "the queue has no hosts")
-			return nil, nil, v.Err()
-		}
-		return ids, &q, nil
-	}
-	// hostIds may name the meeting type's own host or, for a queue meeting
-	// type, its members: nobody's calendar can be booked through another
-	// user's meeting type.
-	allowed := map[string]bool{m.UserID: true}
-	if m.QueueID != "" {
-		q, err := s.cfg.Store.QueueByID(ctx, m.QueueID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, mem := range q.Members {
-			allowed[mem.UserID] = true
-		}
-	}
-	for _, id := range hostIDs {
-		if !allowed[id] {
-			v.Add("hostIds", "hostIds must name the meeting type's host or members of its queue")
-			return nil, nil, v.Err()
-		}
-		u, err := s.cfg.Store.UserByID(ctx, p.Company.ID, id)
-		if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
-			return nil, nil, err
-		}
-		if err != nil || !u.Active() || u.CompanyID != p.Company.ID {
-			v.Add("hostIds", "every host must be an active user of your company")
-			return nil, nil, v.Err()
-		}
-	}
-	return hostIDs, nil, nil
 }
 
 // GET /v4/booking-availability answers the bookable slots of a meeting
@@ -149,30 +88,16 @@ func (s *Server) bookingAvailability(w http.ResponseWriter, r *http.Request, p m
 	if err := v.Err(); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	m, err := s.cfg.Store.MeetingTypeByID(ctx, q.Get("meetingTypeId"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && (m.CompanyID != p.Company.ID || !m.Enabled) {
-		return meetd.Errorf(meetd.EINVALID, "Meeting Type Not Found") // sic: meetergo answers 400 here
-	} else if err != nil {
-		return err
-	}
-	duration := m.Duration
+	req := scheduling.SlotRequest{MeetingTypeID: q.Get("meetingTypeId"), HostIDs: hostIDs, QueueID: queueID,
+		Method: method, From: from, To: to, ExceptAppointmentID: q.Get("existingAppointmentId")}
 	if durationMin != nil {
-		if !m.DurationAllowed(*durationMin) {
-			v.Add("meetingDuration", "meetingDuration must be the meeting type's duration or one of its allowedDurations")
-			return v.Err()
-		}
-		duration = *durationMin
+		req.Duration = *durationMin
 	}
-	hosts, _, err := s.resolveHosts(ctx, p, m, hostIDs, queueID)
+	list, err := s.scheduler().Slots(r.Context(), p, req)
 	if err != nil {
 		return err
 	}
-	sq, err := s.slotQuery(ctx, m, hosts, method, time.Duration(duration)*time.Minute, from, to, q.Get("existingAppointmentId"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, slotsJSON(slots.Compute(sq), tzName, loc))
+	writeJSON(w, http.StatusOK, slotsJSON(list, tzName, loc))
 	return nil
 }
 

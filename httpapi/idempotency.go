@@ -38,7 +38,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // replayFixup adjusts a stored answer before it is replayed; stored bodies
 // never hold one-time secrets, so a fixup mints fresh ones.
-type replayFixup func(r *http.Request, body map[string]any) error
+type replayFixup func(r *http.Request, p meetd.Principal, body map[string]any) error
 
 // idempotent wraps a create handler with the Idempotency-Key header
 // (docs/architecture.md#beyond-meetergo): the same key and body within 24 h
@@ -77,7 +77,7 @@ func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 			case stored.Status == 0:
 				return meetd.Errorf(meetd.ECONFLICT, "A request with this Idempotency-Key is still being processed")
 			}
-			return s.replay(w, r, stored, fixup)
+			return s.replay(w, r, p, stored, fixup)
 		}
 		// The reservation is ours: whatever happens, finish or free it,
 		// even if the client hangs up.
@@ -112,12 +112,12 @@ func withoutSecrets(body []byte) []byte {
 }
 
 // replay writes a stored answer again.
-func (s *Server) replay(w http.ResponseWriter, r *http.Request, stored meetd.StoredResponse, fixup replayFixup) error {
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, p meetd.Principal, stored meetd.StoredResponse, fixup replayFixup) error {
 	body := stored.Body
 	if fixup != nil {
 		var m map[string]any
 		if err := json.Unmarshal(body, &m); err == nil {
-			if err := fixup(r, m); err != nil {
+			if err := fixup(r, p, m); err != nil {
 				return err
 			}
 			if body, err = json.Marshal(m); err != nil {

@@ -99,8 +99,8 @@ func (s *Server) bodyOwner(r *http.Request, p meetd.Principal, body fields, v *m
 
 // meetingTypeFor loads a meeting type of p's company that p may manage.
 func (s *Server) meetingTypeFor(r *http.Request, p meetd.Principal, id string) (meetd.MeetingType, meetd.User, error) {
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && m.CompanyID != p.Company.ID {
+	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), p.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return m, meetd.User{}, errMeetingTypeNotFound
 	} else if err != nil {
 		return m, meetd.User{}, err
@@ -108,8 +108,14 @@ func (s *Server) meetingTypeFor(r *http.Request, p meetd.Principal, id string) (
 	if err := auth.Authorize(p, auth.OthersResources, m.UserID); err != nil {
 		return m, meetd.User{}, err
 	}
-	owner, err := s.cfg.Store.UserByID(r.Context(), m.CompanyID, m.UserID)
-	return m, owner, err
+	owners, err := s.cfg.Store.UsersByIDs(r.Context(), m.CompanyID, []string{m.UserID})
+	if err != nil {
+		return m, meetd.User{}, err
+	}
+	if len(owners) == 0 {
+		return m, meetd.User{}, meetd.Errorf(meetd.ENOTFOUND, "User not found")
+	}
+	return m, owners[0], nil
 }
 
 // GET /v4/meeting-type answers the acting user's meeting types (another
@@ -119,7 +125,7 @@ func (s *Server) listMeetingTypes(w http.ResponseWriter, r *http.Request, p meet
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Store.MeetingTypesByUser(r.Context(), owner.ID)
+	list, err := s.cfg.Store.ListMeetingTypes(r.Context(), meetd.MeetingTypeFilter{CompanyID: p.Company.ID, UserID: owner.ID})
 	if err != nil {
 		return err
 	}
@@ -193,8 +199,8 @@ func (s *Server) createMeetingType(w http.ResponseWriter, r *http.Request, p mee
 // checkAvailabilityOwner makes sure an availability a client names belongs
 // to the meeting type's owner (another company's is a 404).
 func (s *Server) checkAvailabilityOwner(r *http.Request, p meetd.Principal, id, ownerID string) error {
-	av, err := s.cfg.Store.AvailabilityByID(r.Context(), id)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && av.CompanyID != p.Company.ID {
+	av, err := s.cfg.Store.AvailabilityByID(r.Context(), p.Company.ID, id)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return meetd.Errorf(meetd.ENOTFOUND, "Availability not found")
 	} else if err != nil {
 		return err
@@ -233,7 +239,7 @@ func (s *Server) updateMeetingType(w http.ResponseWriter, r *http.Request, p mee
 	// transaction, so concurrent PATCHes of other fields are not lost. The
 	// store may run the callback again (a retried transaction), so it
 	// works on a copy of the body.
-	updated, err := s.cfg.Store.UpdateMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.ID, func(m *meetd.MeetingType) error {
+	updated, err := s.cfg.Store.UpdateMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.CompanyID, m.ID, func(m *meetd.MeetingType) error {
 		var v meetd.Validation
 		if inline := s.applyMeetingType(&v, maps.Clone(body), m, false); inline != nil {
 			v.Add("availability", "use availabilityId on update")
@@ -258,7 +264,7 @@ func (s *Server) deleteMeetingType(w http.ResponseWriter, r *http.Request, p mee
 		return err
 	}
 	withAv, _ := strconv.ParseBool(r.URL.Query().Get("deleteAvailability"))
-	if err := s.cfg.Store.DeleteMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.ID, withAv); err != nil {
+	if err := s.cfg.Store.DeleteMeetingType(r.Context(), meetd.ActorOf(p, s.clientIP(r)), m.CompanyID, m.ID, withAv); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
@@ -333,7 +339,7 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 		}
 		m.ExtraOptions = merge(m.ExtraOptions, opts.extras())
 	}
-	// allowPhoneOnlyBooking belongs under meetingOptions, where meetergo documents it.
+	// allowPhoneOnlyBooking belongs under meetingOptions (reference §7.16).
 	if raw, ok := body.take("allowPhoneOnlyBooking"); ok {
 		m.ExtraOptions = merge(m.ExtraOptions, map[string]json.RawMessage{"allowPhoneOnlyBooking": raw})
 	}

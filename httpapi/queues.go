@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/meetd/meetd"
-	"github.com/meetd/meetd/auth"
 )
 
 func toQueueJSON(q meetd.Queue) map[string]any {
@@ -58,7 +57,7 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 			return err
 		}
 	}
-	saved, err := s.cfg.Store.UpdateQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), m.ID, func(q *meetd.Queue) error {
+	saved, err := s.cfg.Store.UpdateQueue(ctx, meetd.ActorOf(p, s.clientIP(r)), m.CompanyID, m.ID, func(q *meetd.Queue) error {
 		return applyQueue(&body, q)
 	})
 	if err != nil {
@@ -139,24 +138,7 @@ func toggleMember(ms []meetd.QueueMember, id string) []meetd.QueueMember {
 // queueFor loads a queue of p's company that p may read: admins, the
 // meeting type's owner and the queue's own members may.
 func (s *Server) queueFor(r *http.Request, p meetd.Principal) (meetd.Queue, error) {
-	q, err := s.cfg.Store.QueueByID(r.Context(), r.PathValue("id"))
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && q.CompanyID != p.Company.ID {
-		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
-	} else if err != nil {
-		return q, err
-	}
-	m, err := s.cfg.Store.MeetingTypeByID(r.Context(), q.MeetingTypeID)
-	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
-		return q, meetd.Errorf(meetd.ENOTFOUND, "Queue not found") // its meeting type is gone
-	} else if err != nil {
-		return q, err
-	}
-	for _, mem := range q.Members {
-		if mem.UserID == p.User.ID {
-			return q, nil
-		}
-	}
-	return q, auth.Authorize(p, auth.OthersResources, m.UserID)
+	return s.scheduler().Queue(r.Context(), p, r.PathValue("id"))
 }
 
 // GET /v4/queue/{id}
@@ -172,16 +154,13 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request, p meetd.Princi
 // GET /v4/queue/{id}/next answers {nextHosts}: the hosts in the order the
 // next bookings would go to them.
 func (s *Server) nextHosts(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	q, err := s.queueFor(r, p)
+	next, err := s.scheduler().NextHosts(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	out := []map[string]any{}
-	for _, m := range q.NextHosts() {
-		u, err := s.cfg.Store.UserByID(r.Context(), q.CompanyID, m.UserID)
-		if err != nil {
-			return err
-		}
+	for _, h := range next {
+		u, m := h.User, h.Member
 		out = append(out, map[string]any{"id": u.ID, "userId": u.ID, "givenName": u.GivenName, "familyName": u.FamilyName,
 			"slug": u.Slug, "userType": string(u.Type), "priority": m.Priority, "bookingsInPeriod": m.BookingsInPeriod})
 	}

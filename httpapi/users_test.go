@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -27,12 +28,12 @@ func TestCreatePlatformUser(t *testing.T) {
 			u.DefaultAvailabilityID != got["availabilityId"] {
 			t.Fatalf("stored user %+v, %v", u, err)
 		}
-		av, err := h.db.AvailabilityByID(ctx, got["availabilityId"].(string))
+		av, err := h.db.AvailabilityByID(ctx, a.company.ID, got["availabilityId"].(string))
 		if err != nil || av.Timezone != "America/New_York" || av.Schedule["friday"].Hours[0].Start != "09:00" ||
 			av.Schedule["friday"].Hours[0].End != "17:00" || av.Schedule["sunday"].Enabled {
 			t.Fatalf("default availability %+v, %v", av, err)
 		}
-		mts, _ := h.db.MeetingTypesByUser(ctx, u.ID)
+		mts, _ := h.db.ListMeetingTypes(ctx, meetd.MeetingTypeFilter{CompanyID: a.company.ID, UserID: u.ID})
 		if len(mts) != 1 || mts[0].ID != got["meetingTypeId"] || mts[0].Name != "30min Meeting" || mts[0].Duration != 30 {
 			t.Fatalf("default meeting type %+v", mts)
 		}
@@ -54,7 +55,7 @@ func TestCreatePlatformUser(t *testing.T) {
 			if got["bookingUrl"] != "https://cal.example.test/ana-lopez/intro-call" {
 				t.Fatalf("bookingUrl %v", got["bookingUrl"])
 			}
-			av, _ := h.db.AvailabilityByID(context.Background(), got["availabilityId"].(string))
+			av, _ := h.db.AvailabilityByID(context.Background(), a.company.ID, got["availabilityId"].(string))
 			if av.Name != "Mornings" || !av.Schedule["monday"].Enabled || av.Schedule["tuesday"].Enabled ||
 				av.Schedule["monday"].Hours[0].End != "12:00" {
 				t.Fatalf("availability %+v", av)

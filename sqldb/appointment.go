@@ -49,31 +49,47 @@ func hostIDs(ctx context.Context, q func(context.Context, string, ...any) (*sql.
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var apID, userID string
-		if err := rows.Scan(&apID, &userID); err != nil {
-			return err
-		}
-		if i := idx[apID]; aps[i].MainHostID != userID {
-			aps[i].HostIDs = append(aps[i].HostIDs, userID)
-		}
-	}
-	return rows.Err()
-}
-
-// lockHosts serialises bookings per host: on PostgreSQL it locks the hosts'
-// user rows until commit; on SQLite the single writer already does.
-func (t *tx) lockHosts(ctx context.Context, hostIDs []string) error {
-	args := make([]any, len(hostIDs))
-	for i, id := range hostIDs {
-		args[i] = id
-	}
-	rows, err := t.query(ctx, `SELECT id FROM users WHERE id IN (`+placeholders(len(args))+`) ORDER BY id`+t.d.forUpdate, args...)
+	pairs, err := scanAll(rows, func(row interface{ Scan(...any) error }) ([2]string, error) {
+		var p [2]string
+		return p, row.Scan(&p[0], &p[1])
+	})
 	if err != nil {
 		return err
 	}
-	return rows.Close()
+	for _, p := range pairs {
+		if i := idx[p[0]]; aps[i].MainHostID != p[1] {
+			aps[i].HostIDs = append(aps[i].HostIDs, p[1])
+		}
+	}
+	return nil
+}
+
+// lockHosts serialises bookings per host: on PostgreSQL it locks the hosts'
+// user rows until commit; on SQLite the single writer already does. A host
+// that is not a user of the company is ENOTFOUND.
+func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) error {
+	args := []any{companyID}
+	want := map[string]bool{}
+	for _, id := range hostIDs {
+		args = append(args, id)
+		want[id] = true
+	}
+	rows, err := t.query(ctx, `SELECT id FROM users WHERE company_id = ? AND id IN (`+placeholders(len(hostIDs))+`)
+		ORDER BY id`+t.d.forUpdate, args...)
+	if err != nil {
+		return err
+	}
+	found, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	if len(found) != len(want) {
+		return meetd.Errorf(meetd.ENOTFOUND, "User not found")
+	}
+	return nil
 }
 
 // overlaps reports whether any host has an active appointment (other than
@@ -91,9 +107,10 @@ func (t *tx) overlaps(ctx context.Context, hostIDs []string, start, end time.Tim
 }
 
 // BookAppointment implements meetd.Store.
-func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (meetd.Appointment, error) {
+func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.BookAppointment(%s, %s)", n.CompanyID, n.MeetingTypeID)
 	var ap meetd.Appointment
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		id, err := t.book(ctx, a, n)
 		if err != nil {
 			return err
@@ -101,21 +118,35 @@ func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewApp
 		if err := t.emitAppointment(ctx, a, meetd.EventBookingCreated, id, nil); err != nil {
 			return err
 		}
-		ap, err = t.appointment(ctx, id)
+		ap, err = appointment(ctx, t, n.CompanyID, id, "")
 		return err
 	})
 	return ap, err
 }
 
-// appointment reads an appointment and its hosts within the transaction,
-// so a method returns exactly what it committed.
-func (t *tx) appointment(ctx context.Context, id string) (meetd.Appointment, error) {
-	ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+var errAppointmentNotFound = meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
+
+// appointment reads an appointment and its hosts; an empty companyID reads
+// any company's (the attendee's links only). Within a transaction a method
+// returns exactly what it committed; lock is appended to the query (the
+// dialect's FOR UPDATE within a transaction, or "").
+func appointment(ctx context.Context, q querier, companyID, id, lock string) (meetd.Appointment, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Appointment{}, errAppointmentNotFound
+	}
+	where, args := "id = ?", []any{strings.ToLower(id)}
+	if companyID != "" {
+		where, args = "company_id = ? AND id = ?", []any{companyID, strings.ToLower(id)}
+	}
+	ap, err := scanAppointment(q.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE `+where+lock, args...))
 	if err != nil {
 		return ap, notFound(err, "Appointment not found")
 	}
+	if lock != "" {
+		return ap, nil // the caller reads it again once changed
+	}
 	aps := []meetd.Appointment{ap}
-	err = hostIDs(ctx, t.query, aps)
+	err = hostIDs(ctx, q.query, aps)
 	return aps[0], err
 }
 
@@ -125,7 +156,7 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 	if len(n.HostIDs) == 0 || !n.End.After(n.Start) {
 		return "", meetd.Errorf(meetd.EINVALID, "A booking needs a host and a positive duration")
 	}
-	if err := t.lockHosts(ctx, n.HostIDs); err != nil {
+	if err := t.lockHosts(ctx, n.CompanyID, n.HostIDs); err != nil {
 		return "", err
 	}
 	if n.IdempotencyKey != "" {
@@ -175,33 +206,36 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 var errKeyInFlight = meetd.Errorf(meetd.ECONFLICT, "A request with this Idempotency-Key is still being processed")
 
 // AppointmentByIdempotencyKey implements meetd.Store.
-func (db *DB) AppointmentByIdempotencyKey(ctx context.Context, credentialID, key string) (meetd.Appointment, error) {
+func (db *DB) AppointmentByIdempotencyKey(ctx context.Context, companyID, credentialID, key string) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.AppointmentByIdempotencyKey(%s)", credentialID)
 	var id string
-	err := db.queryRow(ctx, `SELECT id FROM appointments WHERE credential_id = ? AND idempotency_key = ? AND created_at > ?
-		ORDER BY created_at DESC LIMIT 1`, credentialID, key, ms(db.clock.Now().Add(-meetd.IdempotencyTTL))).Scan(&id)
+	err = db.queryRow(ctx, `SELECT id FROM appointments WHERE company_id = ? AND credential_id = ? AND idempotency_key = ?
+		AND created_at > ? ORDER BY created_at DESC LIMIT 1`, companyID, credentialID, key,
+		ms(db.clock.Now().Add(-meetd.IdempotencyTTL))).Scan(&id)
 	if err != nil {
 		return meetd.Appointment{}, notFound(err, "Appointment not found")
 	}
-	return db.AppointmentByID(ctx, id)
+	return appointment(ctx, db, companyID, id, "")
 }
 
 // AppointmentByID implements meetd.Store.
-func (db *DB) AppointmentByID(ctx context.Context, id string) (meetd.Appointment, error) {
-	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.Appointment{}, meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
+func (db *DB) AppointmentByID(ctx context.Context, companyID, id string) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.AppointmentByID(%s)", id)
+	if companyID == "" { // "" would read any company's: see appointment
+		return meetd.Appointment{}, errAppointmentNotFound
 	}
-	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
-	ap, err := scanAppointment(db.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
-	if err != nil {
-		return ap, notFound(err, "Appointment not found")
-	}
-	aps := []meetd.Appointment{ap}
-	err = hostIDs(ctx, db.query, aps)
-	return aps[0], err
+	return appointment(ctx, db, companyID, id, "")
+}
+
+// AppointmentForAttendee implements meetd.Store.
+func (db *DB) AppointmentForAttendee(ctx context.Context, id string) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.AppointmentForAttendee(%s)", id)
+	return appointment(ctx, db, "", id, "")
 }
 
 // ListAppointments implements meetd.Store.
-func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) ([]meetd.Appointment, int, error) {
+func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (_ []meetd.Appointment, _ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListAppointments(%s)", f.CompanyID)
 	where := []string{"a.company_id = ?"}
 	args := []any{f.CompanyID}
 	if f.HostID != "" {
@@ -237,16 +271,8 @@ func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []meetd.Appointment{}
-	for rows.Next() {
-		ap, err := scanAppointment(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, ap)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanAppointment)
+	if err != nil {
 		return nil, 0, err
 	}
 	return out, total, hostIDs(ctx, db.query, out)
@@ -262,44 +288,48 @@ func prefixed(p, cols string) string {
 }
 
 // Busy implements meetd.Store.
-func (db *DB) Busy(ctx context.Context, hostIDs []string, from, to time.Time, exceptID string) ([]meetd.HostBusy, error) {
-	if len(hostIDs) == 0 {
+func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy, err error) {
+	defer meetd.Wrap(&err, "sqldb.Busy(%s, %d hosts)", f.CompanyID, len(f.HostIDs))
+	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
-	args := []any{}
-	for _, id := range hostIDs {
+	args := []any{f.CompanyID}
+	for _, id := range f.HostIDs {
 		args = append(args, id)
 	}
-	rows, err := db.query(ctx, `SELECT user_id, start_at, end_at FROM appointment_hosts WHERE user_id IN (`+
-		placeholders(len(hostIDs))+`) AND cancelled = FALSE AND start_at < ? AND end_at > ? AND appointment_id <> ?`,
-		append(args, ms(to), ms(from), exceptID)...)
+	// The join keeps the company boundary: a host's appointments are those
+	// of the host's company.
+	rows, err := db.query(ctx, `SELECT h.user_id, h.start_at, h.end_at FROM appointment_hosts h
+		JOIN appointments a ON a.id = h.appointment_id AND a.company_id = ?
+		WHERE h.user_id IN (`+placeholders(len(f.HostIDs))+`) AND h.cancelled = FALSE AND h.start_at < ? AND h.end_at > ?
+		AND h.appointment_id <> ?`, append(args, ms(f.To), ms(f.From), f.ExceptID)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []meetd.HostBusy
-	for rows.Next() {
+	return scanAll(rows, func(row interface{ Scan(...any) error }) (meetd.HostBusy, error) {
 		var b meetd.HostBusy
 		var s, e int64
-		if err := rows.Scan(&b.UserID, &s, &e); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&b.UserID, &s, &e)
 		b.Start, b.End = fromMS(s), fromMS(e)
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, err
+	})
 }
 
 // CancelAppointment implements meetd.Store.
-func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, id, reason, source string) (meetd.Appointment, error) {
+func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, companyID, id, reason, source string) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.CancelAppointment(%s)", id)
+	if companyID == "" {
+		return meetd.Appointment{}, errAppointmentNotFound
+	}
 	var out meetd.Appointment
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// FOR UPDATE: two cancels (or a cancel and a reschedule) of one
 		// appointment must not both pass the check below.
-		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`+t.d.forUpdate, id))
+		ap, err := appointment(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
-			return notFound(err, "Appointment not found")
+			return err
 		}
+		id := ap.ID
 		if ap.Cancelled {
 			return meetd.Errorf(meetd.ECONFLICT, "Appointment is already cancelled")
 		}
@@ -320,42 +350,42 @@ func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, id, reason, 
 		if err := t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id); err != nil {
 			return err
 		}
-		out, err = t.appointment(ctx, id)
+		out, err = appointment(ctx, t, companyID, id, "")
 		return err
 	})
 	return out, err
 }
 
 // RescheduleAppointment implements meetd.Store.
-func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, id string, start, end time.Time, before, after time.Duration) (meetd.Appointment, error) {
+func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, companyID, id string, start, end time.Time, before, after time.Duration) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.RescheduleAppointment(%s)", id)
+	if companyID == "" {
+		return meetd.Appointment{}, errAppointmentNotFound
+	}
 	var out meetd.Appointment
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// FOR UPDATE: two cancels (or a cancel and a reschedule) of one
 		// appointment must not both pass the check below.
-		ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`+t.d.forUpdate, id))
+		ap, err := appointment(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
-			return notFound(err, "Appointment not found")
+			return err
 		}
+		id := ap.ID
 		if ap.Cancelled {
 			return meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
 		}
-		var hosts []string
 		rows, err := t.query(ctx, `SELECT user_id FROM appointment_hosts WHERE appointment_id = ? ORDER BY user_id`, id)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		hosts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
 			var h string
-			if err := rows.Scan(&h); err != nil {
-				rows.Close()
-				return err
-			}
-			hosts = append(hosts, h)
-		}
-		if err := rows.Close(); err != nil {
+			return h, row.Scan(&h)
+		})
+		if err != nil {
 			return err
 		}
-		if err := t.lockHosts(ctx, hosts); err != nil {
+		if err := t.lockHosts(ctx, companyID, hosts); err != nil {
 			return err
 		}
 		if taken, err := t.overlaps(ctx, hosts, start.Add(-before), end.Add(after), id); err != nil {
@@ -378,7 +408,7 @@ func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, id strin
 		if err := t.audit(ctx, a, ap.CompanyID, "appointment.reschedule", "appointment", id); err != nil {
 			return err
 		}
-		out, err = t.appointment(ctx, id)
+		out, err = appointment(ctx, t, companyID, id, "")
 		return err
 	})
 	return out, err

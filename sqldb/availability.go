@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/meetd/meetd"
 )
@@ -27,14 +26,15 @@ func scanAvailability(row interface{ Scan(...any) error }) (meetd.Availability, 
 }
 
 // CreateAvailability implements meetd.Store.
-func (db *DB) CreateAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (meetd.Availability, error) {
+func (db *DB) CreateAvailability(ctx context.Context, a meetd.Actor, n meetd.NewAvailability) (_ meetd.Availability, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateAvailability(%s, %s)", n.CompanyID, n.UserID)
 	var out meetd.Availability
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		id, err := t.insertAvailability(ctx, a, n)
 		if err != nil {
 			return err
 		}
-		out, err = availability(ctx, t, id)
+		out, err = availability(ctx, t, n.CompanyID, id, "")
 		return err
 	})
 	return out, err
@@ -48,55 +48,85 @@ func (t *tx) insertAvailability(ctx context.Context, a meetd.Actor, n meetd.NewA
 	}
 	// A user's first availability becomes their default: it is what they
 	// are bookable in as a queue member or co-host.
-	if _, err := t.exec(ctx, `UPDATE users SET default_availability_id = ? WHERE id = ? AND default_availability_id = ''`,
-		id, n.UserID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE users SET default_availability_id = ? WHERE company_id = ? AND id = ?
+		AND default_availability_id = ''`, id, n.CompanyID, n.UserID); err != nil {
 		return "", err
 	}
 	return id, t.audit(ctx, a, n.CompanyID, "availability.create", "availability", id)
 }
 
+var errAvailabilityNotFound = meetd.Errorf(meetd.ENOTFOUND, "Availability not found")
+
 // AvailabilityByID implements meetd.Store.
-func (db *DB) AvailabilityByID(ctx context.Context, id string) (meetd.Availability, error) {
-	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.Availability{}, meetd.Errorf(meetd.ENOTFOUND, "Availability not found")
-	}
-	return availability(ctx, db, strings.ToLower(id))
+func (db *DB) AvailabilityByID(ctx context.Context, companyID, id string) (_ meetd.Availability, err error) {
+	defer meetd.Wrap(&err, "sqldb.AvailabilityByID(%s)", id)
+	return availability(ctx, db, companyID, id, "")
 }
 
-func availability(ctx context.Context, q querier, id string) (meetd.Availability, error) {
+// availability reads a company's live availability; lock is appended to
+// the query (the dialect's FOR UPDATE within a transaction, or "").
+func availability(ctx context.Context, q querier, companyID, id, lock string) (meetd.Availability, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.Availability{}, errAvailabilityNotFound
+	}
 	av, err := scanAvailability(q.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
-		WHERE id = ? AND deleted_at IS NULL`, id))
+		WHERE company_id = ? AND id = ? AND deleted_at IS NULL`+lock, companyID, strings.ToLower(id)))
 	return av, notFound(err, "Availability not found")
 }
 
-// ListAvailabilities implements meetd.Store.
-func (db *DB) ListAvailabilities(ctx context.Context, userID string) ([]meetd.Availability, error) {
-	rows, err := db.query(ctx, `SELECT `+availabilityColumns+` FROM availabilities WHERE user_id = ? AND deleted_at IS NULL
-		ORDER BY created_at, id`, userID)
+// AvailabilitiesByIDs implements meetd.Store.
+func (db *DB) AvailabilitiesByIDs(ctx context.Context, companyID string, ids []string) (_ []meetd.Availability, err error) {
+	defer meetd.Wrap(&err, "sqldb.AvailabilitiesByIDs(%s, %d ids)", companyID, len(ids))
+	args := uuidArgs(ids)
+	if len(args) == 0 {
+		return []meetd.Availability{}, nil
+	}
+	rows, err := db.query(ctx, `SELECT `+availabilityColumns+` FROM availabilities WHERE company_id = ? AND id IN (`+
+		placeholders(len(args))+`) AND deleted_at IS NULL`, append([]any{companyID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []meetd.Availability{}
-	for rows.Next() {
-		av, err := scanAvailability(rows)
-		if err != nil {
-			return nil, err
+	return scanAll(rows, scanAvailability)
+}
+
+// uuidArgs returns the distinct UUIDs among ids, lower-case, as query
+// arguments: anything else names nothing.
+func uuidArgs(ids []string) []any {
+	seen := map[string]bool{}
+	out := []any{}
+	for _, id := range ids {
+		if id = strings.ToLower(id); meetd.IsUUID(id) && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
 		}
-		out = append(out, av)
 	}
-	return out, rows.Err()
+	return out
+}
+
+// ListAvailabilities implements meetd.Store.
+func (db *DB) ListAvailabilities(ctx context.Context, f meetd.AvailabilityFilter) (_ []meetd.Availability, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListAvailabilities(%s, %s)", f.CompanyID, f.UserID)
+	where, args := "company_id = ? AND deleted_at IS NULL", []any{f.CompanyID}
+	if f.UserID != "" {
+		where, args = where+" AND user_id = ?", append(args, f.UserID)
+	}
+	rows, err := db.query(ctx, `SELECT `+availabilityColumns+` FROM availabilities WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scanAvailability)
 }
 
 // UpdateAvailability implements meetd.Store.
-func (db *DB) UpdateAvailability(ctx context.Context, a meetd.Actor, id string, up meetd.AvailabilityUpdate) (meetd.Availability, error) {
+func (db *DB) UpdateAvailability(ctx context.Context, a meetd.Actor, companyID, id string, up meetd.AvailabilityUpdate) (_ meetd.Availability, err error) {
+	defer meetd.Wrap(&err, "sqldb.UpdateAvailability(%s)", id)
 	var out meetd.Availability
-	err := db.update(ctx, func(t *tx) error {
-		av, err := scanAvailability(t.queryRow(ctx, `SELECT `+availabilityColumns+` FROM availabilities
-			WHERE id = ? AND deleted_at IS NULL`+t.d.forUpdate, id))
+	err = db.update(ctx, func(t *tx) error {
+		av, err := availability(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
-			return notFound(err, "Availability not found")
+			return err
 		}
+		id := av.ID
 		if up.Name != nil {
 			av.Name = *up.Name
 		}
@@ -113,23 +143,24 @@ func (db *DB) UpdateAvailability(ctx context.Context, a meetd.Actor, id string, 
 		if err := t.audit(ctx, a, av.CompanyID, "availability.update", "availability", id); err != nil {
 			return err
 		}
-		out, err = availability(ctx, t, id)
+		out, err = availability(ctx, t, companyID, id, "")
 		return err
 	})
 	return out, err
 }
 
 // DeleteAvailability implements meetd.Store.
-func (db *DB) DeleteAvailability(ctx context.Context, a meetd.Actor, id string) error {
+func (db *DB) DeleteAvailability(ctx context.Context, a meetd.Actor, companyID, id string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.DeleteAvailability(%s)", id)
 	return db.update(ctx, func(t *tx) error {
-		var companyID string
-		if err := t.queryRow(ctx, `SELECT company_id FROM availabilities WHERE id = ? AND deleted_at IS NULL`, id).Scan(&companyID); err != nil {
-			return notFound(err, "Availability not found")
-		}
-		if err := t.deleteAvailability(ctx, id); err != nil {
+		av, err := availability(ctx, t, companyID, id, t.d.forUpdate)
+		if err != nil {
 			return err
 		}
-		return t.audit(ctx, a, companyID, "availability.delete", "availability", id)
+		if err := t.deleteAvailability(ctx, av.ID); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, companyID, "availability.delete", "availability", av.ID)
 	})
 }
 
@@ -151,14 +182,14 @@ func (t *tx) deleteAvailability(ctx context.Context, id string) error {
 }
 
 // AddException implements meetd.Store.
-func (db *DB) AddException(ctx context.Context, a meetd.Actor, e meetd.Exception) (meetd.Exception, error) {
-	err := db.update(ctx, func(t *tx) error {
-		var companyID string
-		if err := t.queryRow(ctx, `SELECT company_id FROM availabilities WHERE id = ? AND deleted_at IS NULL`,
-			e.AvailabilityID).Scan(&companyID); err != nil {
-			return notFound(err, "Availability not found")
+func (db *DB) AddException(ctx context.Context, a meetd.Actor, companyID string, e meetd.Exception) (_ meetd.Exception, err error) {
+	defer meetd.Wrap(&err, "sqldb.AddException(%s)", e.AvailabilityID)
+	err = db.update(ctx, func(t *tx) error {
+		av, err := availability(ctx, t, companyID, e.AvailabilityID, "")
+		if err != nil {
+			return err
 		}
-		e.CreatedAt = t.now
+		e.AvailabilityID, e.CreatedAt = av.ID, t.now
 		if err := t.queryRow(ctx, `INSERT INTO availability_exceptions (availability_id, company_id, available, start_at,
 			end_at, title, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.AvailabilityID, companyID,
 			e.Available, ms(e.Start), ms(e.End), e.Title, e.Note, ms(t.now)).Scan(&e.ID); err != nil {
@@ -169,35 +200,44 @@ func (db *DB) AddException(ctx context.Context, a meetd.Actor, e meetd.Exception
 	return e, err
 }
 
-// Exceptions implements meetd.Store.
-func (db *DB) Exceptions(ctx context.Context, availabilityID string, from, to time.Time) ([]meetd.Exception, error) {
+func scanException(row interface{ Scan(...any) error }) (meetd.Exception, error) {
+	var e meetd.Exception
+	var start, end, created int64
+	if err := row.Scan(&e.ID, &e.AvailabilityID, &e.Available, &start, &end, &e.Title, &e.Note, &created); err != nil {
+		return e, err
+	}
+	e.Start, e.End, e.CreatedAt = fromMS(start), fromMS(end), fromMS(created)
+	return e, nil
+}
+
+// ListExceptions implements meetd.Store.
+func (db *DB) ListExceptions(ctx context.Context, f meetd.ExceptionFilter) (_ []meetd.Exception, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListExceptions(%s, %d availabilities)", f.CompanyID, len(f.AvailabilityIDs))
+	ids := uuidArgs(f.AvailabilityIDs)
+	if len(ids) == 0 {
+		return []meetd.Exception{}, nil
+	}
+	args := append(append([]any{f.CompanyID}, ids...), ms(f.From), ms(f.To))
 	rows, err := db.query(ctx, `SELECT id, availability_id, available, start_at, end_at, title, note, created_at
-		FROM availability_exceptions WHERE availability_id = ? AND deleted_at IS NULL AND end_at > ? AND start_at < ?
-		ORDER BY start_at, id`, availabilityID, ms(from), ms(to))
+		FROM availability_exceptions WHERE company_id = ? AND availability_id IN (`+placeholders(len(ids))+`)
+		AND deleted_at IS NULL AND end_at > ? AND start_at < ? ORDER BY availability_id, start_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []meetd.Exception{}
-	for rows.Next() {
-		var e meetd.Exception
-		var start, end, created int64
-		if err := rows.Scan(&e.ID, &e.AvailabilityID, &e.Available, &start, &end, &e.Title, &e.Note, &created); err != nil {
-			return nil, err
-		}
-		e.Start, e.End, e.CreatedAt = fromMS(start), fromMS(end), fromMS(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanException)
 }
 
 // DeleteException implements meetd.Store.
-func (db *DB) DeleteException(ctx context.Context, a meetd.Actor, availabilityID string, id int64) error {
+func (db *DB) DeleteException(ctx context.Context, a meetd.Actor, companyID, availabilityID string, id int64) (err error) {
+	defer meetd.Wrap(&err, "sqldb.DeleteException(%s, %d)", availabilityID, id)
 	return db.update(ctx, func(t *tx) error {
-		var companyID string
-		if err := t.queryRow(ctx, `SELECT company_id FROM availability_exceptions WHERE id = ? AND availability_id = ?
-			AND deleted_at IS NULL`, id, availabilityID).Scan(&companyID); err != nil {
-			return notFound(err, "Exception not found")
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM availability_exceptions WHERE company_id = ? AND id = ?
+			AND availability_id = ? AND deleted_at IS NULL`, companyID, id, strings.ToLower(availabilityID)).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return meetd.Errorf(meetd.ENOTFOUND, "Exception not found")
 		}
 		if _, err := t.exec(ctx, `UPDATE availability_exceptions SET deleted_at = ? WHERE id = ?`, ms(t.now), id); err != nil {
 			return err

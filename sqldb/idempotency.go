@@ -10,10 +10,11 @@ import (
 )
 
 // ReserveResponse implements meetd.Store.
-func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) (meetd.StoredResponse, string, error) {
+func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r meetd.StoredResponse) (_ meetd.StoredResponse, _ string, err error) {
+	defer meetd.Wrap(&err, "sqldb.ReserveResponse(%s)", credentialID)
 	var existing meetd.StoredResponse
 	owner := ""
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		var body string
 		var created int64
 		err := t.queryRow(ctx, `SELECT route, request_hash, status, response, created_at FROM idempotency_keys
@@ -56,7 +57,8 @@ func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r m
 }
 
 // CompleteResponse implements meetd.Store.
-func (db *DB) CompleteResponse(ctx context.Context, credentialID, key, owner string, status int, body []byte) error {
+func (db *DB) CompleteResponse(ctx context.Context, credentialID, key, owner string, status int, body []byte) (err error) {
+	defer meetd.Wrap(&err, "sqldb.CompleteResponse(%s)", credentialID)
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, response = ? WHERE credential_id = ? AND idem_key = ?
 			AND status = 0 AND owner = ?`, status, string(body), credentialID, key, owner)
@@ -65,7 +67,8 @@ func (db *DB) CompleteResponse(ctx context.Context, credentialID, key, owner str
 }
 
 // ReleaseResponse implements meetd.Store.
-func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key, owner string) error {
+func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key, owner string) (err error) {
+	defer meetd.Wrap(&err, "sqldb.ReleaseResponse(%s)", credentialID)
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ? AND status = 0 AND owner = ?`,
 			credentialID, key, owner)
@@ -74,7 +77,8 @@ func (db *DB) ReleaseResponse(ctx context.Context, credentialID, key, owner stri
 }
 
 // PruneResponses implements meetd.Store.
-func (db *DB) PruneResponses(ctx context.Context, before time.Time) error {
+func (db *DB) PruneResponses(ctx context.Context, before time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.PruneResponses")
 	return db.update(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, ms(before))
 		return err

@@ -64,9 +64,10 @@ func daysText(raw json.RawMessage) string {
 }
 
 // CreateMeetingType implements meetd.Store.
-func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType, inline *meetd.NewAvailability) (meetd.MeetingType, error) {
+func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.MeetingType, inline *meetd.NewAvailability) (_ meetd.MeetingType, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateMeetingType(%s)", m.CompanyID)
 	var out meetd.MeetingType
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		if taken, err := t.meetingTypeSlugTaken(ctx, m.UserID, m.Slug, ""); err != nil {
 			return err
 		} else if taken {
@@ -92,16 +93,22 @@ func (db *DB) CreateMeetingType(ctx context.Context, a meetd.Actor, m meetd.Meet
 			return err
 		}
 		var err error
-		out, err = t.meetingType(ctx, m.ID, "")
+		out, err = meetingType(ctx, t, m.CompanyID, m.ID, "")
 		return err
 	})
 	return out, err
 }
 
-// meetingType reads a live meeting type within the transaction; lock is
-// appended to the query (the dialect's FOR UPDATE, or "").
-func (t *tx) meetingType(ctx context.Context, id, lock string) (meetd.MeetingType, error) {
-	m, err := scanMeetingType(t.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`+lock, id))
+var errMeetingTypeNotFound = meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
+
+// meetingType reads a company's live meeting type; lock is appended to the
+// query (the dialect's FOR UPDATE within a transaction, or "").
+func meetingType(ctx context.Context, q querier, companyID, id, lock string) (meetd.MeetingType, error) {
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return meetd.MeetingType{}, errMeetingTypeNotFound
+	}
+	m, err := scanMeetingType(q.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types
+		WHERE company_id = ? AND id = ? AND deleted_at IS NULL`+lock, companyID, strings.ToLower(id)))
 	return m, notFound(err, "Meeting type not found")
 }
 
@@ -113,41 +120,33 @@ func (t *tx) meetingTypeSlugTaken(ctx context.Context, userID, slug, exceptID st
 }
 
 // MeetingTypeByID implements meetd.Store.
-func (db *DB) MeetingTypeByID(ctx context.Context, id string) (meetd.MeetingType, error) {
-	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.MeetingType{}, meetd.Errorf(meetd.ENOTFOUND, "Meeting type not found")
-	}
-	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
-	m, err := scanMeetingType(db.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
-	return m, notFound(err, "Meeting type not found")
+func (db *DB) MeetingTypeByID(ctx context.Context, companyID, id string) (_ meetd.MeetingType, err error) {
+	defer meetd.Wrap(&err, "sqldb.MeetingTypeByID(%s)", id)
+	return meetingType(ctx, db, companyID, id, "")
 }
 
-// MeetingTypesByUser implements meetd.Store.
-func (db *DB) MeetingTypesByUser(ctx context.Context, userID string) ([]meetd.MeetingType, error) {
-	rows, err := db.query(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE user_id = ? AND deleted_at IS NULL
-		ORDER BY created_at, id`, userID)
+// ListMeetingTypes implements meetd.Store.
+func (db *DB) ListMeetingTypes(ctx context.Context, f meetd.MeetingTypeFilter) (_ []meetd.MeetingType, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListMeetingTypes(%s, %s)", f.CompanyID, f.UserID)
+	where, args := "company_id = ? AND deleted_at IS NULL", []any{f.CompanyID}
+	if f.UserID != "" {
+		where, args = where+" AND user_id = ?", append(args, f.UserID)
+	}
+	rows, err := db.query(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []meetd.MeetingType{}
-	for rows.Next() {
-		m, err := scanMeetingType(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanMeetingType)
 }
 
 // UpdateMeetingType implements meetd.Store.
-func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, id string, apply func(*meetd.MeetingType) error) (meetd.MeetingType, error) {
+func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, companyID, id string, apply func(*meetd.MeetingType) error) (_ meetd.MeetingType, err error) {
+	defer meetd.Wrap(&err, "sqldb.UpdateMeetingType(%s)", id)
 	var out meetd.MeetingType
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// FOR UPDATE: concurrent PATCHes apply one after the other, so
 		// neither loses the other's fields.
-		m, err := t.meetingType(ctx, strings.ToLower(id), t.d.forUpdate)
+		m, err := meetingType(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
 			return err
 		}
@@ -172,20 +171,21 @@ func (db *DB) UpdateMeetingType(ctx context.Context, a meetd.Actor, id string, a
 		if err := t.audit(ctx, a, m.CompanyID, "meeting_type.update", "meeting_type", m.ID); err != nil {
 			return err
 		}
-		out, err = t.meetingType(ctx, m.ID, "")
+		out, err = meetingType(ctx, t, companyID, m.ID, "")
 		return err
 	})
 	return out, err
 }
 
 // DeleteMeetingType implements meetd.Store.
-func (db *DB) DeleteMeetingType(ctx context.Context, a meetd.Actor, id string, deleteAvailability bool) error {
+func (db *DB) DeleteMeetingType(ctx context.Context, a meetd.Actor, companyID, id string, deleteAvailability bool) (err error) {
+	defer meetd.Wrap(&err, "sqldb.DeleteMeetingType(%s)", id)
 	return db.update(ctx, func(t *tx) error {
-		m, err := scanMeetingType(t.queryRow(ctx, `SELECT `+meetingTypeColumns+` FROM meeting_types WHERE id = ? AND deleted_at IS NULL`, id))
+		m, err := meetingType(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
-			return notFound(err, "Meeting type not found")
+			return err
 		}
-		if _, err := t.exec(ctx, `UPDATE meeting_types SET deleted_at = ?, updated_at = ? WHERE id = ?`, ms(t.now), ms(t.now), id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE meeting_types SET deleted_at = ?, updated_at = ? WHERE id = ?`, ms(t.now), ms(t.now), m.ID); err != nil {
 			return err
 		}
 		if deleteAvailability && m.AvailabilityID != "" {
@@ -193,6 +193,6 @@ func (db *DB) DeleteMeetingType(ctx context.Context, a meetd.Actor, id string, d
 				return err
 			}
 		}
-		return t.audit(ctx, a, m.CompanyID, "meeting_type.delete", "meeting_type", id)
+		return t.audit(ctx, a, m.CompanyID, "meeting_type.delete", "meeting_type", m.ID)
 	})
 }

@@ -42,8 +42,9 @@ func scanProvisional(row interface{ Scan(...any) error }) (meetd.ProvisionalBook
 }
 
 // CreateProvisional implements meetd.Store.
-func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.ProvisionalBooking) (meetd.ProvisionalBooking, error) {
-	err := db.update(ctx, func(t *tx) error {
+func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.ProvisionalBooking) (_ meetd.ProvisionalBooking, err error) {
+	defer meetd.Wrap(&err, "sqldb.CreateProvisional(%s, %s)", p.CompanyID, p.MeetingTypeID)
+	err = db.update(ctx, func(t *tx) error {
 		p.ID, p.Status, p.CreatedAt, p.UpdatedAt = meetd.NewID(), meetd.ProvisionalPending, t.now, t.now
 		if p.ExpiresAt.IsZero() {
 			p.ExpiresAt = t.now.Add(meetd.ProvisionalTTL)
@@ -59,60 +60,79 @@ func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.Prov
 	return p, err
 }
 
-// ProvisionalByID implements meetd.Store.
-func (db *DB) ProvisionalByID(ctx context.Context, id string) (meetd.ProvisionalBooking, error) {
+var errProvisionalNotFound = meetd.Errorf(meetd.ENOTFOUND, "Provisional booking not found")
+
+// provisional reads a provisional booking; an empty companyID reads any
+// company's (the attendee's link only). lock is appended to the query (the
+// dialect's FOR UPDATE within a transaction, or "").
+func provisional(ctx context.Context, q querier, companyID, id, lock string) (meetd.ProvisionalBooking, error) {
 	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.ProvisionalBooking{}, meetd.Errorf(meetd.ENOTFOUND, "Provisional booking not found")
+		return meetd.ProvisionalBooking{}, errProvisionalNotFound
 	}
-	id = strings.ToLower(id) // ids are stored lower-case; clients may send either
-	p, err := scanProvisional(db.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE id = ?`, id))
+	where, args := "id = ?", []any{strings.ToLower(id)}
+	if companyID != "" {
+		where, args = "company_id = ? AND id = ?", []any{companyID, strings.ToLower(id)}
+	}
+	p, err := scanProvisional(q.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE `+where+lock, args...))
 	return p, notFound(err, "Provisional booking not found")
 }
 
-// ListProvisional implements meetd.Store.
-func (db *DB) ListProvisional(ctx context.Context, companyID, hostID, status string, limit, offset int) ([]meetd.ProvisionalBooking, int, error) {
-	where := "company_id = ?"
-	args := []any{companyID}
-	if hostID != "" {
-		// host_ids is a JSON array of UUIDs: a quoted match is exact.
-		where, args = where+" AND host_ids LIKE ?", append(args, `%"`+hostID+`"%`)
+// ProvisionalByID implements meetd.Store.
+func (db *DB) ProvisionalByID(ctx context.Context, companyID, id string) (_ meetd.ProvisionalBooking, err error) {
+	defer meetd.Wrap(&err, "sqldb.ProvisionalByID(%s)", id)
+	if companyID == "" { // "" would read any company's: see provisional
+		return meetd.ProvisionalBooking{}, errProvisionalNotFound
 	}
-	if status != "" {
-		where, args = where+" AND status = ?", append(args, status)
+	return provisional(ctx, db, companyID, id, "")
+}
+
+// ProvisionalForAttendee implements meetd.Store.
+func (db *DB) ProvisionalForAttendee(ctx context.Context, id string) (_ meetd.ProvisionalBooking, err error) {
+	defer meetd.Wrap(&err, "sqldb.ProvisionalForAttendee(%s)", id)
+	return provisional(ctx, db, "", id, "")
+}
+
+// ListProvisional implements meetd.Store.
+func (db *DB) ListProvisional(ctx context.Context, f meetd.ProvisionalFilter) (_ []meetd.ProvisionalBooking, _ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.ListProvisional(%s)", f.CompanyID)
+	where := "company_id = ?"
+	args := []any{f.CompanyID}
+	if f.HostID != "" {
+		// host_ids is a JSON array of UUIDs: a quoted match is exact.
+		where, args = where+" AND host_ids LIKE ?", append(args, `%"`+f.HostID+`"%`)
+	}
+	if f.Status != "" {
+		where, args = where+" AND status = ?", append(args, f.Status)
 	}
 	var total int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM provisional_bookings WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE `+where+
-		` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []meetd.ProvisionalBooking{}
-	for rows.Next() {
-		p, err := scanProvisional(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(rows, scanProvisional)
+	return out, total, err
 }
 
 // ConfirmProvisional implements meetd.Store.
-func (db *DB) ConfirmProvisional(ctx context.Context, a meetd.Actor, id string, n meetd.NewAppointment) (meetd.Appointment, error) {
+func (db *DB) ConfirmProvisional(ctx context.Context, a meetd.Actor, companyID, id string, n meetd.NewAppointment) (_ meetd.Appointment, err error) {
+	defer meetd.Wrap(&err, "sqldb.ConfirmProvisional(%s)", id)
+	if companyID == "" {
+		return meetd.Appointment{}, errProvisionalNotFound
+	}
 	var out meetd.Appointment
-	err := db.update(ctx, func(t *tx) error {
-		p, err := scanProvisional(t.queryRow(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE id = ?`+
-			t.d.forUpdate, id))
+	err = db.update(ctx, func(t *tx) error {
+		p, err := provisional(ctx, t, companyID, id, t.d.forUpdate)
 		if err != nil {
-			return notFound(err, "Provisional booking not found")
+			return err
 		}
+		id := p.ID
 		switch {
 		case p.Status == meetd.ProvisionalConfirmed:
-			out, err = t.appointment(ctx, p.AppointmentID)
+			out, err = appointment(ctx, t, companyID, p.AppointmentID, "")
 			return err
 		case p.Status != meetd.ProvisionalPending || !t.now.Before(p.ExpiresAt):
 			return meetd.Errorf(meetd.ECONFLICT, "The provisional booking has expired")
@@ -131,16 +151,17 @@ func (db *DB) ConfirmProvisional(ctx context.Context, a meetd.Actor, id string, 
 		if err := t.audit(ctx, a, p.CompanyID, "provisional_booking.confirm", "provisional_booking", id); err != nil {
 			return err
 		}
-		out, err = t.appointment(ctx, apID)
+		out, err = appointment(ctx, t, companyID, apID, "")
 		return err
 	})
 	return out, err
 }
 
 // ExpireProvisional implements meetd.Store.
-func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (int, error) {
+func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (_ int, err error) {
+	defer meetd.Wrap(&err, "sqldb.ExpireProvisional")
 	var n int64
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, `UPDATE provisional_bookings SET status = ?, updated_at = ? WHERE status = ? AND expires_at <= ?`,
 			meetd.ProvisionalExpired, ms(t.now), meetd.ProvisionalPending, ms(now))
 		if err != nil {
@@ -153,10 +174,15 @@ func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (int, error)
 }
 
 // ResetProvisionalToken implements meetd.Store.
-func (db *DB) ResetProvisionalToken(ctx context.Context, id string, hash []byte) error {
+func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) (err error) {
+	defer meetd.Wrap(&err, "sqldb.ResetProvisionalToken(%s)", id)
 	return db.update(ctx, func(t *tx) error {
+		p, err := provisional(ctx, t, companyID, id, t.d.forUpdate)
+		if err != nil {
+			return err
+		}
 		res, err := t.exec(ctx, `UPDATE provisional_bookings SET token_hash = ?, updated_at = ? WHERE id = ? AND status = ?`,
-			hash, ms(t.now), id, meetd.ProvisionalPending)
+			hash, ms(t.now), p.ID, meetd.ProvisionalPending)
 		if err != nil {
 			return err
 		}

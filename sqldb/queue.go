@@ -29,14 +29,17 @@ type querier interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-// queue reads a queue with its members and their bookings in the current
-// distribution period (as of now).
-func queue(ctx context.Context, q querier, where string, arg any, now time.Time) (meetd.Queue, error) {
+// queue reads a company's queue with its active members and their
+// bookings in the current distribution period (as of now).
+func queue(ctx context.Context, q querier, companyID, id string, now time.Time) (meetd.Queue, error) {
 	var out meetd.Queue
+	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
+		return out, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
+	}
 	var created, updated int64
 	err := q.queryRow(ctx, `SELECT id, company_id, meeting_type_id, type, max_lead_threshold, distribution_period,
-		created_at, updated_at FROM queues WHERE `+where+` = ?`, arg).Scan(&out.ID, &out.CompanyID, &out.MeetingTypeID,
-		&out.Type, &out.MaxLeadThreshold, &out.DistributionPeriod, &created, &updated)
+		created_at, updated_at FROM queues WHERE company_id = ? AND id = ?`, companyID, strings.ToLower(id)).Scan(&out.ID,
+		&out.CompanyID, &out.MeetingTypeID, &out.Type, &out.MaxLeadThreshold, &out.DistributionPeriod, &created, &updated)
 	if err != nil {
 		return out, notFound(err, "Queue not found")
 	}
@@ -50,40 +53,41 @@ func queue(ctx context.Context, q querier, where string, arg any, now time.Time)
 	if err != nil {
 		return out, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	members, err := scanAll(rows, func(row interface{ Scan(...any) error }) (meetd.QueueMember, error) {
 		var m meetd.QueueMember
 		var added int64
 		var last sql.NullInt64
-		if err := rows.Scan(&m.UserID, &m.Priority, &m.Capacity, &m.CustomLink, &added, &last, &m.BookingsInPeriod); err != nil {
-			return out, err
+		if err := row.Scan(&m.UserID, &m.Priority, &m.Capacity, &m.CustomLink, &added, &last, &m.BookingsInPeriod); err != nil {
+			return m, err
 		}
 		m.AddedAt, m.LastBookedAt = fromMS(added), timePtr(last)
-		out.Members = append(out.Members, m)
+		return m, nil
+	})
+	if len(members) > 0 {
+		out.Members = members
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // QueueByID implements meetd.Store.
-func (db *DB) QueueByID(ctx context.Context, id string) (meetd.Queue, error) {
-	if !meetd.IsUUID(id) { // every id is a UUID: anything else names nothing
-		return meetd.Queue{}, meetd.Errorf(meetd.ENOTFOUND, "Queue not found")
-	}
-	return queue(ctx, db, "id", strings.ToLower(id), db.clock.Now())
+func (db *DB) QueueByID(ctx context.Context, companyID, id string) (_ meetd.Queue, err error) {
+	defer meetd.Wrap(&err, "sqldb.QueueByID(%s)", id)
+	return queue(ctx, db, companyID, id, db.clock.Now())
 }
 
 // UpdateQueue implements meetd.Store.
-func (db *DB) UpdateQueue(ctx context.Context, a meetd.Actor, meetingTypeID string, apply func(*meetd.Queue) error) (meetd.Queue, error) {
+func (db *DB) UpdateQueue(ctx context.Context, a meetd.Actor, companyID, meetingTypeID string, apply func(*meetd.Queue) error) (_ meetd.Queue, err error) {
+	defer meetd.Wrap(&err, "sqldb.UpdateQueue(%s)", meetingTypeID)
 	var out meetd.Queue
-	err := db.update(ctx, func(t *tx) error {
+	err = db.update(ctx, func(t *tx) error {
 		// Locking the meeting type serialises edits of its queue.
-		m, err := t.meetingType(ctx, strings.ToLower(meetingTypeID), t.d.forUpdate)
+		m, err := meetingType(ctx, t, companyID, meetingTypeID, t.d.forUpdate)
 		if err != nil {
 			return err
 		}
 		q := meetd.Queue{CompanyID: m.CompanyID, MeetingTypeID: m.ID, Type: meetd.QueueSimpleRoundRobin, DistributionPeriod: "month"}
 		if m.QueueID != "" {
-			if q, err = queue(ctx, t, "id", m.QueueID, t.now); err != nil {
+			if q, err = queue(ctx, t, companyID, m.QueueID, t.now); err != nil {
 				return err
 			}
 		}
@@ -121,7 +125,7 @@ func (db *DB) UpdateQueue(ctx context.Context, a meetd.Actor, meetingTypeID stri
 		if err := t.audit(ctx, a, q.CompanyID, "queue.save", "queue", q.ID); err != nil {
 			return err
 		}
-		out, err = queue(ctx, t, "id", q.ID, t.now)
+		out, err = queue(ctx, t, companyID, q.ID, t.now)
 		return err
 	})
 	return out, err

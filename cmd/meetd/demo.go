@@ -91,7 +91,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	fmt.Fprintf(&b, "curl -s '%s/v4/user?limit=10' -H 'Authorization: Bearer %s' -H 'x-meetergo-api-user-id: %s'\n\n",
 		base, key.Secret, people[1].user.ID)
 	member := people[2]
-	mts, err := db.MeetingTypesByUser(e.ctx, member.user.ID)
+	mts, err := db.ListMeetingTypes(e.ctx, meetd.MeetingTypeFilter{CompanyID: member.user.CompanyID, UserID: member.user.ID})
 	if err != nil || len(mts) == 0 {
 		return fmt.Errorf("demo meeting type: %v", err)
 	}

@@ -50,7 +50,7 @@ func testGDPRExports(f *fixture) {
 		t.Fatal(err)
 	}
 	attendee := meetd.Actor{IP: "198.51.100.4", Source: "attendee"}
-	if _, err := f.db.CancelAppointment(f.ctx, attendee, attended.ID, "", "attendee"); err != nil {
+	if _, err := f.db.CancelAppointment(f.ctx, attendee, ca.ID, attended.ID, "", "attendee"); err != nil {
 		t.Fatal(err)
 	}
 	provisional := func(hosts []string, mail string) meetd.ProvisionalBooking {

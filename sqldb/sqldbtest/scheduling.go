@@ -51,7 +51,7 @@ func testMeetingTypes(f *fixture) {
 		AvailabilityID: h.av.ID, Name: "Again", Slug: "intro", Duration: 15}, nil)
 	wantCode(t, err, meetd.ECONFLICT)
 	m := h.mt
-	got, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+	got, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, c.ID, m.ID, func(m *meetd.MeetingType) error {
 		m.Name, m.AllowedDurations, m.BufferAfter = "Intro call", []int{15, 60}, 10
 		m.ExtraInfo = map[string]json.RawMessage{"color": json.RawMessage(`"#00f"`)}
 		m.DaysIntoFuture = json.RawMessage(`{"mode":"limit","bookingLimit":43200}`)
@@ -62,56 +62,56 @@ func testMeetingTypes(f *fixture) {
 		t.Fatalf("UpdateMeetingType = %+v, %v", got, err)
 	}
 	refused := meetd.Errorf(meetd.EINVALID, "refused")
-	if _, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+	if _, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, c.ID, m.ID, func(m *meetd.MeetingType) error {
 		m.Name = "never written"
 		return refused
 	}); err != refused {
 		t.Fatalf("an apply error must abort the update, got %v", err)
 	}
-	if again, _ := f.db.MeetingTypeByID(f.ctx, m.ID); again.Name != "Intro call" {
+	if again, _ := f.db.MeetingTypeByID(f.ctx, c.ID, m.ID); again.Name != "Intro call" {
 		t.Fatalf("an aborted update was written: %q", again.Name)
 	}
 	// Concurrent updates of different fields both land.
 	var wg sync.WaitGroup
 	for i := range 10 {
 		wg.Go(func() {
-			f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, m.ID, func(m *meetd.MeetingType) error {
+			f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, c.ID, m.ID, func(m *meetd.MeetingType) error {
 				m.Locations = append(m.Locations, string(rune('a'+i)))
 				return nil
 			})
 		})
 	}
 	wg.Wait()
-	if again, _ := f.db.MeetingTypeByID(f.ctx, m.ID); len(again.Locations) != 10 {
+	if again, _ := f.db.MeetingTypeByID(f.ctx, c.ID, m.ID); len(again.Locations) != 10 {
 		t.Fatalf("concurrent updates were lost: %v", again.Locations)
 	}
-	if list, _ := f.db.MeetingTypesByUser(f.ctx, h.user.ID); len(list) != 1 {
+	if list, _ := f.db.ListMeetingTypes(f.ctx, meetd.MeetingTypeFilter{CompanyID: c.ID, UserID: h.user.ID}); len(list) != 1 {
 		t.Fatalf("MeetingTypesByUser = %d", len(list))
 	}
 	// The availability is in use: deleting it with the meeting type is refused
 	// while another meeting type shares it.
 	other, _ := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
 		AvailabilityID: h.av.ID, Name: "Other", Slug: "other", Duration: 15}, nil)
-	wantCode(t, f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, true), meetd.ECONFLICT)
-	if err := f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, m.ID, false); err != nil {
+	wantCode(t, f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, c.ID, m.ID, true), meetd.ECONFLICT)
+	if err := f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, c.ID, m.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.db.MeetingTypeByID(f.ctx, m.ID)
+	_, err = f.db.MeetingTypeByID(f.ctx, c.ID, m.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 	// A deleted meeting type frees its slug.
 	if _, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
 		AvailabilityID: h.av.ID, Name: "Intro", Slug: "intro", Duration: 30}, nil); err != nil {
 		t.Fatalf("slug not freed: %v", err)
 	}
-	wantCode(t, f.db.DeleteAvailability(f.ctx, meetd.CLIActor, h.av.ID), meetd.ECONFLICT)
+	wantCode(t, f.db.DeleteAvailability(f.ctx, meetd.CLIActor, c.ID, h.av.ID), meetd.ECONFLICT)
 	_ = other
 	// An inline availability is created with its meeting type, or not at all.
-	before, _ := f.db.ListAvailabilities(f.ctx, h.user.ID)
+	before, _ := f.db.ListAvailabilities(f.ctx, meetd.AvailabilityFilter{CompanyID: c.ID, UserID: h.user.ID})
 	_, err = f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
 		Name: "Clash", Slug: "other", Duration: 15}, &meetd.NewAvailability{CompanyID: c.ID, UserID: h.user.ID,
 		Name: "Inline", Timezone: "UTC", Schedule: meetd.DefaultSchedule()})
 	wantCode(t, err, meetd.ECONFLICT)
-	if after, _ := f.db.ListAvailabilities(f.ctx, h.user.ID); len(after) != len(before) {
+	if after, _ := f.db.ListAvailabilities(f.ctx, meetd.AvailabilityFilter{CompanyID: c.ID, UserID: h.user.ID}); len(after) != len(before) {
 		t.Fatalf("a refused meeting type left its availability behind: %d → %d", len(before), len(after))
 	}
 	withInline, err := f.db.CreateMeetingType(f.ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: c.ID, UserID: h.user.ID,
@@ -132,36 +132,37 @@ func testAvailabilities(f *fixture) {
 	}
 	name, tz := "B", "Asia/Tokyo"
 	sched := meetd.Schedule{"monday": {Enabled: true, Hours: []meetd.Hours{{Start: "10:00", End: "11:00"}}}}
-	got, err := f.db.UpdateAvailability(f.ctx, meetd.CLIActor, av.ID, meetd.AvailabilityUpdate{Name: &name, Timezone: &tz, Schedule: &sched})
+	got, err := f.db.UpdateAvailability(f.ctx, meetd.CLIActor, c.ID, av.ID, meetd.AvailabilityUpdate{Name: &name, Timezone: &tz, Schedule: &sched})
 	if err != nil || got.Name != "B" || got.Timezone != "Asia/Tokyo" || got.Schedule["monday"].Hours[0].Start != "10:00" ||
 		got.Schedule["friday"].Enabled {
 		t.Fatalf("UpdateAvailability = %+v, %v", got, err)
 	}
-	if list, _ := f.db.ListAvailabilities(f.ctx, owner.ID); len(list) != 1 {
+	if list, _ := f.db.ListAvailabilities(f.ctx, meetd.AvailabilityFilter{CompanyID: c.ID, UserID: owner.ID}); len(list) != 1 {
 		t.Fatalf("ListAvailabilities = %d", len(list))
 	}
-	e1, err := f.db.AddException(f.ctx, meetd.CLIActor, meetd.Exception{AvailabilityID: av.ID, Available: false,
+	e1, err := f.db.AddException(f.ctx, meetd.CLIActor, c.ID, meetd.Exception{AvailabilityID: av.ID, Available: false,
 		Start: start.Add(24 * time.Hour), End: start.Add(72 * time.Hour), Title: "Holiday"})
 	if err != nil || e1.ID == 0 {
 		t.Fatalf("AddException = %+v, %v", e1, err)
 	}
-	e2, _ := f.db.AddException(f.ctx, meetd.CLIActor, meetd.Exception{AvailabilityID: av.ID, Available: true,
+	e2, _ := f.db.AddException(f.ctx, meetd.CLIActor, c.ID, meetd.Exception{AvailabilityID: av.ID, Available: true,
 		Start: start.Add(100 * time.Hour), End: start.Add(102 * time.Hour)})
 	if e2.ID <= e1.ID {
 		t.Fatalf("exception ids %d, %d", e1.ID, e2.ID)
 	}
-	list, err := f.db.Exceptions(f.ctx, av.ID, start.Add(48*time.Hour), start.Add(101*time.Hour))
+	list, err := f.db.ListExceptions(f.ctx, meetd.ExceptionFilter{CompanyID: c.ID, AvailabilityIDs: []string{av.ID},
+		From: start.Add(48 * time.Hour), To: start.Add(101 * time.Hour)})
 	if err != nil || len(list) != 2 || list[0].Title != "Holiday" || list[0].Available || !list[1].Available {
 		t.Fatalf("Exceptions = %+v, %v", list, err)
 	}
-	if err := f.db.DeleteException(f.ctx, meetd.CLIActor, av.ID, e1.ID); err != nil {
+	if err := f.db.DeleteException(f.ctx, meetd.CLIActor, c.ID, av.ID, e1.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, f.db.DeleteException(f.ctx, meetd.CLIActor, av.ID, e1.ID), meetd.ENOTFOUND)
-	if err := f.db.DeleteAvailability(f.ctx, meetd.CLIActor, av.ID); err != nil {
+	wantCode(t, f.db.DeleteException(f.ctx, meetd.CLIActor, c.ID, av.ID, e1.ID), meetd.ENOTFOUND)
+	if err := f.db.DeleteAvailability(f.ctx, meetd.CLIActor, c.ID, av.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.db.AvailabilityByID(f.ctx, av.ID)
+	_, err = f.db.AvailabilityByID(f.ctx, c.ID, av.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -201,7 +202,7 @@ func testAppointments(f *fixture) {
 	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h2, at.Add(2*time.Hour), 30))
 	wantCode(t, err, meetd.ECONFLICT)
 
-	busy, err := f.db.Busy(f.ctx, []string{h.user.ID}, at, at.Add(3*time.Hour), ap.ID)
+	busy, err := f.db.Busy(f.ctx, meetd.BusyFilter{CompanyID: c.ID, HostIDs: []string{h.user.ID}, From: at, To: at.Add(3 * time.Hour), ExceptID: ap.ID})
 	if err != nil || len(busy) != 2 {
 		t.Fatalf("Busy = %+v, %v", busy, err)
 	}
@@ -210,18 +211,18 @@ func testAppointments(f *fixture) {
 		t.Fatalf("ListAppointments = %+v (%d), %v", list, total, err)
 	}
 	// Reschedule into a taken slot, then into a free one.
-	_, err = f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.ID, at.Add(30*time.Minute), at.Add(time.Hour), 0, 0)
+	_, err = f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, c.ID, ap.ID, at.Add(30*time.Minute), at.Add(time.Hour), 0, 0)
 	wantCode(t, err, meetd.ECONFLICT)
-	moved, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.ID, at.Add(-time.Hour), at.Add(-30*time.Minute), 0, 0)
+	moved, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, c.ID, ap.ID, at.Add(-time.Hour), at.Add(-30*time.Minute), 0, 0)
 	if err != nil || !moved.Start.Equal(at.Add(-time.Hour)) || moved.RescheduleCount != 1 || moved.RescheduledAt == nil {
 		t.Fatalf("Reschedule = %+v, %v", moved, err)
 	}
 	// Cancelling frees the slot.
-	cancelled, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, ap.ID, "ill", "host")
+	cancelled, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, c.ID, ap.ID, "ill", "host")
 	if err != nil || !cancelled.Cancelled || cancelled.CancelReason != "ill" || cancelled.CancelledAt == nil {
 		t.Fatalf("Cancel = %+v, %v", cancelled, err)
 	}
-	_, err = f.db.CancelAppointment(f.ctx, meetd.CLIActor, ap.ID, "", "host")
+	_, err = f.db.CancelAppointment(f.ctx, meetd.CLIActor, c.ID, ap.ID, "", "host")
 	wantCode(t, err, meetd.ECONFLICT)
 	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at.Add(-time.Hour), 30)); err != nil {
 		t.Fatalf("a cancelled appointment still holds its slot: %v", err)
@@ -280,26 +281,27 @@ func testProvisional(f *fixture) {
 	if p1.Status != meetd.ProvisionalPending || !p1.ExpiresAt.Equal(p1.CreatedAt.Add(meetd.ProvisionalTTL)) {
 		t.Fatalf("created %+v", p1)
 	}
-	list, total, err := f.db.ListProvisional(f.ctx, c.ID, h.user.ID, meetd.ProvisionalPending, 10, 0)
+	list, total, err := f.db.ListProvisional(f.ctx, meetd.ProvisionalFilter{CompanyID: c.ID, HostID: h.user.ID,
+		Status: meetd.ProvisionalPending, Limit: 10})
 	if err != nil || total != 2 || len(list) != 2 || string(list[0].Request) != `{"start":"x"}` {
 		t.Fatalf("ListProvisional = %+v %d %v", list, total, err)
 	}
-	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p1.ID, f.booking(h, at, 30))
+	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, c.ID, p1.ID, f.booking(h, at, 30))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p1.ID, f.booking(h, at, 30))
+	again, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, c.ID, p1.ID, f.booking(h, at, 30))
 	if err != nil || again.ID != ap.ID {
 		t.Fatalf("confirming twice = %+v, %v; want the same appointment", again, err)
 	}
-	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p2.ID, f.booking(h, at, 30))
+	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, c.ID, p2.ID, f.booking(h, at, 30))
 	wantCode(t, err, meetd.ECONFLICT)
 	p3 := mk()
 	f.clock.Advance(meetd.ProvisionalTTL)
 	if n, err := f.db.ExpireProvisional(f.ctx, f.clock.Now()); err != nil || n != 2 {
 		t.Fatalf("ExpireProvisional = %d, %v; want 2 (p2, p3)", n, err)
 	}
-	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, p3.ID, f.booking(h, at.Add(time.Hour), 30))
+	_, err = f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, c.ID, p3.ID, f.booking(h, at.Add(time.Hour), 30))
 	wantCode(t, err, meetd.ECONFLICT)
 }
 
@@ -307,14 +309,14 @@ func testQueues(f *fixture) {
 	t := f.t
 	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
 	h1, h2 := f.host(c.ID, "h1@example.com"), f.host(c.ID, "h2@example.com")
-	q, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, h1.mt.ID, func(q *meetd.Queue) error {
+	q, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, c.ID, h1.mt.ID, func(q *meetd.Queue) error {
 		q.Members = []meetd.QueueMember{{UserID: h1.user.ID, Priority: 1}, {UserID: h2.user.ID, Priority: 2, Capacity: 5}}
 		return nil
 	})
 	if err != nil || q.ID == "" || len(q.Members) != 2 || q.Type != meetd.QueueSimpleRoundRobin {
 		t.Fatalf("UpdateQueue = %+v, %v", q, err)
 	}
-	mt, _ := f.db.MeetingTypeByID(f.ctx, h1.mt.ID)
+	mt, _ := f.db.MeetingTypeByID(f.ctx, c.ID, h1.mt.ID)
 	if mt.QueueID != q.ID {
 		t.Fatalf("meeting type queue = %q", mt.QueueID)
 	}
@@ -323,7 +325,7 @@ func testQueues(f *fixture) {
 	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.db.QueueByID(f.ctx, q.ID)
+	got, err := f.db.QueueByID(f.ctx, c.ID, q.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,13 +338,13 @@ func testQueues(f *fixture) {
 			t.Fatalf("member %+v: want %d bookings", m, want)
 		}
 	}
-	if got, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, h1.mt.ID, func(q *meetd.Queue) error {
+	if got, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, c.ID, h1.mt.ID, func(q *meetd.Queue) error {
 		q.Members, q.Type = q.Members[:1], meetd.QueueEqualDistribution
 		return nil
 	}); err != nil || got.ID != q.ID || len(got.Members) != 1 || got.Type != meetd.QueueEqualDistribution {
 		t.Fatalf("UpdateQueue update = %+v, %v", got, err)
 	}
-	_, err = f.db.QueueByID(f.ctx, meetd.NewID())
+	_, err = f.db.QueueByID(f.ctx, c.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 
@@ -453,11 +455,11 @@ func testBookingKey(f *fixture) {
 	n.Start, n.End = n.Start.Add(time.Hour), n.End.Add(time.Hour) // another slot, same key
 	_, err = f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
 	wantCode(t, err, meetd.ECONFLICT)
-	got, err := f.db.AppointmentByIdempotencyKey(f.ctx, "cred", "key-1")
+	got, err := f.db.AppointmentByIdempotencyKey(f.ctx, c.ID, "cred", "key-1")
 	if err != nil || got.ID != ap.ID {
 		t.Fatalf("AppointmentByIdempotencyKey = %+v, %v", got, err)
 	}
-	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, "other", "key-1")
+	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, c.ID, "other", "key-1")
 	wantCode(t, err, meetd.ENOTFOUND)
 	n.CredentialID = "other" // another credential may use the same string
 	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
@@ -465,10 +467,186 @@ func testBookingKey(f *fixture) {
 	}
 	// After a day the key is free again.
 	f.clock.Advance(meetd.IdempotencyTTL)
-	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, "cred", "key-1")
+	_, err = f.db.AppointmentByIdempotencyKey(f.ctx, c.ID, "cred", "key-1")
 	wantCode(t, err, meetd.ENOTFOUND)
 	n.CredentialID, n.Start, n.End = "cred", n.Start.Add(time.Hour), n.End.Add(time.Hour)
 	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n); err != nil {
 		t.Fatalf("a day-old key still blocks: %v", err)
+	}
+}
+
+// testForeignCompany: every scheduling method that names one object of a
+// company answers ENOTFOUND for another company's, and changes nothing;
+// lists and batched reads leave another company's objects out.
+func testForeignCompany(f *fixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanAPIPlatform, "owner@example.com")
+	other, _ := f.company(meetd.PlanAPIPlatform, "other@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	at := start.Add(48 * time.Hour)
+	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, at, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, c.ID, h.mt.ID, func(q *meetd.Queue) error {
+		q.Members = []meetd.QueueMember{{UserID: h.user.ID}}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.db.AddException(f.ctx, meetd.CLIActor, c.ID, meetd.Exception{AvailabilityID: h.av.ID,
+		Start: at, End: at.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := f.db.CreateProvisional(f.ctx, meetd.CLIActor, meetd.ProvisionalBooking{CompanyID: c.ID,
+		MeetingTypeID: h.mt.ID, HostIDs: []string{h.user.ID}, Start: at.Add(time.Hour), End: at.Add(90 * time.Minute),
+		Request: json.RawMessage(`{}`), AttendeeEmail: "g@example.com", TokenHash: []byte{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed := f.booking(h, at.Add(3*time.Hour), 30)
+	keyed.CredentialID, keyed.IdempotencyKey = "cred", "key"
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, keyed); err != nil {
+		t.Fatal(err)
+	}
+	x := other.ID
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"MeetingTypeByID", func() error { _, err := f.db.MeetingTypeByID(f.ctx, x, h.mt.ID); return err }},
+		{"UpdateMeetingType", func() error {
+			_, err := f.db.UpdateMeetingType(f.ctx, meetd.CLIActor, x, h.mt.ID, func(m *meetd.MeetingType) error {
+				m.Name = "stolen"
+				return nil
+			})
+			return err
+		}},
+		{"DeleteMeetingType", func() error { return f.db.DeleteMeetingType(f.ctx, meetd.CLIActor, x, h.mt.ID, false) }},
+		{"AvailabilityByID", func() error { _, err := f.db.AvailabilityByID(f.ctx, x, h.av.ID); return err }},
+		{"UpdateAvailability", func() error {
+			name := "stolen"
+			_, err := f.db.UpdateAvailability(f.ctx, meetd.CLIActor, x, h.av.ID, meetd.AvailabilityUpdate{Name: &name})
+			return err
+		}},
+		{"DeleteAvailability", func() error { return f.db.DeleteAvailability(f.ctx, meetd.CLIActor, x, h.av.ID) }},
+		{"AddException", func() error {
+			_, err := f.db.AddException(f.ctx, meetd.CLIActor, x, meetd.Exception{AvailabilityID: h.av.ID, Start: at, End: at.Add(time.Hour)})
+			return err
+		}},
+		{"DeleteException", func() error { return f.db.DeleteException(f.ctx, meetd.CLIActor, x, h.av.ID, e.ID) }},
+		{"QueueByID", func() error { _, err := f.db.QueueByID(f.ctx, x, q.ID); return err }},
+		{"UpdateQueue", func() error {
+			_, err := f.db.UpdateQueue(f.ctx, meetd.CLIActor, x, h.mt.ID, func(q *meetd.Queue) error { return nil })
+			return err
+		}},
+		{"BookAppointment with another company's host", func() error {
+			n := f.booking(h, at.Add(5*time.Hour), 30)
+			n.CompanyID = x
+			_, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
+			return err
+		}},
+		{"AppointmentByID", func() error { _, err := f.db.AppointmentByID(f.ctx, x, ap.ID); return err }},
+		{"AppointmentByIdempotencyKey", func() error {
+			_, err := f.db.AppointmentByIdempotencyKey(f.ctx, x, "cred", "key")
+			return err
+		}},
+		{"CancelAppointment", func() error {
+			_, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, x, ap.ID, "", "host")
+			return err
+		}},
+		{"RescheduleAppointment", func() error {
+			_, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, x, ap.ID, at.Add(time.Hour), at.Add(90*time.Minute), 0, 0)
+			return err
+		}},
+		{"ProvisionalByID", func() error { _, err := f.db.ProvisionalByID(f.ctx, x, pb.ID); return err }},
+		{"ConfirmProvisional", func() error {
+			_, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, x, pb.ID, f.booking(h, pb.Start, 30))
+			return err
+		}},
+		{"ResetProvisionalToken", func() error { return f.db.ResetProvisionalToken(f.ctx, x, pb.ID, []byte{2}) }},
+	}
+	for _, tc := range tests {
+		err := tc.call()
+		if meetd.ErrorCode(err) != meetd.ENOTFOUND {
+			t.Errorf("%s across companies = %v, want ENOTFOUND", tc.name, err)
+		}
+	}
+	// The same message as a missing object: nothing tells them apart.
+	_, foreign := f.db.MeetingTypeByID(f.ctx, x, h.mt.ID)
+	_, missing := f.db.MeetingTypeByID(f.ctx, x, meetd.NewID())
+	if foreign.Error() != missing.Error() {
+		t.Errorf("foreign %q, missing %q", foreign, missing)
+	}
+	// Nothing changed.
+	if m, err := f.db.MeetingTypeByID(f.ctx, c.ID, h.mt.ID); err != nil || m.Name != "Intro" {
+		t.Errorf("meeting type after foreign calls = %+v, %v", m, err)
+	}
+	if av, err := f.db.AvailabilityByID(f.ctx, c.ID, h.av.ID); err != nil || av.Name != "Hours" {
+		t.Errorf("availability after foreign calls = %+v, %v", av, err)
+	}
+	if got, err := f.db.AppointmentByID(f.ctx, c.ID, ap.ID); err != nil || got.Cancelled || !got.Start.Equal(at) {
+		t.Errorf("appointment after foreign calls = %+v, %v", got, err)
+	}
+	if got, err := f.db.ProvisionalByID(f.ctx, c.ID, pb.ID); err != nil || got.Status != meetd.ProvisionalPending ||
+		!bytes.Equal(got.TokenHash, []byte{1}) {
+		t.Errorf("provisional booking after foreign calls = %+v, %v", got, err)
+	}
+	// Lists and batched reads leave another company's objects out.
+	lists := []struct {
+		name string
+		n    func() (int, error)
+	}{
+		{"ListMeetingTypes", func() (int, error) {
+			l, err := f.db.ListMeetingTypes(f.ctx, meetd.MeetingTypeFilter{CompanyID: x, UserID: h.user.ID})
+			return len(l), err
+		}},
+		{"ListAvailabilities", func() (int, error) {
+			l, err := f.db.ListAvailabilities(f.ctx, meetd.AvailabilityFilter{CompanyID: x, UserID: h.user.ID})
+			return len(l), err
+		}},
+		{"AvailabilitiesByIDs", func() (int, error) {
+			l, err := f.db.AvailabilitiesByIDs(f.ctx, x, []string{h.av.ID})
+			return len(l), err
+		}},
+		{"ListExceptions", func() (int, error) {
+			l, err := f.db.ListExceptions(f.ctx, meetd.ExceptionFilter{CompanyID: x, AvailabilityIDs: []string{h.av.ID},
+				From: start, To: start.AddDate(1, 0, 0)})
+			return len(l), err
+		}},
+		{"UsersByIDs", func() (int, error) {
+			l, err := f.db.UsersByIDs(f.ctx, x, []string{h.user.ID})
+			return len(l), err
+		}},
+		{"Busy", func() (int, error) {
+			l, err := f.db.Busy(f.ctx, meetd.BusyFilter{CompanyID: x, HostIDs: []string{h.user.ID}, From: start, To: start.AddDate(1, 0, 0)})
+			return len(l), err
+		}},
+		{"ListAppointments", func() (int, error) {
+			_, n, err := f.db.ListAppointments(f.ctx, meetd.AppointmentFilter{CompanyID: x, Limit: 10})
+			return n, err
+		}},
+		{"ListProvisional", func() (int, error) {
+			_, n, err := f.db.ListProvisional(f.ctx, meetd.ProvisionalFilter{CompanyID: x, Limit: 10})
+			return n, err
+		}},
+		{"Usage", func() (int, error) {
+			l, err := f.db.Usage(f.ctx, x, start, start.AddDate(1, 0, 0))
+			return len(l), err
+		}},
+	}
+	for _, l := range lists {
+		if n, err := l.n(); err != nil || n != 0 {
+			t.Errorf("%s of another company = %d, %v; want none", l.name, n, err)
+		}
+	}
+	// The owning company sees them.
+	if l, err := f.db.UsersByIDs(f.ctx, c.ID, []string{h.user.ID, "not-a-uuid", meetd.NewID()}); err != nil || len(l) != 1 {
+		t.Errorf("UsersByIDs = %+v, %v; want the one host", l, err)
+	}
+	if l, err := f.db.AvailabilitiesByIDs(f.ctx, c.ID, []string{h.av.ID, h.av.ID}); err != nil || len(l) != 1 {
+		t.Errorf("AvailabilitiesByIDs = %+v, %v; want one", l, err)
 	}
 }

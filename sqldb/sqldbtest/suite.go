@@ -91,6 +91,7 @@ func Run(t *testing.T, b Backend) {
 		{"queues", testQueues},
 		{"idempotent responses", testIdempotency},
 		{"an idempotency key books once", testBookingKey},
+		{"another company's scheduling objects are not found", testForeignCompany},
 		{"webhook subscriptions", testWebhooks},
 		{"another company's webhook subscription is not found", testForeignWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
@@ -191,17 +192,17 @@ func testProvision(f *fixture) {
 	if cu.AvailabilityID == "" || cu.MeetingType == nil || cu.User.DefaultAvailabilityID != cu.AvailabilityID {
 		t.Fatalf("CreatedUser = %+v", cu)
 	}
-	av, err := f.db.AvailabilityByID(f.ctx, cu.AvailabilityID)
+	av, err := f.db.AvailabilityByID(f.ctx, c.ID, cu.AvailabilityID)
 	if err != nil || av.Timezone != "America/New_York" || av.UserID != cu.User.ID ||
 		len(av.Schedule["monday"].Hours) != 1 || av.Schedule["saturday"].Enabled {
 		t.Fatalf("AvailabilityByID = %+v, %v", av, err)
 	}
-	mts, err := f.db.MeetingTypesByUser(f.ctx, cu.User.ID)
+	mts, err := f.db.ListMeetingTypes(f.ctx, meetd.MeetingTypeFilter{CompanyID: c.ID, UserID: cu.User.ID})
 	if err != nil || len(mts) != 1 || mts[0].Slug != "30min-meeting" || mts[0].Duration != 30 ||
 		mts[0].AvailabilityID != av.ID {
 		t.Fatalf("MeetingTypesByUser = %+v, %v", mts, err)
 	}
-	_, err = f.db.AvailabilityByID(f.ctx, meetd.NewID())
+	_, err = f.db.AvailabilityByID(f.ctx, c.ID, meetd.NewID())
 	wantCode(t, err, meetd.ENOTFOUND)
 }
 

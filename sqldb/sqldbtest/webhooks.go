@@ -172,11 +172,11 @@ func testWebhookOutbox(f *fixture) {
 	}
 
 	// Rescheduling carries the previous times; cancelling reaches both.
-	moved, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.ID, at.Add(time.Hour), at.Add(90*time.Minute), 0, 0)
+	moved, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, ap.CompanyID, ap.ID, at.Add(time.Hour), at.Add(90*time.Minute), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.CancelAppointment(f.ctx, meetd.Actor{Source: "attendee"}, ap.ID, "ill", "attendee"); err != nil {
+	if _, err := f.db.CancelAppointment(f.ctx, meetd.Actor{Source: "attendee"}, ap.CompanyID, ap.ID, "ill", "attendee"); err != nil {
 		t.Fatal(err)
 	}
 	ds = f.claim()
@@ -235,7 +235,7 @@ func testWebhookOutbox(f *fixture) {
 	if w, err := f.db.UpdateWebhook(f.ctx, meetd.CLIActor, c.ID, all.ID, meetd.WebhookUpdate{}); err != nil || w.DisabledAt != nil {
 		t.Fatalf("re-enable: %+v, %v", w, err)
 	}
-	if _, err := f.db.CancelAppointment(f.ctx, api, ap2.ID, "", "host"); err != nil {
+	if _, err := f.db.CancelAppointment(f.ctx, api, ap2.CompanyID, ap2.ID, "", "host"); err != nil {
 		t.Fatal(err)
 	}
 	if ds := f.claim(); len(ds) != 1 || ds[0].EventType != meetd.EventBookingCancelled {
@@ -272,12 +272,12 @@ func testWebhookProvisional(f *fixture) {
 	if ds := f.claim(); len(ds) != 0 {
 		t.Fatalf("a provisional booking emitted %d events", len(ds))
 	}
-	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.Actor{Source: "attendee"}, p.ID, f.booking(h, at, 30))
+	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.Actor{Source: "attendee"}, c.ID, p.ID, f.booking(h, at, 30))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Confirming again answers the same appointment and emits nothing new.
-	if _, err := f.db.ConfirmProvisional(f.ctx, meetd.Actor{Source: "attendee"}, p.ID, f.booking(h, at, 30)); err != nil {
+	if _, err := f.db.ConfirmProvisional(f.ctx, meetd.Actor{Source: "attendee"}, c.ID, p.ID, f.booking(h, at, 30)); err != nil {
 		t.Fatal(err)
 	}
 	ds := f.claim()

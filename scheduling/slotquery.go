@@ -1,0 +1,181 @@
+package scheduling
+
+import (
+	"context"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/slots"
+)
+
+// SlotRequest asks for the bookable slots of a meeting type.
+type SlotRequest struct {
+	MeetingTypeID string
+	// HostIDs are the hosts asked for (lower-case, distinct); QueueID asks
+	// for the queue's members instead.
+	HostIDs []string
+	QueueID string
+	Method  slots.Method
+	// Duration in minutes; 0 means the meeting type's.
+	Duration int
+	From, To time.Time
+	// ExceptAppointmentID is an appointment whose time counts as free (the
+	// one being rescheduled).
+	ExceptAppointmentID string
+}
+
+// Slots answers the bookable slots of one of p's company's enabled meeting
+// types for the hosts r names, within [r.From, r.To). It costs a constant
+// number of store calls whatever the number of hosts.
+func (s *Service) Slots(ctx context.Context, p meetd.Principal, r SlotRequest) ([]slots.Slot, error) {
+	m, err := s.Store.MeetingTypeByID(ctx, p.Company.ID, r.MeetingTypeID)
+	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !m.Enabled {
+		return nil, ErrSlotMeetingTypeNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	duration := m.Duration
+	if r.Duration != 0 {
+		if !m.DurationAllowed(r.Duration) {
+			var v meetd.Validation
+			v.Add("meetingDuration", "meetingDuration must be the meeting type's duration or one of its allowedDurations")
+			return nil, v.Err()
+		}
+		duration = r.Duration
+	}
+	hosts, _, err := s.resolveHosts(ctx, p, m, r.HostIDs, r.QueueID)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.slotQuery(ctx, m, hosts, r.Method, time.Duration(duration)*time.Minute, r.From, r.To, r.ExceptAppointmentID)
+	if err != nil {
+		return nil, err
+	}
+	return slots.Compute(q), nil
+}
+
+// rulesOf turns an availability and its exceptions into slot rules.
+func rulesOf(av meetd.Availability, exceptions []meetd.Exception) slots.Rules {
+	loc, ok := meetd.LoadZone(av.Timezone)
+	if !ok {
+		loc = time.UTC
+	}
+	r := slots.Rules{Location: loc}
+	for i, name := range []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"} {
+		day := av.Schedule[name]
+		if !day.Enabled {
+			continue
+		}
+		for _, h := range day.Hours {
+			from, ok1 := meetd.ClockMinutes(h.Start)
+			to, ok2 := meetd.ClockMinutes(h.End)
+			if ok1 && ok2 && from < to {
+				r.Weekly[i] = append(r.Weekly[i], slots.Span{From: from, To: to})
+			}
+		}
+	}
+	for _, e := range exceptions {
+		iv := slots.Interval{Start: e.Start, End: e.End}
+		if e.Available {
+			r.Open = append(r.Open, iv)
+		} else {
+			r.Block = append(r.Block, iv)
+		}
+	}
+	return r
+}
+
+// slotQuery gathers everything slot computation needs for meeting type m
+// and hosts within [from, to): each host's availability (the meeting type's
+// own for its owner, the host's default availability for anyone else; a
+// host with none is never free), exceptions and existing appointments
+// (except exceptID, the appointment being rescheduled). Four store calls at
+// most, one per kind of record, whatever the number of hosts.
+func (s *Service) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []string, method slots.Method,
+	duration time.Duration, from, to time.Time, exceptID string) (slots.Query, error) {
+	// Busy intervals and exceptions are read with a margin so that buffers
+	// and day-long rules at the window's edges are seen.
+	margin := 48 * time.Hour
+	busy, err := s.Store.Busy(ctx, meetd.BusyFilter{CompanyID: m.CompanyID, HostIDs: hostIDs,
+		From: from.Add(-margin), To: to.Add(margin), ExceptID: exceptID})
+	if err != nil {
+		return slots.Query{}, err
+	}
+	byHost := map[string][]slots.Interval{}
+	for _, b := range busy {
+		byHost[b.UserID] = append(byHost[b.UserID], slots.Interval{Start: b.Start, End: b.End})
+	}
+	// Which availability each host is bookable in.
+	avOf := map[string]string{}
+	var others []string
+	for _, id := range hostIDs {
+		if id == m.UserID {
+			avOf[id] = m.AvailabilityID
+		} else {
+			others = append(others, id)
+		}
+	}
+	if len(others) > 0 {
+		users, err := s.Store.UsersByIDs(ctx, m.CompanyID, others)
+		if err != nil {
+			return slots.Query{}, err
+		}
+		for _, u := range users {
+			avOf[u.ID] = u.DefaultAvailabilityID
+		}
+	}
+	var avIDs []string
+	for _, id := range avOf {
+		if id != "" {
+			avIDs = append(avIDs, id)
+		}
+	}
+	rules := map[string]slots.Rules{}
+	if len(avIDs) > 0 {
+		avs, err := s.Store.AvailabilitiesByIDs(ctx, m.CompanyID, avIDs)
+		if err != nil {
+			return slots.Query{}, err
+		}
+		exceptions, err := s.Store.ListExceptions(ctx, meetd.ExceptionFilter{CompanyID: m.CompanyID,
+			AvailabilityIDs: avIDs, From: from.Add(-margin), To: to.Add(margin)})
+		if err != nil {
+			return slots.Query{}, err
+		}
+		byAv := map[string][]meetd.Exception{}
+		for _, e := range exceptions {
+			byAv[e.AvailabilityID] = append(byAv[e.AvailabilityID], e)
+		}
+		for _, av := range avs {
+			rules[av.ID] = rulesOf(av, byAv[av.ID])
+		}
+	}
+	q := slots.Query{From: from, To: to, Duration: duration, Step: m.SlotStep(),
+		BufferBefore: time.Duration(m.BufferBefore) * time.Minute, BufferAfter: time.Duration(m.BufferAfter) * time.Minute,
+		Now: s.Clock.Now(), MinNotice: time.Duration(m.BookingMinimum) * time.Minute, Horizon: m.BookingWindow(),
+		Method: method}
+	for _, id := range hostIDs {
+		// A missing availability (deleted meanwhile) leaves zero rules:
+		// the host is never free.
+		q.Hosts = append(q.Hosts, slots.Host{ID: id, Busy: byHost[id], Rules: rules[avOf[id]]})
+	}
+	return q, nil
+}
+
+// freeHosts reports which of hostIDs may take a meeting of duration at
+// start under m's rules: for Everyone all of them or none, for Anyone
+// those free. The window around start is wide enough that the slot grid
+// (aligned to the start of each free window) is the one the slot query
+// shows.
+func (s *Service) freeHosts(ctx context.Context, m meetd.MeetingType, hostIDs []string, method slots.Method,
+	start time.Time, duration time.Duration, exceptID string) ([]string, error) {
+	q, err := s.slotQuery(ctx, m, hostIDs, method, duration, start.Add(-36*time.Hour), start.Add(duration+36*time.Hour), exceptID)
+	if err != nil {
+		return nil, err
+	}
+	for _, sl := range slots.Compute(q) {
+		if sl.Start.Equal(start) {
+			return sl.HostIDs, nil
+		}
+	}
+	return nil, nil
+}
