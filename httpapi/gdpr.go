@@ -67,11 +67,9 @@ func (s *Server) createGDPRExport(w http.ResponseWriter, r *http.Request, p meet
 
 // GET /v4/gdpr/export/{id} answers an export's status, and its document
 // once completed. Another company's export, and one past its 7 days, is a
-// 404.
+// 404, for every credential: the export is looked up before a PAT is
+// refused (docs/decisions.md#another-companys-id-is-always-a-404).
 func (s *Server) getGDPRExport(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	if err := auth.Authorize(p, auth.ExportGDPR, ""); err != nil {
-		return err
-	}
 	e, err := s.cfg.Store.GDPRExportByID(r.Context(), p.Company.ID, r.PathValue("id"))
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return errGDPRExportNotFound
@@ -80,6 +78,9 @@ func (s *Server) getGDPRExport(w http.ResponseWriter, r *http.Request, p meetd.P
 	}
 	if !s.cfg.Clock.Now().Before(e.CreatedAt.Add(meetd.GDPRExportTTL)) {
 		return errGDPRExportNotFound
+	}
+	if err := auth.Authorize(p, auth.ExportGDPR, ""); err != nil {
+		return err
 	}
 	out := gdprExportJSON{ExportID: e.ID, Status: e.Status}
 	if e.Status == meetd.GDPRExportCompleted {

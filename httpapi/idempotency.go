@@ -80,15 +80,23 @@ func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 			return s.replay(w, r, p, stored, fixup)
 		}
 		// The reservation is ours: whatever happens, finish or free it,
-		// even if the client hangs up.
+		// even if the client hangs up or the handler panics (a key left
+		// reserved would tell the client's retry it is still running).
 		done := context.WithoutCancel(ctx)
 		rec := &recorder{ResponseWriter: w}
-		if err := h(rec, r, p); err != nil || rec.status < 200 || rec.status >= 300 {
+		succeeded := false
+		defer func() {
+			if succeeded {
+				return
+			}
 			if rerr := s.cfg.Store.ReleaseResponse(done, p.CredentialID, key, owner); rerr != nil {
 				logger(r).Error("releasing an idempotency key failed", "err", rerr)
 			}
+		}()
+		if err := h(rec, r, p); err != nil || rec.status < 200 || rec.status >= 300 {
 			return err
 		}
+		succeeded = true
 		if err := s.cfg.Store.CompleteResponse(done, p.CredentialID, key, owner, rec.status, withoutSecrets(rec.body.Bytes())); err != nil {
 			logger(r).Error("storing an idempotent response failed", "err", err)
 		}

@@ -115,9 +115,6 @@ type updateUserBody struct {
 
 // PATCH /v4/user/{id}
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	if err := auth.Authorize(p, auth.UpdateUser, ""); err != nil {
-		return err
-	}
 	target, err := s.targetUser(r, p, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -165,13 +162,16 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 	return nil
 }
 
-// DELETE /v4/user/{id}
+// DELETE /v4/user/{id} is for API keys acting as an admin. The user is
+// looked up before the credential is refused, so that another company's
+// user is a 404 even for a credential that may never delete one
+// (docs/decisions.md#another-companys-id-is-always-a-404).
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	if err := auth.Authorize(p, auth.DeleteUser, ""); err != nil {
-		return err
-	}
 	target, err := s.targetUser(r, p, r.PathValue("id"))
 	if err != nil {
+		return err
+	}
+	if err := auth.Authorize(p, auth.DeleteUser, target.ID); err != nil {
 		return err
 	}
 	switch {

@@ -107,14 +107,18 @@ func joinComma(list []string) string {
 	return out
 }
 
-// webhookFor loads a subscription of p's company; another company's is
-// the same 404 as none.
+// webhookFor loads a subscription of p's company that p may manage.
+// Another company's is the same 404 as none, for every credential: the
+// subscription is looked up before p is refused
+// (docs/decisions.md#another-companys-id-is-always-a-404).
 func (s *Server) webhookFor(r *http.Request, p meetd.Principal) (meetd.Webhook, error) {
 	wh, err := s.cfg.Store.WebhookByID(r.Context(), p.Company.ID, r.PathValue("id"))
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return wh, errWebhookNotFound
+	} else if err != nil {
+		return wh, err
 	}
-	return wh, err
+	return wh, auth.Authorize(p, auth.ManageWebhooks, "")
 }
 
 // POST /webhooks {endpoint, eventTypes, description?} answers 201 with the
@@ -164,9 +168,6 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request, p meetd.Pr
 // subscription (eventTypes replaces the list) and enables it again if
 // failures had disabled it.
 func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	if err := auth.Authorize(p, auth.ManageWebhooks, ""); err != nil {
-		return err
-	}
 	wh, err := s.webhookFor(r, p)
 	if err != nil {
 		return err
@@ -185,9 +186,6 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request, p meetd.P
 
 // DELETE /webhooks/{id} answers 204.
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
-	if err := auth.Authorize(p, auth.ManageWebhooks, ""); err != nil {
-		return err
-	}
 	wh, err := s.webhookFor(r, p)
 	if err != nil {
 		return err

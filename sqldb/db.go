@@ -130,30 +130,68 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // update runs fn in a write transaction and commits it when fn returns nil.
 // A uniqueness violation that fn did not translate becomes ECONFLICT. A
 // transaction that failed only because of concurrency (a PostgreSQL
-// deadlock) runs again, up to three times, so fn must be repeatable.
+// deadlock) runs again, up to three times, and so does one that lost its
+// connection before COMMIT (see reconnect), so fn must be repeatable.
 // After a commit that wrote a change record it calls the change hook (see
 // OnChange), once, with the write connection already released.
 func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var changed bool
-		if changed, err = db.updateOnce(ctx, fn); err == nil {
+	for conflicts, reconnects := 0, 0; ; {
+		changed, err := db.updateOnce(ctx, fn)
+		var lost *lostConn
+		switch {
+		case err == nil:
 			if hook := db.onChange.Load(); changed && hook != nil {
 				(*hook)(ctx)
 			}
 			return nil
-		} else if !db.d.isRetryable(err) {
+		case db.d.isRetryable(err) && conflicts < 2:
+			conflicts++
+		case errors.As(err, &lost) && db.reconnect(ctx, db.write, &reconnects):
+		default:
 			return err
 		}
 	}
-	return err
 }
+
+// maxReconnects is how many times a transaction or a read that lost its
+// connection runs again.
+const maxReconnects = 2
+
+// reconnect decides whether work that just lost its connection on pool
+// runs again, counting the attempts in *n: not when the caller has gone
+// away, nor more than maxReconnects times. Before a retry it drops the
+// pool's idle connections, which the same event most likely killed.
+//
+// Running again is safe because PostgreSQL rolls back a transaction whose
+// connection ends before COMMIT: nothing of the first attempt remains. A
+// failure of the COMMIT itself is never retried (the commit may have
+// happened), and updateOnce does not report it as lostConn.
+func (db *DB) reconnect(ctx context.Context, pool *sql.DB, n *int) bool {
+	if ctx.Err() != nil || *n >= maxReconnects {
+		return false
+	}
+	*n++
+	if db.d.dropIdle != nil {
+		db.d.dropIdle(pool)
+	}
+	return true
+}
+
+// lostConn marks an error of BEGIN or of a statement before COMMIT that
+// says the connection was gone: the transaction did not happen.
+type lostConn struct{ err error }
+
+func (e *lostConn) Error() string { return e.err.Error() }
+func (e *lostConn) Unwrap() error { return e.err }
 
 // updateOnce runs fn in one transaction and reports whether the committed
 // transaction wrote a change record.
 func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) {
 	sqltx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
+		if db.d.isConnLost(err) {
+			err = &lostConn{err}
+		}
 		return false, fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{Tx: sqltx, d: db.d, now: db.clock.Now()}
@@ -161,6 +199,9 @@ func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) 
 		_ = sqltx.Rollback()
 		if db.d.isUnique(err) {
 			return false, meetd.Errorf(meetd.ECONFLICT, "Conflict")
+		}
+		if db.d.isConnLost(err) {
+			return false, &lostConn{err}
 		}
 		return false, err
 	}
@@ -173,12 +214,27 @@ func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) 
 	return t.wroteChange, nil
 }
 
+// queryRow runs a read that returns one row. A read that met a dead
+// connection runs again (see reconnect); pgx reads the first row before
+// the query returns, so row.Err tells.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.read.QueryRowContext(ctx, db.d.rebind(q), args...)
+	q = db.d.rebind(q)
+	row := db.read.QueryRowContext(ctx, q, args...)
+	for n := 0; db.d.isConnLost(row.Err()) && db.reconnect(ctx, db.read, &n); {
+		row = db.read.QueryRowContext(ctx, q, args...)
+	}
+	return row
 }
 
+// query runs a read that returns rows, again after a dead connection like
+// queryRow.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.read.QueryContext(ctx, db.d.rebind(q), args...)
+	q = db.d.rebind(q)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	for n := 0; db.d.isConnLost(err) && db.reconnect(ctx, db.read, &n); {
+		rows, err = db.read.QueryContext(ctx, q, args...)
+	}
+	return rows, err
 }
 
 // notFound turns sql.ErrNoRows into an ENOTFOUND error with msg.

@@ -3,12 +3,16 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -32,6 +36,13 @@ type dialect struct {
 	// isRetryable reports whether a transaction failed only because of
 	// concurrency (a deadlock or serialization failure) and may run again.
 	isRetryable func(err error) bool
+	// isConnLost reports whether err says the connection was gone (closed
+	// by the server, reset, broken), so that nothing sent on it took
+	// effect unless it was a COMMIT.
+	isConnLost func(err error) bool
+	// dropIdle, when set, closes the idle connections of a pool after one
+	// of them was found dead (see DB.reconnect).
+	dropIdle func(db *sql.DB)
 	// locker, when set, serialises migrations across processes.
 	locker func() (lock.SessionLocker, error)
 	// forUpdate is appended to a SELECT to lock its rows until commit;
@@ -90,6 +101,9 @@ var sqliteDialect = &dialect{
 	rebind: func(q string) string { return q },
 	// The single writer never deadlocks; busy_timeout covers other processes.
 	isRetryable: func(error) bool { return false },
+	// A file has no connection to lose; database/sql's own ErrBadConn is
+	// the only sign of a broken one.
+	isConnLost: func(err error) bool { return errors.Is(err, driver.ErrBadConn) },
 	isUnique: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {
@@ -113,7 +127,7 @@ var postgresDialect = &dialect{
 			return nil, nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxIdleConns(postgresMaxIdle)
 		return db, db, nil
 	},
 	rebind: func(q string) string {
@@ -138,6 +152,16 @@ var postgresDialect = &dialect{
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 	},
+	isConnLost: postgresConnLost,
+	// A server restart, a failover or pg_terminate_backend ends every
+	// backend at once, and a pooled connection learns it only when it is
+	// next used (pgx pings only connections idle for over a second): so
+	// when one is found dead the idle rest is closed, and retries open
+	// fresh connections instead of meeting the dead ones one by one.
+	dropIdle: func(db *sql.DB) {
+		db.SetMaxIdleConns(0) // "no idle connections": closes them now
+		db.SetMaxIdleConns(postgresMaxIdle)
+	},
 	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	// NO KEY: the lock serialises writers of the row without blocking the
 	// key-share locks that foreign-key checks of concurrent inserts take
@@ -148,4 +172,24 @@ var postgresDialect = &dialect{
 	firstCompanyLock: `SELECT pg_advisory_xact_lock(` + firstCompanyLockKey + `)`,
 	notify:           `SELECT pg_notify('` + changesChannel + `', '')`,
 	watch:            watchPostgres,
+}
+
+// postgresMaxIdle is how many idle connections the PostgreSQL pool keeps.
+const postgresMaxIdle = 10
+
+// postgresConnLost reports whether err says the PostgreSQL connection was
+// gone: pgx refused to use a closed one or failed before sending anything
+// (SafeToRetry), the server ended the backend (class 08 connection
+// exceptions; 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+// cannot_connect_now), or the socket broke under it.
+func postgresConnLost(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) || errors.Is(err, pgconn.ErrConnClosed) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
