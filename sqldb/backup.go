@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-
-	"github.com/meetd/meetd"
 )
 
 // ErrBackupUnsupported is Backup's answer on an engine that has its own
@@ -34,8 +32,8 @@ type BackupReport struct {
 // reads in one transaction). It never overwrites: a file at to is an
 // error, and so is a missing folder. On PostgreSQL it returns
 // ErrBackupUnsupported.
-func (db *DB) Backup(ctx context.Context, to string) (_ BackupReport, err error) {
-	defer meetd.Wrap(&err, "sqldb.Backup")
+// Its errors name the file and are meant for the operator as they are.
+func (db *DB) Backup(ctx context.Context, to string) (BackupReport, error) {
 	if db.d.backupInto == "" {
 		return BackupReport{}, ErrBackupUnsupported
 	}

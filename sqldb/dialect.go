@@ -79,6 +79,16 @@ func dialectFor(dsn string) (*dialect, error) {
 	return sqliteDialect, nil
 }
 
+// Engine names the engine a DSN selects, "sqlite" or "postgres", without
+// connecting; an unsupported URL is an error, as Open's.
+func Engine(dsn string) (string, error) {
+	d, err := dialectFor(dsn)
+	if err != nil {
+		return "", err
+	}
+	return d.name, nil
+}
+
 // isScheme reports whether s is a URL scheme (RFC 3986: a letter, then
 // letters, digits, "+", "-" or "."). A Windows path's drive letter is not
 // followed by "://", so it never gets here.
