@@ -80,9 +80,9 @@ func groupHelp(w io.Writer, name string, cmds []command) {
 // runGroup runs "meetd GROUP SUBCOMMAND args…", or the group's help.
 func (e *env) runGroup(name string, args []string) error {
 	cmds := group(name)
-	if len(args) == 0 || isHelp(args[0]) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || isHelp(args[0]) {
 		groupHelp(e.stdout, name, cmds)
-		if len(args) == 0 {
+		if len(args) == 0 || !isHelp(args[0]) { // "meetd company --db x" has no subcommand either
 			return fmt.Errorf("meetd %s needs a subcommand: %s", name, names(cmds))
 		}
 		return nil
