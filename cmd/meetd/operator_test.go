@@ -224,7 +224,9 @@ func TestLifetimesAreBounded(t *testing.T) {
 	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
 		"--owner-email", "o@acme.example", "--owner-given-name", "O", "--owner-family-name", "O")
 	user, company := co["ownerId"].(string), co["companyId"].(string)
-	pat := func(extra ...string) []string { return append([]string{"pat", "create", "--user", user, "--name", "t"}, extra...) }
+	pat := func(extra ...string) []string {
+		return append([]string{"pat", "create", "--user", user, "--name", "t"}, extra...)
+	}
 	key := func(life string) []string {
 		return []string{"apikey", "create", "--company", company, "--name", "k", "--expires-in", life}
 	}
