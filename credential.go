@@ -26,8 +26,7 @@ const (
 // Limits on credential lifetimes (docs/architecture.md#credentials).
 const (
 	// APIKeyMinLifetime and APIKeyMaxLifetime bound an API key's expiry when
-	// it is created through the API or the dashboard. The operator CLI may
-	// set any positive lifetime.
+	// it is created through the dashboard or the operator CLI.
 	APIKeyMinLifetime = 24 * time.Hour
 	APIKeyMaxLifetime = 90 * 24 * time.Hour
 	// MaxRollGrace is the longest an old credential keeps working after a roll.

@@ -81,6 +81,7 @@ func guarded(method, pattern string, access Access, h handlerFunc) route {
 func (s *Server) table() []route {
 	return []route{
 		open("GET", "/healthz", s.healthz),
+		open("GET", "/readyz", s.readyz),
 		open("GET", "/v4/openapi.yaml", s.openAPI),
 		open("POST", "/v4/credentials/revoke", s.revokeLeaked),
 

@@ -52,6 +52,9 @@ type Config struct {
 	// Metrics, when set, records Prometheus metrics (package metrics); nil
 	// records none.
 	Metrics *metrics.Metrics
+	// Ready are the checks of GET /readyz; none means it answers "ok" as
+	// soon as the server runs.
+	Ready []ReadyCheck
 }
 
 // Server is the v4 API. Create it with New.

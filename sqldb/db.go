@@ -33,6 +33,9 @@ type DB struct {
 	// onChange is called after every committed write that wrote a change
 	// record (see OnChange).
 	onChange atomic.Pointer[func(context.Context)]
+	// listening is whether the change listener holds its connection
+	// (PostgreSQL; see Listening).
+	listening atomic.Bool
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -55,7 +58,7 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 	defer cancel()
 	if err := write.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+		return nil, d.openErr(dsn, err)
 	}
 	return db, nil
 }

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,26 +58,104 @@ type dialect struct {
 	// notify, when set, is the statement that wakes other nodes' change
 	// listeners; watch listens for it (see WatchChanges).
 	notify string
-	watch  func(ctx context.Context, dsn string, log *slog.Logger, wake func()) error
+	// watch holds the change listener until ctx is done, calling
+	// connected(true) once it listens and connected(false) when it loses
+	// the connection.
+	watch func(ctx context.Context, dsn string, log *slog.Logger, wake func(), connected func(bool)) error
+	// openErr explains why opening dsn failed (the ping of Open): where and
+	// what to do, never the password a URL may hold.
+	openErr func(dsn string, err error) error
+	// backupInto, when set, is the statement that writes a consistent copy
+	// of the live database to the file named by its one argument; empty on
+	// PostgreSQL, which pg_dump backs up.
+	backupInto string
+	// integrityCheck, when set, checks a database file's structure and
+	// answers one row "ok" when it is sound.
+	integrityCheck string
 }
 
+// dialectFor picks the engine a DSN names: a postgres:// or postgresql://
+// URL is PostgreSQL; any other URL scheme is refused, naming the scheme
+// alone (the rest may hold a password); anything else is an SQLite path.
 func dialectFor(dsn string) (*dialect, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return postgresDialect, nil
 	}
 	if dsn == "" {
-		return nil, errors.New("empty database DSN")
+		return nil, errors.New("no database given: use a file path for SQLite or postgres://user@host/db for PostgreSQL")
+	}
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && isScheme(scheme) && scheme != "file" && scheme != "sqlite" {
+		return nil, fmt.Errorf("unsupported database URL scheme %s://: use a file path for SQLite or postgres://user@host/db for PostgreSQL", scheme)
 	}
 	return sqliteDialect, nil
+}
+
+// Engine names the engine a DSN selects, "sqlite" or "postgres", without
+// connecting; an unsupported URL is an error, as Open's.
+func Engine(dsn string) (string, error) {
+	d, err := dialectFor(dsn)
+	if err != nil {
+		return "", err
+	}
+	return d.name, nil
+}
+
+// isScheme reports whether s is a URL scheme (RFC 3986: a letter, then
+// letters, digits, "+", "-" or "."). A Windows path's drive letter is not
+// followed by "://", so it never gets here.
+func isScheme(s string) bool {
+	if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// sqlitePath is the file an SQLite DSN names: without the "sqlite:" or
+// "file:" prefix and any query.
+func sqlitePath(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// checkSQLitePath explains, before SQLite's "unable to open database file"
+// can, the two usual mistakes: a folder that does not exist, and a folder
+// given as the file.
+func checkSQLitePath(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("open database %s: %s is a folder, not a database file", path, path)
+	case err == nil:
+		return nil
+	}
+	// The file cannot be seen (missing, or a path through a file): say
+	// what is wrong with its folder, or let SQLite say the rest.
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("open database %s: folder %s does not exist", path, dir)
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("open database %s: %s is not a folder", path, dir)
+	}
+	return nil
 }
 
 var sqliteDialect = &dialect{
 	name:  "sqlite",
 	goose: goose.DialectSQLite3,
 	open: func(dsn string) (*sql.DB, *sql.DB, error) {
-		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
+		path := sqlitePath(dsn)
+		if err := checkSQLitePath(path); err != nil {
+			return nil, nil, err
 		}
 		// WAL lets readers run beside the writer; busy_timeout covers
 		// other processes (the operator CLI) holding the write lock;
@@ -112,6 +193,16 @@ var sqliteDialect = &dialect{
 		}
 		return false
 	},
+	openErr: func(dsn string, err error) error {
+		path := sqlitePath(dsn)
+		var se *sqlite.Error
+		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB {
+			return fmt.Errorf("open database %s: %s is not a meetd database (file is not a database)", path, path)
+		}
+		return fmt.Errorf("open database %s: %w", path, err)
+	},
+	backupInto:     `VACUUM INTO ?`,
+	integrityCheck: `PRAGMA integrity_check`,
 }
 
 // firstCompanyLockKey is the advisory lock of CreateFirstCompany on
@@ -172,6 +263,8 @@ var postgresDialect = &dialect{
 	firstCompanyLock: `SELECT pg_advisory_xact_lock(` + firstCompanyLockKey + `)`,
 	notify:           `SELECT pg_notify('` + changesChannel + `', '')`,
 	watch:            watchPostgres,
+	// pgx names host, user and database but never the password.
+	openErr: func(_ string, err error) error { return fmt.Errorf("open postgres database: %w", err) },
 }
 
 // postgresMaxIdle is how many idle connections the PostgreSQL pool keeps.

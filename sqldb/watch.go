@@ -23,14 +23,26 @@ func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, wake func()) (
 	if db.d.watch == nil {
 		return nil
 	}
-	return db.d.watch(ctx, db.dsn, log, wake)
+	defer db.listening.Store(false)
+	return db.d.watch(ctx, db.dsn, log, wake, db.listening.Store)
 }
 
-func watchPostgres(ctx context.Context, dsn string, log *slog.Logger, wake func()) error {
+// Notifies reports whether this engine wakes other processes with change
+// notifications (PostgreSQL), so that Listening means something.
+func (db *DB) Notifies() bool { return db.d.watch != nil }
+
+// Listening reports whether WatchChanges holds its LISTEN connection now.
+// It is false before WatchChanges has subscribed, while it reconnects, after
+// it returned, and always on SQLite. Polling keeps the propagation bound
+// without it, so a false answer means slower, not wrong.
+func (db *DB) Listening() bool { return db.listening.Load() }
+
+func watchPostgres(ctx context.Context, dsn string, log *slog.Logger, wake func(), connected func(bool)) error {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		started := time.Now()
-		err := listenOnce(ctx, dsn, wake)
+		err := listenOnce(ctx, dsn, wake, connected)
+		connected(false)
 		if ctx.Err() != nil {
 			break
 		}
@@ -52,7 +64,7 @@ func watchPostgres(ctx context.Context, dsn string, log *slog.Logger, wake func(
 // listenOnce holds one LISTEN connection until it fails or ctx is done. It
 // wakes once right after subscribing, because changes may have committed
 // while no connection was listening.
-func listenOnce(ctx context.Context, dsn string, wake func()) error {
+func listenOnce(ctx context.Context, dsn string, wake func(), connected func(bool)) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -61,6 +73,7 @@ func listenOnce(ctx context.Context, dsn string, wake func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
 		return err
 	}
+	connected(true)
 	wake()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {

@@ -72,12 +72,16 @@ func (e *env) companyCreate(args []string) error {
 	if err != nil {
 		return err
 	}
+	if owner.PasswordHash == "" {
+		fmt.Fprintf(e.stderr, "meetd: warning: the owner %s has no dashboard password and cannot sign in; "+
+			"set one with: meetd user set-password --user %s (reads the password from standard input)\n", u.ID, u.ID)
+	}
 	return e.print(map[string]string{"companyId": c.ID, "ownerId": u.ID},
 		fmt.Sprintf("company %s created; owner %s", c.ID, u.ID))
 }
 
 func (e *env) companySetPlan(args []string) error {
-	fs := e.flags("company set-plan", false)
+	fs := e.flags("company set-plan", true)
 	id := fs.String("company", "", "company id")
 	plan := fs.String("plan", "", "plan")
 	if err := e.parse(fs, args, "company", "plan"); err != nil {
@@ -146,7 +150,7 @@ func (e *env) userCreate(args []string) error {
 }
 
 func (e *env) userRemove(args []string) error {
-	fs := e.flags("user remove", false)
+	fs := e.flags("user remove", true)
 	id := fs.String("user", "", "user id")
 	if err := e.parse(fs, args, "user"); err != nil {
 		return err

@@ -36,11 +36,11 @@ func TestOperatorCLIAgainstARunningNode(t *testing.T) {
 			if !strings.HasPrefix(pat["token"].(string), "rgo-") || pat["expiresAt"] == nil {
 				t.Fatalf("pat create printed %v", pat)
 			}
-			forever := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "forever")
+			forever := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "forever", "--no-expiry")
 			if forever["expiresAt"] != nil {
-				t.Fatalf("a PAT without --expires-in expires: %v", forever)
+				t.Fatalf("a PAT with --no-expiry expires: %v", forever)
 			}
-			key := cliJSON(t, dsn, "apikey", "create", "--company", companyID, "--name", "ci", "--expires-in", "2h")
+			key := cliJSON(t, dsn, "apikey", "create", "--company", companyID, "--name", "ci", "--expires-in", "1d")
 			keyID, keyToken := key["id"].(string), key["key"].(string)
 			if !strings.HasPrefix(keyToken, "ak_live:"+keyID+":") {
 				t.Fatalf("apikey create printed %v", key)
@@ -138,10 +138,10 @@ func TestAPIKeyLifetimeRules(t *testing.T) {
 		t.Fatalf("apikey on growth: %v %s", err, stderr)
 	}
 	cli(t, dsn, "company", "set-plan", "--company", co["companyId"].(string), "--plan", "api-platform")
-	// The operator may set any positive lifetime, even beyond 90 days.
-	k := cliJSON(t, dsn, "apikey", "create", "--company", co["companyId"].(string), "--name", "k", "--expires-in", "400d")
+	// The operator is bound as the API is: 1 to 90 days.
+	k := cliJSON(t, dsn, "apikey", "create", "--company", co["companyId"].(string), "--name", "k", "--expires-in", "90d")
 	exp, err := time.Parse(time.RFC3339, k["expiresAt"].(string))
-	if err != nil || time.Until(exp) < 399*24*time.Hour {
+	if err != nil || time.Until(exp) < 89*24*time.Hour {
 		t.Fatalf("expiresAt %v, %v", k["expiresAt"], err)
 	}
 	if _, _, err := cliResult(dsn, "", "apikey", "roll", "--id", k["id"].(string), "--grace", "8d"); err == nil {

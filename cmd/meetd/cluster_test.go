@@ -21,7 +21,7 @@ func TestTwoNodesShareRevocation(t *testing.T) {
 			companyID := co["companyId"].(string)
 			member := cliJSON(t, dsn, "user", "create", "--company", companyID, "--email", "m@acme.example",
 				"--given-name", "Mia", "--family-name", "Member")["userId"].(string)
-			memberPAT := cliJSON(t, dsn, "pat", "create", "--user", member, "--name", "m")["token"].(string)
+			memberPAT := cliJSON(t, dsn, "pat", "create", "--user", member, "--name", "m", "--no-expiry")["token"].(string)
 			key := cliJSON(t, dsn, "apikey", "create", "--company", companyID, "--name", "k", "--expires-in", "30d")["key"].(string)
 			spare := cliJSON(t, dsn, "apikey", "create", "--company", companyID, "--name", "spare", "--expires-in", "30d")["key"].(string)
 

@@ -38,13 +38,22 @@ func parseDuration(s string) (time.Duration, error) {
 	return days + d, nil
 }
 
-// durationFlag is a flag.Value holding a DURATION.
-type durationFlag struct{ d time.Duration }
+// durationFlag is a flag.Value holding a DURATION and the text it was
+// given as, which messages repeat.
+type durationFlag struct {
+	d    time.Duration
+	text string
+}
 
-func (f *durationFlag) String() string { return f.d.String() }
+func (f *durationFlag) String() string {
+	if f.text != "" {
+		return f.text
+	}
+	return f.d.String()
+}
 
 func (f *durationFlag) Set(s string) error {
 	d, err := parseDuration(s)
-	f.d = d
+	f.d, f.text = d, s
 	return err
 }

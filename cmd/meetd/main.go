@@ -26,20 +26,19 @@ Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
   meetd migrate
+  meetd backup --to FILE        (SQLite; PostgreSQL is backed up with pg_dump)
   meetd version                 (also --version)
-  meetd company create --name N --plan P --owner-email E --owner-given-name G --owner-family-name F [--owner-password-stdin] [--json]
-  meetd company set-plan --company ID --plan P
-  meetd user create --company ID --email E --given-name G --family-name F [--role member|admin]
-                    [--type standard|api-platform|resource|partner] [--timezone Z] [--password-stdin] [--json]
-  meetd user remove --user ID
-  meetd pat create --user ID --name N [--expires-in DURATION] [--json]
-  meetd pat revoke --id ID
-  meetd apikey create --company ID --name N --expires-in DURATION [--json]
-  meetd apikey deactivate|reactivate|revoke --id ID
-  meetd apikey roll --id ID [--grace DURATION] [--json]
+  meetd company create|list|show|set-plan
+  meetd user create|list|show|set-password|remove
+  meetd pat create|list|revoke
+  meetd apikey create|list|deactivate|reactivate|revoke|roll
+
+Run "meetd GROUP --help" (meetd company --help) for a group's subcommands and
+"meetd GROUP SUBCOMMAND --help" for a command's flags.
 
 Every command takes --db DSN (default: the SQLite file meetd.db; a postgres:// URL selects
-PostgreSQL; env MEETD_DB) and --log-level debug|info|warn|error (env MEETD_LOG_LEVEL).
+PostgreSQL; env MEETD_DB), --log-level debug|info|warn|error (env MEETD_LOG_LEVEL) and
+--log-format json|text (env MEETD_LOG_FORMAT). Commands print one JSON object with --json.
 DURATION is Go's syntax plus days: 90d, 36h, 2s.
 `
 
@@ -77,13 +76,14 @@ type env struct {
 	stderr io.Writer
 	db     string
 	level  string
+	format string
 	asJSON bool
 }
 
 // run dispatches args to a command. It is main without the process: tests
 // call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
 			return errors.New("no command given")
@@ -92,44 +92,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := args[0], args[1:]
-	if cmd == "version" || cmd == "--version" || cmd == "-version" {
+	switch cmd {
+	case "version", "--version", "-version":
 		return e.version(rest)
-	}
-	if cmd == "serve" {
+	case "serve":
 		return e.serve(rest)
-	}
-	if cmd == "migrate" {
+	case "migrate":
 		return e.migrate(rest)
+	case "backup":
+		return e.backup(rest)
 	}
-	if len(rest) == 0 {
-		return fmt.Errorf("unknown command %q; run meetd --help", cmd)
+	if group(cmd) != nil {
+		return e.runGroup(cmd, rest)
 	}
-	sub, rest := rest[0], rest[1:]
-	switch cmd + " " + sub {
-	case "company create":
-		return e.companyCreate(rest)
-	case "company set-plan":
-		return e.companySetPlan(rest)
-	case "user create":
-		return e.userCreate(rest)
-	case "user remove":
-		return e.userRemove(rest)
-	case "pat create":
-		return e.patCreate(rest)
-	case "pat revoke":
-		return e.patRevoke(rest)
-	case "apikey create":
-		return e.apikeyCreate(rest)
-	case "apikey deactivate":
-		return e.apikeyStatus(rest, meetd.CredentialDeactivated)
-	case "apikey reactivate":
-		return e.apikeyStatus(rest, meetd.CredentialActive)
-	case "apikey revoke":
-		return e.apikeyStatus(rest, meetd.CredentialRevoked)
-	case "apikey roll":
-		return e.apikeyRoll(rest)
-	}
-	return fmt.Errorf("unknown command %q; run meetd --help", cmd+" "+sub)
+	return fmt.Errorf("unknown command %q; run meetd --help", cmd)
 }
 
 // flags returns a flag set with the common flags bound to e.
@@ -148,14 +124,20 @@ func (e *env) flags(name string, withJSON bool) *flag.FlagSet {
 		lvl = "info"
 	}
 	fs.StringVar(&e.level, "log-level", lvl, "log level: debug, info, warn, error (env MEETD_LOG_LEVEL)")
+	format := os.Getenv("MEETD_LOG_FORMAT")
+	if format == "" {
+		format = "json"
+	}
+	fs.StringVar(&e.format, "log-format", format, "log format: json or text (env MEETD_LOG_FORMAT)")
 	if withJSON {
 		fs.BoolVar(&e.asJSON, "json", false, "print the result as one JSON object")
 	}
 	return fs
 }
 
-// parse parses args and checks that every flag in required was set. On
-// --help it prints the command's flags to stdout.
+// parse parses args and checks that every flag in required was set,
+// naming every missing one in one message. On --help it prints the
+// command's flags to stdout.
 func (e *env) parse(fs *flag.FlagSet, args []string, required ...string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -168,22 +150,38 @@ func (e *env) parse(fs *flag.FlagSet, args []string, required ...string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if _, err := e.logger(); err != nil {
+		return err
+	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var missing []string
 	for _, name := range required {
 		if !set[name] {
-			return fmt.Errorf("%s needs --%s", fs.Name(), name)
+			missing = append(missing, "--"+name)
 		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s needs %s", fs.Name(), strings.Join(missing, ", "))
 	}
 	return nil
 }
 
+// logger returns the logger --log-level and --log-format ask for, writing
+// to stderr.
 func (e *env) logger() (*slog.Logger, error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(e.level)); err != nil {
 		return nil, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", e.level)
 	}
-	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl})), nil
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch e.format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("invalid --log-format %q: use json or text", e.format)
 }
 
 // open opens and migrates the database.
@@ -204,11 +202,19 @@ func (e *env) migrate(args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, err := sqldb.Open(e.ctx, e.db, meetd.SystemClock{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintf(e.stdout, "database %s is up to date\n", db.Dialect())
+	r, err := db.MigrateReport(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(r.Applied) == 0 {
+		fmt.Fprintf(e.stdout, "database %s is already at version %d\n", db.Dialect(), r.Version)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "applied %s; database %s is at version %d\n", strings.Join(r.Applied, ", "), db.Dialect(), r.Version)
 	return nil
 }

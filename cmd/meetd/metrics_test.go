@@ -50,7 +50,7 @@ func TestServeMetrics(t *testing.T) {
 	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
 		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
 	companyID, ownerID := co["companyId"].(string), co["ownerId"].(string)
-	pat := cliJSON(t, dsn, "pat", "create", "--user", ownerID, "--name", "ci")
+	pat := cliJSON(t, dsn, "pat", "create", "--user", ownerID, "--name", "ci", "--no-expiry")
 	token, patID := pat["token"].(string), pat["id"].(string)
 
 	n := startNode(t, dsn, "--metrics-addr", "127.0.0.1:0")

@@ -103,7 +103,8 @@ func (e *env) serve(args []string) error {
 	db.OnChange(verifier.AfterWrite)
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
-		Metrics: mx.Metrics()})
+		Metrics: mx.Metrics(),
+		Ready:   readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted})
 	dash.Mount(api.Mux())
@@ -143,6 +144,12 @@ func (e *env) serve(args []string) error {
 	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
+	}
+	// The last line: requests drained, background work finished.
+	if err != nil {
+		log.Error("stopped", "err", err)
+	} else {
+		log.Info("stopped")
 	}
 	return err
 }

@@ -104,6 +104,7 @@ func Run(t *testing.T, b Backend) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
 	}
+	runOperator(t, b)
 }
 
 func testCompanies(f *fixture) {
