@@ -116,10 +116,10 @@ func (s *jsonScan) object(path string, depth int) {
 		if s.stop {
 			return
 		}
+		// A key is named as encoding/json reads it (invalid UTF-8 as
+		// U+FFFD, escapes decoded), or raw where even it cannot.
 		var key string
-		if clean {
-			_ = json.Unmarshal(lit, &key)
-		} else {
+		if json.Unmarshal(lit, &key) != nil {
 			key = string(lit[1 : len(lit)-1])
 		}
 		field := shown(join(path, key))
