@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,9 +98,11 @@ func checkText(v *meetd.Validation, field, key, s string, maxBytes int) {
 	}
 }
 
-// checkValues checks every name and value of a query string or form.
+// checkValues checks every name and value of a query string or form, in
+// the order of their names, so an answer does not vary.
 func checkValues(v *meetd.Validation, values url.Values, maxBytes int) {
-	for name, vals := range values {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		vals := values[name]
 		if !cleanText(name) || len(name) > MaxKeyChars {
 			checkText(v, name, "", name, MaxKeyChars)
 			continue
