@@ -188,6 +188,27 @@ func (v *Verifier) Resolve(ctx context.Context, r Request) (meetd.Principal, err
 	return p, nil
 }
 
+// Known reports whether authorization carries a credential this verifier
+// has verified and still holds in memory, however old the entry: a
+// credential that was valid when last seen. It reads no database, so a
+// limiter on failed authentications can let such a request through to
+// Resolve (which checks it as always) while refusing unknown ones unread.
+// Only the secret's hash finds the entry, so it cannot be guessed.
+func (v *Verifier) Known(authorization string) bool {
+	scheme, raw, ok := strings.Cut(authorization, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	parsed, err := Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return false
+	}
+	v.mu.RLock()
+	_, ok = v.creds[parsed.Hash]
+	v.mu.RUnlock()
+	return ok
+}
+
 // credential returns the active-or-not credential parsed names, from the
 // cache or the store, or the 401 for an unknown one.
 func (v *Verifier) credential(ctx context.Context, parsed Parsed, now time.Time) (meetd.Credential, error) {

@@ -324,3 +324,45 @@ func BenchmarkResolveCached(b *testing.B) {
 		})
 	}
 }
+
+// TestKnown: only a credential the verifier has verified, and still holds,
+// is known; garbage, unseen and forgotten (revoked) ones are not, and
+// asking reads no database.
+func TestKnown(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	v := w.verifier(t, nil)
+	unseen, _ := NewPAT()
+	for _, a := range []string{"", "Bearer", "Basic " + w.patToken, "Bearer rgo-x", "Bearer " + unseen, "Bearer " + w.patToken} {
+		if v.Known(a) {
+			t.Errorf("Known(%.20q) before any use", a)
+		}
+	}
+	if _, err := resolve(v, "Bearer "+w.patToken, "", false); err != nil {
+		t.Fatal(err)
+	}
+	before := w.n.Load()
+	if !v.Known("Bearer "+w.patToken) || !v.Known("bearer  "+w.patToken) || v.Known("Bearer "+w.memberPAT) {
+		t.Error("Known does not tell the verified PAT from the unseen one")
+	}
+	w.clock.Advance(DefaultTTL * 10) // stale entries are still known: Resolve reloads them
+	if !v.Known("Bearer " + w.patToken) {
+		t.Error("a stale entry is not known")
+	}
+	if w.n.Load() != before {
+		t.Errorf("Known read the database %d times", w.n.Load()-before)
+	}
+	pat, err := w.DB.CredentialByHash(ctx, hashOf(w.patToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.SetCredentialStatus(ctx, meetd.CLIActor, pat.CompanyID, pat.ID, meetd.CredentialRevoked); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v.Known("Bearer " + w.patToken) {
+		t.Error("a revoked PAT is still known")
+	}
+}

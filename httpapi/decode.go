@@ -21,7 +21,8 @@ var (
 
 // decodeJSON reads a JSON object body into dst. Unknown fields are ignored
 // (as meetergo's whitelisting DTOs do); a wrong Content-Type, malformed JSON,
-// trailing data or a body that is not an object is EINVALID.
+// trailing data or a body that is not an object is EINVALID, and so is text
+// the input gate refuses (checkJSONText): every body meetd reads passes it.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSON(r.Header.Get("Content-Type")) {
 		return errContentType
@@ -36,6 +37,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	}
 	if len(body) == 0 || firstNonSpace(body) != '{' {
 		return errMalformed
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	return unmarshalBody(body, dst)
 }

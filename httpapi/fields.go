@@ -98,6 +98,29 @@ func (f fields) extras() map[string]json.RawMessage {
 	return map[string]json.RawMessage(f)
 }
 
+// checkExtras bounds what a meeting type keeps without interpreting it:
+// its unknown fields and meetingInfo's and meetingOptions' together may
+// take MaxExtraBytes serialized. It checks the merged result, so PATCHes
+// cannot grow the extras past the bound one field at a time. A refusal
+// names the largest kept field, the one to drop (null removes it).
+func checkExtras(v *meetd.Validation, m *meetd.MeetingType) {
+	total, largest, largestSize := 0, "", -1
+	for prefix, set := range map[string]map[string]json.RawMessage{
+		"": m.Extra, "meetingInfo.": m.ExtraInfo, "meetingOptions.": m.ExtraOptions} {
+		for k, raw := range set {
+			size := len(k) + len(raw) + 4 // quotes, colon, comma
+			total += size
+			if size > largestSize || size == largestSize && prefix+k < largest {
+				largest, largestSize = prefix+k, size
+			}
+		}
+	}
+	if total > MaxExtraBytes {
+		field := shown(largest)
+		v.Add(field, fmt.Sprintf("fields meetd does not interpret may take at most %d bytes together; the largest is %s", MaxExtraBytes, field))
+	}
+}
+
 // parseInstant reads an ISO 8601 datetime with an offset or Z.
 func parseInstant(s string) (time.Time, bool) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00"} {

@@ -54,8 +54,8 @@ func (s *Server) idempotent(h handlerFunc, fixup replayFixup) handlerFunc {
 		if key == "" {
 			return h(w, r, p)
 		}
-		if len(key) > 255 {
-			return meetd.Errorf(meetd.EINVALID, "Idempotency-Key must be at most 255 characters")
+		if err := checkIdempotencyKey(key); err != nil {
+			return err
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 		if err != nil {

@@ -390,6 +390,7 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 		m.Locations = locations
 	}
 	m.Extra = merge(m.Extra, body.extras())
+	checkExtras(v, m)
 	return inline
 }
 

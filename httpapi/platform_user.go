@@ -60,6 +60,9 @@ func readCreateUser(w http.ResponseWriter, r *http.Request) (createUserBody, err
 			}
 			return body, meetd.Errorf(meetd.EINVALID, "Malformed form body")
 		}
+		if err := checkForm(r); err != nil {
+			return body, err
+		}
 		body.Email, body.GivenName, body.FamilyName = r.FormValue("email"), r.FormValue("givenName"), r.FormValue("familyName")
 		body.Timezone, body.Slug = r.FormValue("timezone"), r.FormValue("slug")
 		return body, nil

@@ -136,7 +136,8 @@ func (s *Server) table() []route {
 	}
 }
 
-// routes registers the table, then the catch-all: any other method and
+// routes registers the table, each route behind the input gate (gate.go),
+// then the catch-all: any other method and
 // path gets meetergo's NestJS-style 404, "Cannot <METHOD> <path>". The
 // catch-all stays out of the table because it is no operation of the API;
 // other surfaces (the dashboard) mount their own patterns beside it.
@@ -145,9 +146,9 @@ func (s *Server) routes() {
 		pattern := r.Method + " " + r.Pattern
 		switch {
 		case r.Access == Public && r.public != nil && r.authed == nil:
-			s.mux.Handle(pattern, r.public)
+			s.mux.Handle(pattern, gated(r.Route, r.public))
 		case r.Access != Public && r.authed != nil && r.public == nil:
-			s.mux.Handle(pattern, s.authed(r.Access, r.authed))
+			s.mux.Handle(pattern, gated(r.Route, s.authed(r.Access, r.authed)))
 		default:
 			panic("httpapi: route " + pattern + ": its handler does not match its access " + r.Access.String())
 		}

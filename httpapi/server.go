@@ -64,6 +64,7 @@ type Server struct {
 	mux       *http.ServeMux
 	perCred   *limiter
 	killLimit *limiter
+	authFail  *limiter // failed authentications per client IP (authfail.go)
 }
 
 // New returns a server for cfg.
@@ -77,6 +78,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(),
 		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
 		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
+		authFail:  newLimiter(AuthFailureRateLimit, cfg.Clock),
 	}
 	s.routes()
 	return s
@@ -101,6 +103,9 @@ func (s *Server) authed(access Access, h handlerFunc) http.Handler {
 			writeError(w, r, meetd.Errorf(meetd.EFORBIDDEN, "HTTPS is required"))
 			return
 		}
+		if !s.authGate(w, r) {
+			return
+		}
 		p, err := s.cfg.Verifier.Resolve(r.Context(), auth.Request{
 			Authorization: r.Header.Get("Authorization"),
 			ActingUser:    strings.TrimSpace(r.Header.Get("X-Meetergo-Api-User-Id")),
@@ -109,6 +114,7 @@ func (s *Server) authed(access Access, h handlerFunc) http.Handler {
 		})
 		if err != nil {
 			s.cfg.Metrics.AuthFailed(err)
+			s.authFailed(r, err)
 			writeError(w, r, err)
 			return
 		}
@@ -198,6 +204,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		info := &requestInfo{id: requestID(), ip: clientip.Proxies(s.cfg.TrustedProxies).IP(r)}
 		info.log = s.log.With("request_id", info.id)
 		w.Header().Set("X-Request-Id", info.id)
+		s.securityHeaders(w, r)
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
 		defer func() {
