@@ -114,4 +114,28 @@ func TestPasswordHash(t *testing.T) {
 	if h == HashPassword("correct horse battery") {
 		t.Fatal("two hashes of one password are equal: the salt is not random")
 	}
+	if !strings.Contains(h, "$m=65536,t=3,p=2$") {
+		t.Fatalf("HashPassword = %q, not made with the default parameters", h)
+	}
+}
+
+// TestPasswordParams: a hash records its parameters, so one made with other
+// parameters still verifies, and the zero value means the defaults.
+func TestPasswordParams(t *testing.T) {
+	cheap := PasswordParams{Time: 1, Memory: 64, Threads: 1}
+	h := cheap.Hash("correct horse battery")
+	if !strings.Contains(h, "$m=64,t=1,p=1$") {
+		t.Fatalf("hash %q does not record its parameters", h)
+	}
+	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "correct horse batter") {
+		t.Fatal("a hash made with other parameters does not verify like the default")
+	}
+	if zero := (PasswordParams{}).Hash("x"); !strings.Contains(zero, "$m=65536,t=3,p=2$") {
+		t.Fatalf("the zero PasswordParams hashed with %q, want the defaults", zero)
+	}
+	for _, bad := range []string{"$argon2id$v=19$m=64,t=0,p=1$c2FsdHNhbHQ$a2V5", "$argon2id$v=19$m=64,t=1,p=0$c2FsdHNhbHQ$a2V5"} {
+		if CheckPassword(bad, "x") {
+			t.Fatalf("%q matched", bad)
+		}
+	}
 }

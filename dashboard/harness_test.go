@@ -21,6 +21,7 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/sqldb"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -84,7 +85,8 @@ func (h *harness) start(opts ...option) {
 	}
 	api := httpapi.New(httpapi.Config{Store: h.db, Verifier: v, Usage: usage, Clock: h.clock, Log: log,
 		PublicURL: "https://cal.example.test"})
-	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Verifier: v, Usage: usage, Clock: h.clock, Log: log}
+	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Verifier: v, Usage: usage, Clock: h.clock, Log: log,
+		Passwords: meetdtest.Passwords()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -111,7 +113,7 @@ func (h *harness) company(name string, plan meetd.Plan) (meetd.Company, person, 
 	t := h.t
 	t.Helper()
 	ctx := context.Background()
-	hash := auth.HashPassword(testPassword)
+	hash := meetdtest.Passwords().Hash(testPassword)
 	c, owner, err := h.db.CreateCompany(ctx, meetd.CLIActor, meetd.NewCompany{Name: "Company " + name, Plan: plan},
 		meetd.NewUser{Email: "owner@" + name + ".example.com", GivenName: "Olivia", FamilyName: "Owner",
 			Timezone: "Europe/Berlin", Type: meetd.UserStandard, PasswordHash: hash})

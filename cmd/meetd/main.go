@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/sqldb"
 	_ "time/tzdata" // IANA zones on machines without a zone database
 )
@@ -77,6 +78,9 @@ type env struct {
 	db     string
 	level  string
 	asJSON bool
+	// passwords are the parameters of the password hashes the CLI and the
+	// dashboard make; the zero value means auth.DefaultPasswordParams.
+	passwords auth.PasswordParams
 }
 
 // run dispatches args to a command. It is main without the process: tests
