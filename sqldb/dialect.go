@@ -37,8 +37,9 @@ type dialect struct {
 	// isRetryable reports whether a transaction failed only because of
 	// concurrency (a deadlock or serialization failure) and may run again.
 	isRetryable func(err error) bool
-	// locker, when set, serialises migrations across processes.
-	locker func() (lock.SessionLocker, error)
+	// locker, when set, serialises migrations of one schema across
+	// processes; schema is the name of the schema being migrated.
+	locker func(schema string) (lock.SessionLocker, error)
 	// forUpdate is appended to a SELECT to lock its rows until commit;
 	// empty on SQLite, whose single writer already serialises writes.
 	forUpdate string
@@ -148,7 +149,9 @@ var postgresDialect = &dialect{
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 	},
-	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	locker: func(schema string) (lock.SessionLocker, error) {
+		return lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID(schema)))
+	},
 	// NO KEY: the lock serialises writers of the row without blocking the
 	// key-share locks that foreign-key checks of concurrent inserts take
 	// (a plain FOR UPDATE deadlocks a booking against a queue edit).

@@ -3,8 +3,10 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Migrate brings the schema up to date with the migrations embedded in the
@@ -18,7 +20,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	var opts []goose.ProviderOption
 	if db.d.locker != nil {
-		locker, err := db.d.locker()
+		var schema string
+		if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&schema); err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		locker, err := db.d.locker(schema)
 		if err != nil {
 			return err
 		}
@@ -32,4 +38,18 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// migrationLockID is the PostgreSQL advisory lock that serialises migrations
+// of schema. Advisory locks are server-wide, so one fixed ID would make
+// migrations of unrelated schemas (tests give each its own) wait for each
+// other, in goose's 5-second probes. The default schema keeps goose's
+// default ID, so a node running an older meetd still serialises with this one.
+func migrationLockID(schema string) int64 {
+	if schema == "public" {
+		return lock.DefaultLockID
+	}
+	h := fnv.New64a()
+	h.Write([]byte("meetd migrate " + schema))
+	return int64(h.Sum64())
 }
