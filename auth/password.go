@@ -63,7 +63,7 @@ func (p PasswordParams) Hash(password string) string {
 
 // HashPassword returns the argon2id hash of a dashboard password made with
 // DefaultPasswordParams.
-func HashPassword(password string) string { return DefaultPasswordParams().Hash(password) }
+func HashPassword(password string) string { return PasswordParams{}.Hash(password) }
 
 // CheckPassword reports whether password matches an encoded hash made by
 // PasswordParams.Hash with any parameters (the hash records them). A
