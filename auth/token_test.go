@@ -99,10 +99,20 @@ func TestKindOf(t *testing.T) {
 }
 
 func TestPasswordHash(t *testing.T) {
+	// One hash with the production parameters (64 MiB each: kept few).
 	h := HashPassword("correct horse battery")
 	if !CheckPassword(h, "correct horse battery") {
 		t.Fatal("the right password was refused")
 	}
+	if CheckPassword(h, "Correct horse battery") {
+		t.Fatal("a wrong password was accepted")
+	}
+	if !strings.Contains(h, "$m=65536,t=3,p=2$") {
+		t.Fatalf("HashPassword = %q, not made with the default parameters", h)
+	}
+	// The rest checks the scheme, whatever the parameters.
+	cheap := PasswordParams{Time: 1, Memory: 64, Threads: 1}
+	h = cheap.Hash("correct horse battery")
 	for _, wrong := range []string{"", "correct horse batter", "Correct horse battery"} {
 		if CheckPassword(h, wrong) {
 			t.Fatalf("%q was accepted", wrong)
@@ -111,7 +121,26 @@ func TestPasswordHash(t *testing.T) {
 	if CheckPassword("", "") || CheckPassword("$argon2id$v=19$m=1,t=1,p=1$$", "") {
 		t.Fatal("a malformed hash matched")
 	}
-	if h == HashPassword("correct horse battery") {
+	if h == cheap.Hash("correct horse battery") {
 		t.Fatal("two hashes of one password are equal: the salt is not random")
+	}
+}
+
+// TestPasswordParams: a hash records its parameters, so one made with other
+// parameters still verifies. (The zero value meaning the defaults is checked
+// by TestPasswordHash: HashPassword hashes with the zero value.)
+func TestPasswordParams(t *testing.T) {
+	cheap := PasswordParams{Time: 1, Memory: 64, Threads: 1}
+	h := cheap.Hash("correct horse battery")
+	if !strings.Contains(h, "$m=64,t=1,p=1$") {
+		t.Fatalf("hash %q does not record its parameters", h)
+	}
+	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "correct horse batter") {
+		t.Fatal("a hash made with other parameters does not verify like the default")
+	}
+	for _, bad := range []string{"$argon2id$v=19$m=64,t=0,p=1$c2FsdHNhbHQ$a2V5", "$argon2id$v=19$m=64,t=1,p=0$c2FsdHNhbHQ$a2V5"} {
+		if CheckPassword(bad, "x") {
+			t.Fatalf("%q matched", bad)
+		}
 	}
 }

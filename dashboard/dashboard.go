@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -67,6 +68,11 @@ type Config struct {
 	// IdleTimeout and Lifetime bound a session; zero means 12 hours idle and
 	// 7 days absolute.
 	IdleTimeout, Lifetime time.Duration
+	// Passwords are the argon2id parameters of the password hashes the
+	// dashboard makes; the zero value means auth.DefaultPasswordParams.
+	// Stored hashes verify whatever their parameters, so only tests set
+	// cheaper ones.
+	Passwords auth.PasswordParams
 }
 
 // Session timeouts by default.
@@ -89,7 +95,11 @@ type Dashboard struct {
 	emails  *limiter      // sign-in attempts per email, refunded on success
 	known   *knownClients // prefixes that signed in to an account before
 	hashing chan struct{}
-	handler http.Handler
+	// dummyHash is checked against when a sign-in names an unknown email;
+	// made once, with cfg.Passwords, so it costs what a real check costs.
+	dummyOnce sync.Once
+	dummyHash string
+	handler   http.Handler
 }
 
 // New returns a dashboard for cfg.

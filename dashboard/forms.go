@@ -37,7 +37,7 @@ func (d *Dashboard) hashPassword(ctx context.Context, pw string) (string, error)
 		return "", err
 	}
 	defer release()
-	return auth.HashPassword(pw), nil
+	return d.cfg.Passwords.Hash(pw), nil
 }
 
 func (d *Dashboard) checkPassword(ctx context.Context, hash, pw string) (bool, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/sqldb"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -85,7 +86,8 @@ func (h *harness) start(opts ...option) {
 	h.db.OnChange(v.AfterWrite)
 	api := httpapi.New(httpapi.Config{Store: h.db, Verifier: v, Usage: usage, Clock: h.clock, Log: log,
 		PublicURL: "https://cal.example.test"})
-	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Usage: usage, Clock: h.clock, Log: log}
+	cfg := dashboard.Config{Store: h.db, Sessions: h.db.Sessions(), Usage: usage, Clock: h.clock, Log: log,
+		Passwords: meetdtest.Passwords()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -107,29 +109,13 @@ type person struct {
 const testPassword = "correct horse battery"
 
 // company creates a company with an owner, an admin and a member, each
-// with the password testPassword.
+// with the password testPassword, with the shared fixture
+// (meetdtest.Tenant, without credentials).
 func (h *harness) company(name string, plan meetd.Plan) (meetd.Company, person, person, person) {
-	t := h.t
-	t.Helper()
-	ctx := context.Background()
-	hash := auth.HashPassword(testPassword)
-	c, owner, err := h.db.CreateCompany(ctx, meetd.CLIActor, meetd.NewCompany{Name: "Company " + name, Plan: plan},
-		meetd.NewUser{Email: "owner@" + name + ".example.com", GivenName: "Olivia", FamilyName: "Owner",
-			Timezone: "Europe/Berlin", Type: meetd.UserStandard, PasswordHash: hash})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk := func(role meetd.Role, given string) person {
-		h.clock.Advance(time.Millisecond)
-		cu, err := h.db.CreateUser(ctx, meetd.CLIActor, meetd.NewUser{CompanyID: c.ID,
-			Email: strings.ToLower(given) + "@" + name + ".example.com", GivenName: given, FamilyName: strings.ToUpper(name),
-			Timezone: "Europe/Berlin", Role: role, Type: meetd.UserStandard, PasswordHash: hash})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return person{User: cu.User, password: testPassword}
-	}
-	return c, person{User: owner, password: testPassword}, mk(meetd.RoleAdmin, "Adam"), mk(meetd.RoleMember, "Mia")
+	h.t.Helper()
+	tn := meetdtest.Builder{Store: h.db, Clock: h.clock, Password: testPassword}.Tenant(h.t, name, plan)
+	p := func(u meetd.User) person { return person{User: u, password: tn.Password} }
+	return tn.Company, p(tn.Owner), p(tn.Admin), p(tn.Member)
 }
 
 // browser is an HTTP client with a cookie jar that does not follow

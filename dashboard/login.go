@@ -3,7 +3,6 @@ package dashboard
 import (
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
@@ -48,16 +47,12 @@ func (d *Dashboard) loginForm(w http.ResponseWriter, r *http.Request) {
 		Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash string
-)
-
-// dummy is a real argon2id hash of a random password: checked against when
-// the email is unknown, so the answer takes as long as for a real user.
-func dummy() string {
-	dummyOnce.Do(func() { dummyHash = auth.HashPassword(auth.RandomPassword()) })
-	return dummyHash
+// dummy is a real argon2id hash of a random password, made with the
+// dashboard's parameters: checked against when the email is unknown, so the
+// answer takes as long as for a real user.
+func (d *Dashboard) dummy() string {
+	d.dummyOnce.Do(func() { d.dummyHash = d.cfg.Passwords.Hash(auth.RandomPassword()) })
+	return d.dummyHash
 }
 
 // login checks an email and password. Unknown emails and wrong passwords get
@@ -112,7 +107,7 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	}
 	against := hash
 	if against == "" {
-		against = dummy()
+		against = d.dummy()
 	}
 	ok, err := d.checkPassword(ctx, against, pw)
 	if err != nil {

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/clientip"
@@ -37,52 +35,15 @@ func (s *Server) authFailed(r *http.Request, err error) {
 	}
 }
 
-// The two methods below extend limiter for counting failures: a request is
-// let through while a token is left (peek), and only a failure takes one
-// (spend).
-
-// refill brings key's bucket up to now and returns it; l.mu must be held.
-func (l *limiter) refill(key string) *bucket {
-	now := l.clock.Now()
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: float64(l.rate.Burst), last: now}
-		l.buckets[key] = b
-	}
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = math.Min(float64(l.rate.Burst), b.tokens+elapsed.Seconds()*float64(l.rate.PerMinute)/60)
-		b.last = now
-	}
-	return b
-}
-
 // peek reports whether key's bucket holds a token, taking none. When it
 // does not, it sets the 429's Retry-After and RateLimit-* headers.
 func (l *limiter) peek(w http.ResponseWriter, key string) bool {
-	l.mu.Lock()
-	l.calls++
-	if l.calls%10000 == 0 {
-		l.sweep(l.clock.Now(), float64(l.rate.PerMinute)/60)
+	d := l.l.Peek(key)
+	if !d.Allowed {
+		d.SetHeaders(w.Header())
 	}
-	tokens := l.refill(key).tokens
-	l.mu.Unlock()
-	if tokens >= 1 {
-		return true
-	}
-	perSec := float64(l.rate.PerMinute) / 60
-	h := w.Header()
-	h.Set("RateLimit-Limit", strconv.Itoa(l.rate.Burst))
-	h.Set("RateLimit-Remaining", "0")
-	h.Set("RateLimit-Reset", strconv.Itoa(max(int(math.Ceil((float64(l.rate.Burst)-tokens)/perSec)), 1)))
-	h.Set("Retry-After", strconv.Itoa(max(int(math.Ceil((1-tokens)/perSec)), 1)))
-	return false
+	return d.Allowed
 }
 
 // spend takes a token from key's bucket, if one is left.
-func (l *limiter) spend(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if b := l.refill(key); b.tokens >= 1 {
-		b.tokens--
-	}
-}
+func (l *limiter) spend(key string) { l.l.Take(key) }

@@ -16,6 +16,7 @@ import (
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/sqldb"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -98,43 +99,13 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b sqldbtest.Backend)) {
 	}
 }
 
+// newTenant makes a company on plan with the shared fixture
+// (meetdtest.Tenant, with credentials).
 func (h *harness) newTenant(name string, plan meetd.Plan) tenant {
-	t := h.t
-	t.Helper()
-	ctx := context.Background()
-	c, owner, err := h.db.CreateCompany(ctx, meetd.CLIActor, meetd.NewCompany{Name: "Company " + name, Plan: plan},
-		meetd.NewUser{Email: "owner@" + name + ".example.com", GivenName: "Olivia", FamilyName: "Owner " + name,
-			Timezone: "Europe/Berlin", Type: meetd.UserStandard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk := func(role meetd.Role, given string) meetd.User {
-		h.clock.Advance(time.Millisecond) // distinct creation times give a stable order
-		cu, err := h.db.CreateUser(ctx, meetd.CLIActor, meetd.NewUser{CompanyID: c.ID, Email: strings.ToLower(given) + "@" + name + ".example.com",
-			GivenName: given, FamilyName: strings.ToUpper(name), Timezone: "Europe/Berlin", Role: role, Type: meetd.UserStandard})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cu.User
-	}
-	tn := tenant{company: c, owner: owner, admin: mk(meetd.RoleAdmin, "Adam"), member: mk(meetd.RoleMember, "Mia")}
-	is := &auth.Issuer{Store: h.db, Clock: h.clock}
-	for _, p := range []struct {
-		u   meetd.User
-		dst *string
-	}{{tn.owner, &tn.ownerPAT}, {tn.admin, &tn.adminPAT}, {tn.member, &tn.memberPAT}} {
-		out, err := is.CreatePAT(ctx, meetd.CLIActor, c.ID, p.u.ID, "pat", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		*p.dst = out.Secret
-	}
-	key, err := is.CreateAPIKey(ctx, meetd.CLIActor, c.ID, "", "key", 30*24*time.Hour, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn.key, tn.keyID = key.Secret, key.Credential.ID
-	return tn
+	h.t.Helper()
+	tn := meetdtest.Builder{Store: h.db, Clock: h.clock, Credentials: true}.Tenant(h.t, name, plan)
+	return tenant{company: tn.Company, owner: tn.Owner, admin: tn.Admin, member: tn.Member,
+		ownerPAT: tn.OwnerPAT, adminPAT: tn.AdminPAT, memberPAT: tn.MemberPAT, key: tn.Key, keyID: tn.KeyID}
 }
 
 // response is a finished HTTP exchange.

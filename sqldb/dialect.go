@@ -46,8 +46,9 @@ type dialect struct {
 	// dropIdle, when set, closes the idle connections of a pool after one
 	// of them was found dead (see DB.reconnect).
 	dropIdle func(db *sql.DB)
-	// locker, when set, serialises migrations across processes.
-	locker func() (lock.SessionLocker, error)
+	// locker, when set, serialises migrations of one schema across
+	// processes; schema is the name of the schema being migrated.
+	locker func(schema string) (lock.SessionLocker, error)
 	// forUpdate is appended to a SELECT to lock its rows until commit;
 	// empty on SQLite, whose single writer already serialises writes.
 	forUpdate string
@@ -253,7 +254,9 @@ var postgresDialect = &dialect{
 		db.SetMaxIdleConns(0) // "no idle connections": closes them now
 		db.SetMaxIdleConns(postgresMaxIdle)
 	},
-	locker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	locker: func(schema string) (lock.SessionLocker, error) {
+		return lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID(schema)))
+	},
 	// NO KEY: the lock serialises writers of the row without blocking the
 	// key-share locks that foreign-key checks of concurrent inserts take
 	// (a plain FOR UPDATE deadlocks a booking against a queue edit).

@@ -3,10 +3,12 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"path"
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // MigrationReport is what a migration run did.
@@ -31,7 +33,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // MigrateReport is Migrate, and says which migrations it applied and at
 // which version the schema is now.
 func (db *DB) MigrateReport(ctx context.Context) (MigrationReport, error) {
-	p, err := db.migrations()
+	p, err := db.migrations(ctx)
 	if err != nil {
 		return MigrationReport{}, err
 	}
@@ -52,7 +54,7 @@ func (db *DB) MigrateReport(ctx context.Context) (MigrationReport, error) {
 // SchemaVersion returns the version the database's schema is at: the
 // highest migration applied, 0 before any.
 func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
-	p, err := db.migrations()
+	p, err := db.migrations(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -63,14 +65,18 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-func (db *DB) migrations() (*goose.Provider, error) {
+func (db *DB) migrations(ctx context.Context) (*goose.Provider, error) {
 	fsys, err := Migrations(db.d.name)
 	if err != nil {
 		return nil, err
 	}
 	var opts []goose.ProviderOption
 	if db.d.locker != nil {
-		locker, err := db.d.locker()
+		var schema string
+		if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&schema); err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		locker, err := db.d.locker(schema)
 		if err != nil {
 			return nil, err
 		}
@@ -81,4 +87,18 @@ func (db *DB) migrations() (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// migrationLockID is the PostgreSQL advisory lock that serialises migrations
+// of schema. Advisory locks are server-wide, so one fixed ID would make
+// migrations of unrelated schemas (tests give each its own) wait for each
+// other, in goose's 5-second probes. The default schema keeps goose's
+// default ID, so a node running an older meetd still serialises with this one.
+func migrationLockID(schema string) int64 {
+	if schema == "public" {
+		return lock.DefaultLockID
+	}
+	h := fnv.New64a()
+	h.Write([]byte("meetd migrate " + schema))
+	return int64(h.Sum64())
 }

@@ -61,7 +61,7 @@ func (e *env) companyCreate(args []string) error {
 		if err != nil {
 			return err
 		}
-		owner.PasswordHash = auth.HashPassword(pw)
+		owner.PasswordHash = e.passwords.Hash(pw)
 	}
 	db, err := e.open()
 	if err != nil {
@@ -129,7 +129,7 @@ func (e *env) userCreate(args []string) error {
 		if err != nil {
 			return err
 		}
-		nu.PasswordHash = auth.HashPassword(pw)
+		nu.PasswordHash = e.passwords.Hash(pw)
 	}
 	db, err := e.open()
 	if err != nil {

@@ -47,7 +47,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	owner := people[0]
 	company, u, err := db.CreateCompany(e.ctx, meetd.CLIActor, meetd.NewCompany{Name: "Demo Company", Plan: meetd.PlanEnterprise},
 		meetd.NewUser{Email: owner.email, GivenName: owner.given, FamilyName: owner.fam, Timezone: "Europe/Berlin",
-			Type: meetd.UserStandard, PasswordHash: auth.HashPassword(owner.password), Provision: provision()})
+			Type: meetd.UserStandard, PasswordHash: e.passwords.Hash(owner.password), Provision: provision()})
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	for _, p := range people[1:] {
 		created, err := db.CreateUser(e.ctx, meetd.CLIActor, meetd.NewUser{CompanyID: company.ID, Email: p.email,
 			GivenName: p.given, FamilyName: p.fam, Timezone: "Europe/Berlin", Role: p.role, Type: meetd.UserStandard,
-			PasswordHash: auth.HashPassword(p.password), Provision: provision()})
+			PasswordHash: e.passwords.Hash(p.password), Provision: provision()})
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/sqldb"
 	_ "time/tzdata" // IANA zones on machines without a zone database
 )
@@ -78,6 +79,9 @@ type env struct {
 	level  string
 	format string
 	asJSON bool
+	// passwords are the parameters of the password hashes the CLI and the
+	// dashboard make; the zero value means auth.DefaultPasswordParams.
+	passwords auth.PasswordParams
 }
 
 // run dispatches args to a command. It is main without the process: tests

@@ -715,8 +715,11 @@ func testWebhookIndexes(r *rawFixture) {
 	for name, first := range want {
 		var n int
 		if r.pg {
-			n = r.count(`SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'webhook_deliveries'
-				AND indexname = ? AND indexdef LIKE ?`, name, "%("+first+"%")
+			// The definition is rendered only for this schema's index
+			// (OFFSET 0 keeps the subquery apart): rendering other
+			// schemas' indexes races with tests dropping theirs.
+			n = r.count(`SELECT COUNT(*) FROM (SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
+				AND tablename = 'webhook_deliveries' AND indexname = ? OFFSET 0) d WHERE indexdef LIKE ?`, name, "%("+first+"%")
 		} else {
 			n = r.count(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_deliveries'
 				AND name = ? AND sql LIKE ?`, name, "%("+first+"%")

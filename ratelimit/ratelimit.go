@@ -1,0 +1,148 @@
+// Package ratelimit is the in-memory token-bucket limiter that the v4 API
+// (per credential, and the leak kill-switch per client) and the dashboard
+// (sign-in attempts per client and per email) share.
+//
+// Limits are per process: behind a load balancer with N nodes a key gets up
+// to N times the limit, which errs on the side of never refusing a
+// well-behaved client. A limiter never locks anything: a key is only slowed
+// down.
+package ratelimit
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// Rate is a token bucket: at most Burst tokens saved up, refilled at Limit
+// tokens per Per. Limit, Per and Burst must be positive.
+type Rate struct {
+	Limit int
+	Per   time.Duration
+	Burst int
+}
+
+func (r Rate) perSecond() float64 { return float64(r.Limit) / r.Per.Seconds() }
+
+// Limiter keeps one token bucket per key in memory. Buckets that have
+// refilled completely are dropped (they hold nothing a fresh bucket would
+// not), so memory stays bounded by the keys seen recently. It is safe for
+// concurrent use.
+type Limiter struct {
+	rate  Rate
+	clock meetd.Clock
+
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// New returns a limiter of rate r whose buckets refill by clock.
+func New(r Rate, clock meetd.Clock) *Limiter {
+	return &Limiter{rate: r, clock: clock, buckets: map[string]*bucket{}}
+}
+
+// Decision is the outcome of one Take.
+type Decision struct {
+	// Allowed reports whether a token was taken: the attempt may proceed.
+	Allowed bool
+	rate    Rate
+	tokens  float64 // left in the bucket after the take
+}
+
+// Take spends one of key's tokens if there is one, and says so.
+func (l *Limiter) Take(key string) Decision {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	l.sweep(now)
+	b := l.fill(key, now)
+	ok := b.tokens >= 1
+	if ok {
+		b.tokens--
+	}
+	return Decision{Allowed: ok, rate: l.rate, tokens: b.tokens}
+}
+
+// Peek says whether key has a token left, taking none: for limits that
+// count only some outcomes (failed sign-ins, failed authentications), where
+// an attempt may proceed while a token is left and only a failure Takes one.
+func (l *Limiter) Peek(key string) Decision {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	l.sweep(now)
+	b := l.fill(key, now)
+	return Decision{Allowed: b.tokens >= 1, rate: l.rate, tokens: b.tokens}
+}
+
+// Give returns a token taken for key (an attempt that turned out fine), up
+// to the burst.
+func (l *Limiter) Give(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.fill(key, l.clock.Now())
+	b.tokens = math.Min(float64(l.rate.Burst), b.tokens+1)
+}
+
+// fill returns key's bucket refilled up to now. l.mu is held.
+func (l *Limiter) fill(key string, now time.Time) *bucket {
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: float64(l.rate.Burst), at: now}
+		l.buckets[key] = b
+	}
+	// A clock stepping backwards must not drain the bucket.
+	if el := now.Sub(b.at).Seconds(); el > 0 {
+		b.tokens = math.Min(float64(l.rate.Burst), b.tokens+el*l.rate.perSecond())
+		b.at = now
+	}
+	return b
+}
+
+// sweep drops full buckets, at most once a refill period. l.mu is held.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < l.rate.Per {
+		return
+	}
+	l.lastSweep = now
+	for k := range l.buckets {
+		if l.fill(k, now).tokens >= float64(l.rate.Burst) {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// Wait is how long the caller must wait for a token: 0 when the attempt was
+// allowed.
+func (d Decision) Wait() time.Duration {
+	if d.Allowed {
+		return 0
+	}
+	return time.Duration((1 - d.tokens) / d.rate.perSecond() * float64(time.Second))
+}
+
+// SetHeaders sets the RateLimit-* headers of the decision on h, and
+// Retry-After (whole seconds, at least 1) when the attempt was refused.
+// RateLimit-Limit is the bucket's size (the burst): the most requests that
+// can be made at once; RateLimit-Remaining the whole tokens left;
+// RateLimit-Reset the seconds until the bucket is full again.
+func (d Decision) SetHeaders(h http.Header) {
+	perSec := d.rate.perSecond()
+	h.Set("RateLimit-Limit", strconv.Itoa(d.rate.Burst))
+	h.Set("RateLimit-Remaining", strconv.Itoa(int(d.tokens)))
+	h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil((float64(d.rate.Burst)-d.tokens)/perSec))))
+	if !d.Allowed {
+		untilNext := int(math.Ceil((1 - math.Min(d.tokens, 1)) / perSec))
+		h.Set("Retry-After", strconv.Itoa(max(untilNext, 1)))
+	}
+}
