@@ -52,6 +52,9 @@ type Config struct {
 	// Metrics, when set, records Prometheus metrics (package metrics); nil
 	// records none.
 	Metrics *metrics.Metrics
+	// Concurrency bounds the expensive requests in flight; zero fields
+	// mean DefaultConcurrency's.
+	Concurrency Concurrency
 }
 
 // Server is the v4 API. Create it with New.
@@ -61,6 +64,7 @@ type Server struct {
 	mux       *http.ServeMux
 	perCred   *limiter
 	killLimit *limiter
+	gate      *gate
 }
 
 // New returns a server for cfg.
@@ -74,6 +78,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(),
 		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
 		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
+		gate:      newGate(cfg.Concurrency),
 	}
 	s.routes()
 	return s

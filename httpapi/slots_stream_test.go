@@ -44,7 +44,9 @@ func marshalSlots(list []slots.Slot, tzName string, loc *time.Location) []byte {
 func TestWriteSlotsMatchesMarshal(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.UTC) }
-	slot := func(s time.Time, hosts ...string) slots.Slot { return slots.Slot{Start: s, End: s.Add(30 * time.Minute), HostIDs: hosts} }
+	slot := func(s time.Time, hosts ...string) slots.Slot {
+		return slots.Slot{Start: s, End: s.Add(30 * time.Minute), HostIDs: hosts}
+	}
 	for _, c := range []struct {
 		name string
 		list []slots.Slot
