@@ -12,8 +12,11 @@ type IdempotencyStore interface {
 	// ReserveResponse claims an idempotency key for a request described by
 	// r (route and request hash). It returns a non-empty owner token when
 	// the caller now holds the key (new, expired, or abandoned by a request
-	// that died); otherwise the stored response, with Status 0 while the
-	// first request is still running.
+	// with the same route and hash that died); otherwise the stored
+	// response, with Status 0 while the first request is still running or
+	// died. A key stays bound to its first request's route and hash for
+	// IdempotencyTTL even when that request died: it may have booked before
+	// dying.
 	ReserveResponse(ctx context.Context, credentialID, key string, r StoredResponse) (stored StoredResponse, owner string, err error)
 	// CompleteResponse stores the answer of a key the owner still holds;
 	// if the reservation was taken over meanwhile it does nothing.

@@ -23,6 +23,10 @@ const (
 	ManageCredentials  Action = "credentials.manage"
 	ReadUsage          Action = "usage.read"
 	IgnoreAvailability Action = "booking.ignore_availability"
+	// QueueMembership adds a user to a round-robin queue or removes them;
+	// the target is that user, not the queue's owner, since a member put
+	// in a queue can be booked through it.
+	QueueMembership Action = "queue.membership"
 )
 
 // Grant is how far a principal may go with an action.
@@ -78,6 +82,8 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can read usage"},
 	IgnoreAvailability: {Deny, Any, Any, Any,
 		"", "Only admins and API keys can ignore availability"},
+	QueueMembership: {Self, Any, Self, Any,
+		"", "Only company admins can add or remove other users in a queue"},
 }
 
 // GrantFor returns the grant the table gives p for act.

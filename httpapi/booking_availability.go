@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bufio"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,7 +99,7 @@ func (s *Server) bookingAvailability(w http.ResponseWriter, r *http.Request, p m
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, slotsJSON(list, tzName, loc))
+	writeSlots(w, list, tzName, loc)
 	return nil
 }
 
@@ -123,19 +125,23 @@ func localTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-func slotsJSON(list []slots.Slot, tzName string, loc *time.Location) map[string]any {
-	dates := []dateJSON{}
+// writeSlots writes the slot answer, {dates, earliestAvailableDate,
+// timeframes, timezone} (json.Marshal's key order), one spot at a time
+// through a small buffer: a large answer (hostIds for every spot) is never
+// held in memory whole, on top of the slots it is made from.
+func writeSlots(w http.ResponseWriter, list []slots.Slot, tzName string, loc *time.Location) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := func(v any) {
+		b, _ := json.Marshal(v) // strings and slices of strings: it cannot fail
+		_, _ = bw.Write(b)
+	}
+	// Timeframes are the bookable windows in UTC: overlapping or touching
+	// slots merge. There are few, so they are gathered first.
 	frames := []timeframeJSON{}
 	var lastEnd time.Time
 	for _, sl := range list {
-		day := sl.Start.In(loc).Format("2006-01-02")
-		if len(dates) == 0 || dates[len(dates)-1].Date != day {
-			dates = append(dates, dateJSON{Date: day, Spots: []spotJSON{}})
-		}
-		d := &dates[len(dates)-1]
-		d.Spots = append(d.Spots, spotJSON{StartTime: localTime(sl.Start, loc), EndTime: localTime(sl.End, loc), HostIDs: sl.HostIDs})
-		// Timeframes are the bookable windows in UTC: overlapping or
-		// touching slots merge.
 		if len(frames) > 0 && !sl.Start.After(lastEnd) {
 			if sl.End.After(lastEnd) {
 				lastEnd = sl.End
@@ -146,9 +152,38 @@ func slotsJSON(list []slots.Slot, tzName string, loc *time.Location) map[string]
 		lastEnd = sl.End
 		frames = append(frames, timeframeJSON{Start: meetd.FormatTime(sl.Start), End: meetd.FormatTime(sl.End)})
 	}
-	var earliest any
-	if len(dates) > 0 {
-		earliest = dates[0].Date
+	_, _ = bw.WriteString(`{"dates":[`)
+	day, first := "", ""
+	for i, sl := range list {
+		d := sl.Start.In(loc).Format("2006-01-02")
+		if d != day {
+			if day != "" {
+				_, _ = bw.WriteString("]},")
+			} else {
+				first = d
+			}
+			day = d
+			_, _ = bw.WriteString(`{"date":`)
+			enc(d)
+			_, _ = bw.WriteString(`,"spots":[`)
+		} else if i > 0 {
+			_ = bw.WriteByte(',')
+		}
+		enc(spotJSON{StartTime: localTime(sl.Start, loc), EndTime: localTime(sl.End, loc), HostIDs: sl.HostIDs})
 	}
-	return map[string]any{"timezone": tzName, "timeframes": frames, "dates": dates, "earliestAvailableDate": earliest}
+	if day != "" {
+		_, _ = bw.WriteString("]}")
+	}
+	_, _ = bw.WriteString(`],"earliestAvailableDate":`)
+	if first == "" {
+		_, _ = bw.WriteString("null")
+	} else {
+		enc(first)
+	}
+	_, _ = bw.WriteString(`,"timeframes":`)
+	enc(frames)
+	_, _ = bw.WriteString(`,"timezone":`)
+	enc(tzName)
+	_, _ = bw.WriteString("}")
+	_ = bw.Flush()
 }

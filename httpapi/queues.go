@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/auth"
 )
 
 func toQueueJSON(q meetd.Queue) map[string]any {
@@ -53,7 +54,13 @@ func (s *Server) updateQueue(w http.ResponseWriter, r *http.Request, p meetd.Pri
 	}
 	ctx := r.Context()
 	if body.UserID != "" {
-		if _, err := s.targetUser(r, p, body.UserID); err != nil {
+		u, err := s.targetUser(r, p, body.UserID)
+		if err != nil {
+			return err
+		}
+		// Whoever is in a queue can be booked through it and has their
+		// free time shown by it: only they or an admin may decide that.
+		if err := auth.Authorize(p, auth.QueueMembership, u.ID); err != nil {
 			return err
 		}
 	}

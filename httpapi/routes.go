@@ -44,6 +44,10 @@ type Route struct {
 	Pattern string
 	// Access is who may call it.
 	Access Access
+	// Expensive routes compute in proportion to what they are asked
+	// (slots, lists, exports): their requests in flight are bounded per
+	// credential and in total (Concurrency), beyond the rate limit.
+	Expensive bool
 }
 
 // Routes returns every route the server registers, in registration order.
@@ -69,11 +73,17 @@ type route struct {
 }
 
 func open(method, pattern string, h http.HandlerFunc) route {
-	return route{Route: Route{method, pattern, Public}, public: h}
+	return route{Route: Route{Method: method, Pattern: pattern, Access: Public}, public: h}
 }
 
 func guarded(method, pattern string, access Access, h handlerFunc) route {
-	return route{Route: Route{method, pattern, access}, authed: h}
+	return route{Route: Route{Method: method, Pattern: pattern, Access: access}, authed: h}
+}
+
+// expensive marks an authenticated route as Expensive.
+func expensive(r route) route {
+	r.Expensive = true
+	return r
 }
 
 // table is the v4 API. The handlers are bound to s but not called, so a
@@ -107,27 +117,27 @@ func (s *Server) table() []route {
 		guarded("POST", "/v4/availability/{id}/exceptions", ActingUser, s.createException),
 		guarded("DELETE", "/v4/availability/{id}/exceptions/{exceptionId}", ActingUser, s.deleteException),
 
-		guarded("GET", "/v4/booking-availability", Credential, s.bookingAvailability),
+		expensive(guarded("GET", "/v4/booking-availability", Credential, s.bookingAvailability)),
 		guarded("POST", "/v4/booking", Credential, s.idempotent(s.createBooking, s.reissueConfirmation)),
 		open("GET", "/v4/public/provisional-booking/{id}/confirm", s.confirmProvisional),
 
-		guarded("GET", "/v4/appointment/paginated", ActingUser, s.listAppointments),
-		guarded("GET", "/v4/appointment/today", ActingUser, s.todaysAppointments),
+		expensive(guarded("GET", "/v4/appointment/paginated", ActingUser, s.listAppointments)),
+		expensive(guarded("GET", "/v4/appointment/today", ActingUser, s.todaysAppointments)),
 		guarded("GET", "/v4/appointment/{id}", ActingUser, s.getAppointment),
 		guarded("POST", "/v4/appointment/{id}/cancel", ActingUser, s.cancelAppointment),
 		guarded("DELETE", "/v4/appointment/{id}", ActingUser, s.cancelAppointment),
 		guarded("POST", "/v4/appointment/{id}/reschedule", ActingUser, s.rescheduleAppointment),
 		open("POST", "/v4/public/appointment/{id}/cancel", s.publicCancel),
 		open("POST", "/v4/public/appointment/{id}/reschedule", s.publicReschedule),
-		guarded("GET", "/v4/provisional-booking/paginated", ActingUser, s.listProvisional),
+		expensive(guarded("GET", "/v4/provisional-booking/paginated", ActingUser, s.listProvisional)),
 
 		guarded("PATCH", "/v4/queue/meeting-type/{id}", ActingUser, s.updateQueue),
 		guarded("GET", "/v4/queue/{id}", ActingUser, s.getQueue),
 		guarded("GET", "/v4/queue/{id}/next", ActingUser, s.nextHosts),
 
 		guarded("GET", "/v4/usage", Credential, s.usage),
-		guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport),
-		guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport),
+		expensive(guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport)),
+		expensive(guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport)),
 
 		guarded("POST", "/webhooks", Credential, s.createWebhook),
 		guarded("GET", "/webhooks", Credential, s.listWebhooks),
@@ -148,7 +158,11 @@ func (s *Server) routes() {
 		case r.Access == Public && r.public != nil && r.authed == nil:
 			s.mux.Handle(pattern, gated(r.Route, r.public))
 		case r.Access != Public && r.authed != nil && r.public == nil:
-			s.mux.Handle(pattern, gated(r.Route, s.authed(r.Access, r.authed)))
+			h := r.authed
+			if r.Expensive {
+				h = s.bounded(h)
+			}
+			s.mux.Handle(pattern, gated(r.Route, s.authed(r.Access, h)))
 		default:
 			panic("httpapi: route " + pattern + ": its handler does not match its access " + r.Access.String())
 		}

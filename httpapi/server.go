@@ -55,6 +55,9 @@ type Config struct {
 	// Ready are the checks of GET /readyz; none means it answers "ok" as
 	// soon as the server runs.
 	Ready []ReadyCheck
+	// Concurrency bounds the expensive requests in flight; zero fields
+	// mean DefaultConcurrency's.
+	Concurrency Concurrency
 }
 
 // Server is the v4 API. Create it with New.
@@ -64,7 +67,8 @@ type Server struct {
 	mux       *http.ServeMux
 	perCred   *limiter
 	killLimit *limiter
-	authFail  *limiter // failed authentications per client IP (authfail.go)
+	authFail  *limiter  // failed authentications per client IP (authfail.go)
+	inflight  *inflight // expensive requests in flight (concurrency.go)
 }
 
 // New returns a server for cfg.
@@ -79,6 +83,7 @@ func New(cfg Config) *Server {
 		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
 		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
 		authFail:  newLimiter(AuthFailureRateLimit, cfg.Clock),
+		inflight:  newInflight(cfg.Concurrency),
 	}
 	s.routes()
 	return s

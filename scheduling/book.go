@@ -196,7 +196,9 @@ func (b booking) newAppointment(c meetd.Company, credentialID string, d BookingD
 // for a second click. The token is the authority (no principal): a wrong
 // one is the same ErrProvisionalNotFound as a missing booking. decode reads
 // the booking request kept with it (its encoding is the caller's). An
-// expired link or a slot taken meanwhile is ECONFLICT.
+// expired link, a slot taken meanwhile or a host removed meanwhile
+// (ErrHostGone) is ECONFLICT; the booking then stays pending until it
+// expires.
 func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 	decode func(request json.RawMessage) (BookingDetails, error)) (meetd.Appointment, error) {
 	pb, err := s.Store.ProvisionalForAttendee(ctx, id)
@@ -218,6 +220,11 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 		return meetd.Appointment{}, ErrTypeDeleted
 	} else if err != nil {
 		return meetd.Appointment{}, err
+	}
+	if pb.Status == meetd.ProvisionalPending {
+		if err := s.hostsStillActive(ctx, pb.CompanyID, pb.HostIDs); err != nil {
+			return meetd.Appointment{}, err
+		}
 	}
 	c, err := s.Store.CompanyByID(ctx, pb.CompanyID)
 	if err != nil {

@@ -144,3 +144,23 @@ func firstInOrder(order, free []string) []string {
 	}
 	return free[:1]
 }
+
+// hostsStillActive refuses with ErrHostGone when any of hostIDs is no
+// longer an active user of the company: a booking confirmed later must not
+// land in the calendar of someone removed meanwhile.
+func (s *Service) hostsStillActive(ctx context.Context, companyID string, hostIDs []string) error {
+	users, err := s.Store.UsersByIDs(ctx, companyID, hostIDs)
+	if err != nil {
+		return err
+	}
+	active := 0
+	for _, u := range users {
+		if u.Active() {
+			active++
+		}
+	}
+	if active != len(hostIDs) {
+		return ErrHostGone
+	}
+	return nil
+}

@@ -41,6 +41,9 @@ var (
 	// ErrTypeDeleted refuses to reschedule or confirm a booking whose
 	// meeting type was deleted: its rules are gone. Cancelling still works.
 	ErrTypeDeleted = meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
+	// ErrHostGone refuses to confirm a booking one of whose hosts was
+	// removed from the workspace after it was made.
+	ErrHostGone = meetd.Errorf(meetd.ECONFLICT, "A host of this booking is no longer available; please book again")
 )
 
 // Store is what scheduling reads and writes: a subset of meetd.Store, so a

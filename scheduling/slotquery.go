@@ -26,7 +26,8 @@ type SlotRequest struct {
 
 // Slots answers the bookable slots of one of p's company's enabled meeting
 // types for the hosts r names, within [r.From, r.To). It costs a constant
-// number of store calls whatever the number of hosts.
+// number of store calls whatever the number of hosts; a query costing more
+// than MaxSlotCost is refused.
 func (s *Service) Slots(ctx context.Context, p meetd.Principal, r SlotRequest) ([]slots.Slot, error) {
 	m, err := s.Store.MeetingTypeByID(ctx, p.Company.ID, r.MeetingTypeID)
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND || err == nil && !m.Enabled {
@@ -45,6 +46,9 @@ func (s *Service) Slots(ctx context.Context, p meetd.Principal, r SlotRequest) (
 	}
 	hosts, _, err := s.resolveHosts(ctx, p, m, r.HostIDs, r.QueueID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSlotCost(m, s.Clock.Now(), r.From, r.To, time.Duration(duration)*time.Minute, len(hosts)); err != nil {
 		return nil, err
 	}
 	q, err := s.slotQuery(ctx, m, hosts, r.Method, time.Duration(duration)*time.Minute, r.From, r.To, r.ExceptAppointmentID)

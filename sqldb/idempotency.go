@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -27,13 +28,16 @@ func (db *DB) ReserveResponse(ctx context.Context, credentialID, key string, r m
 		default:
 			existing.Body, existing.CreatedAt = []byte(body), fromMS(created)
 			ttl := meetd.IdempotencyTTL
-			if existing.Status == 0 {
+			if existing.Status == 0 && existing.Route == r.Route && bytes.Equal(existing.RequestHash, r.RequestHash) {
+				// Only the same request may take over a reservation whose
+				// request died: that one may have booked before dying, and
+				// its retry must find that booking, not another request.
 				ttl = meetd.IdempotencyPendingTTL
 			}
 			if t.now.Sub(existing.CreatedAt) < ttl {
-				return nil // a live answer, or a request still running: the caller decides
+				return nil // a live answer, a request still running or another request's key: the caller decides
 			}
-			// Expired, or reserved by a request that died: take it over.
+			// Expired, or reserved by this same request that died: take it over.
 			if _, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE credential_id = ? AND idem_key = ?`, credentialID, key); err != nil {
 				return err
 			}

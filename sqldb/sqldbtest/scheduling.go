@@ -404,6 +404,19 @@ func testIdempotency(f *fixture) {
 	if got, o := reserve("cred", "k2"); o != "" || got.Status != 0 {
 		t.Fatalf("a stale holder changed the new reservation: %+v %q", got, o)
 	}
+	// A dead reservation stays bound to its request: another request with
+	// the key sees the first one's hash (a 422 for the caller), and only the
+	// same request takes it over.
+	_, o5 := reserve("cred", "k3")
+	f.clock.Advance(meetd.IdempotencyPendingTTL)
+	other := meetd.StoredResponse{Route: req.Route, RequestHash: []byte{7}}
+	if got, o, err := f.db.ReserveResponse(f.ctx, "cred", "k3", other); err != nil || o != "" ||
+		!bytes.Equal(got.RequestHash, req.RequestHash) || got.Status != 0 {
+		t.Fatalf("another request took over a dead reservation: %+v %q %v", got, o, err)
+	}
+	if _, o := reserve("cred", "k3"); o == "" || o == o5 {
+		t.Fatal("the same request did not take over its dead reservation")
+	}
 	// Concurrent reservations of one key: exactly one wins.
 	var wg sync.WaitGroup
 	wins := make(chan bool, 10)
