@@ -46,6 +46,9 @@ type Config struct {
 	// RateLimit is the per-credential limit; the zero value means
 	// DefaultRateLimit.
 	RateLimit RateLimit
+	// KillSwitchRateLimit is the kill-switch's limit per client IP; the
+	// zero value means KillSwitchRateLimit.
+	KillSwitchRateLimit RateLimit
 	// WebhookAllowPrivate lets webhook targets be plain http and private
 	// addresses (--webhook-allow-private).
 	WebhookAllowPrivate bool
@@ -71,9 +74,12 @@ func New(cfg Config) *Server {
 	if cfg.RateLimit == (RateLimit{}) {
 		cfg.RateLimit = DefaultRateLimit
 	}
+	if cfg.KillSwitchRateLimit == (RateLimit{}) {
+		cfg.KillSwitchRateLimit = KillSwitchRateLimit
+	}
 	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(),
 		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
-		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
+		killLimit: newLimiter(cfg.KillSwitchRateLimit, cfg.Clock),
 	}
 	s.routes()
 	return s
