@@ -16,7 +16,7 @@ import (
 // newClient is a keep-alive client that holds an idle connection for every
 // worker, so a run measures requests, not TCP handshakes.
 func newClient() *http.Client {
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	return &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{
 		MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second,
 		DisableCompression: true, ForceAttemptHTTP2: false,
 	}}
@@ -80,75 +80,53 @@ func statusLine(statuses map[int]int) string {
 	return strings.Join(parts, " ")
 }
 
-// drive runs c workers that send requests back to back for d after a short
-// warm-up (not measured), each timing its own requests. Requests started
-// within the window count, and the window closes when the last of them has
-// its answer, so a scenario slower than d still yields its requests.
+// drive runs c workers that send requests back to back for d after a
+// warm-up (at least one request each, not measured), each timing its own
+// requests. Requests started within the window count, and the window closes
+// when the last of them has its answer, so a scenario slower than d still
+// yields its requests.
 func drive(ctx context.Context, client *http.Client, c int, d, warm time.Duration, next request, expected func(int) bool) (result, error) {
-	type worker struct {
-		samples  []time.Duration
-		statuses map[int]int
-		sample   map[int]string
-		last     time.Time
-		err      error
-	}
 	ws := make([]*worker, c)
-	var wg sync.WaitGroup
-	start := time.Now()
-	measureFrom := start.Add(warm)
-	deadline := measureFrom.Add(d)
+	var wg, warmed sync.WaitGroup
+	warmed.Add(c)
+	gate := make(chan struct{})
+	var measureFrom, deadline time.Time
 	for i := range c {
 		w := &worker{samples: make([]time.Duration, 0, 4096), statuses: map[int]int{}, sample: map[int]string{}}
 		ws[i] = w
 		wg.Go(func() {
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				if !t0.Before(deadline) {
-					return
-				}
-				req, err := next(i)
-				if err != nil {
+			// Warm-up, not measured: every worker has its connection and
+			// one answer before the window opens for all of them at once.
+			for t0 := time.Now(); ; {
+				if err := w.do(ctx, client, next, i, expected, false); err != nil {
 					w.err = err
+				}
+				if w.err != nil || time.Since(t0) >= warm {
+					break
+				}
+			}
+			warmed.Done()
+			<-gate
+			for w.err == nil && ctx.Err() == nil {
+				if !time.Now().Before(deadline) {
 					return
 				}
-				req = req.WithContext(ctx)
-				t0 = time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						w.err = err
-					}
-					return
-				}
-				var body []byte
-				if expected(resp.StatusCode) {
-					_, err = io.Copy(io.Discard, resp.Body)
-				} else {
-					body, err = io.ReadAll(io.LimitReader(resp.Body, 512))
-				}
-				resp.Body.Close()
-				t1 := time.Now()
-				if err != nil {
+				if err := w.do(ctx, client, next, i, expected, true); err != nil && ctx.Err() == nil {
 					w.err = err
-					return
-				}
-				if t0.Before(measureFrom) {
-					continue // warm-up
-				}
-				w.last = t1
-				w.samples = append(w.samples, t1.Sub(t0))
-				w.statuses[resp.StatusCode]++
-				if body != nil {
-					if _, ok := w.sample[resp.StatusCode]; !ok {
-						w.sample[resp.StatusCode] = string(body)
-					}
 				}
 			}
 		})
 	}
+	warmed.Wait()
+	measureFrom = time.Now()
+	deadline = measureFrom.Add(d)
+	close(gate)
 	wg.Wait()
 	var r result
 	r.statuses, r.sample = map[int]int{}, map[int]string{}
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
 	end := deadline
 	for _, w := range ws {
 		if w.err != nil {
@@ -159,12 +137,50 @@ func drive(ctx context.Context, client *http.Client, c int, d, warm time.Duratio
 			end = w.last
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return r, err
-	}
 	r.requests = len(r.samples)
 	r.elapsed = end.Sub(measureFrom)
 	return r, nil
+}
+
+// worker is one connection's loop of drive.
+type worker struct {
+	samples  []time.Duration
+	statuses map[int]int
+	sample   map[int]string
+	last     time.Time // when the last measured answer arrived
+	err      error
+}
+
+// do sends one request; with measured it records its latency and status.
+func (w *worker) do(ctx context.Context, client *http.Client, next request, i int, expected func(int) bool, measured bool) error {
+	req, err := next(i)
+	if err != nil {
+		return err
+	}
+	req = req.WithContext(ctx)
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	var body []byte
+	if expected(resp.StatusCode) {
+		_, err = io.Copy(io.Discard, resp.Body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, 512))
+	}
+	resp.Body.Close()
+	t1 := time.Now()
+	if err != nil || !measured {
+		return err
+	}
+	w.last = t1
+	w.samples = append(w.samples, t1.Sub(t0))
+	w.statuses[resp.StatusCode]++
+	if _, ok := w.sample[resp.StatusCode]; !ok && body != nil {
+		w.sample[resp.StatusCode] = string(body)
+	}
+	return nil
 }
 
 // burst sends n requests made by next at the same moment, each on its own

@@ -80,7 +80,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.sqlite, "sqlite", true, "run on a fresh SQLite file")
 	fs.IntVar(&o.perHost, "host-appointments", 500, "appointments of each of the 10 round-robin hosts within the 31-day slot window")
 	fs.StringVar(&o.logLevel, "log-level", "info", "meetd's --log-level (info logs every request, as in production)")
-	quick := fs.Bool("quick", false, "smoke run: -d 100ms -rounds 1 -sizes 300 -host-appointments 20 (unless given)")
+	quick := fs.Bool("quick", false, "smoke run: -c 4 -d 100ms -rounds 1 -sizes 300 -host-appointments 20 (unless given)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -92,6 +92,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	if *quick {
 		if !set["d"] {
 			o.duration = 100 * time.Millisecond
+		}
+		if !set["c"] {
+			o.conns = 4
 		}
 		if !set["rounds"] {
 			o.rounds = 1
@@ -151,7 +154,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "meetd-bench: "+format+"\n", a...) }
+	began := time.Now()
+	logf := func(format string, a ...any) {
+		fmt.Fprintf(stderr, "meetd-bench %6.1fs: "+format+"\n", append([]any{time.Since(began).Seconds()}, a...)...)
+	}
 	logf("building meetd")
 	bin, err := buildMeetd(ctx, dir)
 	if err != nil {

@@ -132,6 +132,7 @@ func (s *suite) run(ctx context.Context) (*report, error) {
 	if rss, peak, ok := s.meetd.memory(); ok {
 		rep.rss, rep.peak, rep.memOK = rss, peak, true
 	}
+	s.client.CloseIdleConnections()
 	if err := s.meetd.stop(); err != nil {
 		return rep, err
 	}
