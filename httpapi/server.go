@@ -47,7 +47,8 @@ type Config struct {
 	// DefaultRateLimit.
 	RateLimit RateLimit
 	// KillSwitchRateLimit is the kill-switch's limit per client IP; the
-	// zero value means KillSwitchRateLimit.
+	// zero value means the package variable of that name (10 a minute,
+	// bursts of 20).
 	KillSwitchRateLimit RateLimit
 	// WebhookAllowPrivate lets webhook targets be plain http and private
 	// addresses (--webhook-allow-private).
