@@ -80,12 +80,14 @@ func statusLine(statuses map[int]int) string {
 	return strings.Join(parts, " ")
 }
 
-// drive runs c workers that send requests back to back for d after a
-// warm-up (at least one request each, not measured), each timing its own
-// requests. Requests started within the window count, and the window closes
-// when the last of them has its answer, so a scenario slower than d still
-// yields its requests.
-func drive(ctx context.Context, client *http.Client, c int, d, warm time.Duration, next request, expected func(int) bool) (result, error) {
+// drive runs c workers that send requests back to back for d, each timing
+// its own requests. Each worker first opens its connection with a GET of
+// warmURL (not measured), then the window opens for all at once. Requests
+// started within the window count, and the window closes when the last of
+// them has its answer, so a scenario slower than d still yields its
+// requests. Scenarios run in interleaved rounds, so caches are warm without
+// a warm-up of the scenario itself.
+func drive(ctx context.Context, client *http.Client, c int, d time.Duration, warmURL string, next request, expected func(int) bool) (result, error) {
 	ws := make([]*worker, c)
 	var wg, warmed sync.WaitGroup
 	warmed.Add(c)
@@ -95,16 +97,8 @@ func drive(ctx context.Context, client *http.Client, c int, d, warm time.Duratio
 		w := &worker{samples: make([]time.Duration, 0, 4096), statuses: map[int]int{}, sample: map[int]string{}}
 		ws[i] = w
 		wg.Go(func() {
-			// Warm-up, not measured: every worker has its connection and
-			// one answer before the window opens for all of them at once.
-			for t0 := time.Now(); ; {
-				if err := w.do(ctx, client, next, i, expected, false); err != nil {
-					w.err = err
-				}
-				if w.err != nil || time.Since(t0) >= warm {
-					break
-				}
-			}
+			warm := func(int) (*http.Request, error) { return http.NewRequest(http.MethodGet, warmURL, nil) }
+			w.err = w.do(ctx, client, warm, i, func(int) bool { return true }, false)
 			warmed.Done()
 			<-gate
 			for w.err == nil && ctx.Err() == nil {

@@ -52,7 +52,6 @@ func main() {
 type options struct {
 	conns     int
 	duration  time.Duration
-	warmup    time.Duration
 	rounds    int
 	sizes     []int
 	only      map[string]bool // nil: every scenario
@@ -106,7 +105,6 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 			o.perHost = 20
 		}
 	}
-	o.warmup = min(o.duration/10, 500*time.Millisecond)
 	if o.conns < 1 || o.rounds < 1 || o.duration <= 0 || o.perHost < 0 {
 		return o, errors.New("-c and -rounds must be positive, -d a positive duration")
 	}

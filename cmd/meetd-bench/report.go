@@ -38,8 +38,16 @@ func (rep *report) print(w io.Writer, o options) {
 		} else if r.ceilingFor != nil && r.ceilingFor.res.rps() > 0 {
 			ratio = fmt.Sprintf("%.0f %%", 100*r.res.rps()/r.ceilingFor.res.rps())
 		}
+		answers := statusLine(r.res.statuses)
+		if r.contended {
+			// Per round: each must be one 201 and the rest 409.
+			answers = strings.Join(slices.Compact(slices.Clone(r.roundAnswers)), " / ")
+			if len(r.roundAnswers) > 1 && !strings.Contains(answers, " / ") {
+				answers += fmt.Sprintf(" (each of %d rounds)", len(r.roundAnswers))
+			}
+		}
 		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.c, r.appointments, rps, rounds,
-			ms(percentile(r.res.samples, 50)), ms(percentile(r.res.samples, 99)), ratio, statusLine(r.res.statuses), r.note)
+			ms(percentile(r.res.samples, 50)), ms(percentile(r.res.samples, 99)), ratio, answers, r.note)
 	}
 	fmt.Fprintln(w)
 	if rep.memOK {

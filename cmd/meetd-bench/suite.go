@@ -32,11 +32,12 @@ type suite struct {
 
 // scenario is one row of the table: a request pattern at one concurrency.
 type scenario struct {
-	name   string
-	c      int
-	note   string
-	req    request
-	expect func(status int) bool
+	name    string
+	c       int
+	note    string
+	warmURL string // a cheap GET on the same server, to open connections
+	req     request
+	expect  func(status int) bool
 	// contended scenarios fire c identical requests at once instead of
 	// running for a time; fresh makes each round's request (a new slot).
 	contended bool
@@ -51,6 +52,7 @@ type row struct {
 	appointments int
 	res          result
 	perRound     []float64
+	roundAnswers []string // each round's status counts
 }
 
 func ok200(s int) bool { return s == http.StatusOK }
@@ -185,6 +187,10 @@ func (s *suite) scenarios(sized bool, appointments int) []*row {
 		if sc.expect == nil {
 			sc.expect = ok200
 		}
+		sc.warmURL = s.meetd.url + "/healthz"
+		if sc.name == "ceiling" {
+			sc.warmURL = s.ceiling.url + "/"
+		}
 		r := &row{scenario: sc, appointments: appointments}
 		rows = append(rows, r)
 		return r
@@ -262,13 +268,14 @@ func (s *suite) measure(ctx context.Context, rows []*row, rep *report) error {
 			if r.contended {
 				res, err = burst(ctx, r.c, r.fresh())
 			} else {
-				res, err = drive(ctx, s.client, r.c, s.o.duration, s.o.warmup, r.req, r.expect)
+				res, err = drive(ctx, s.client, r.c, s.o.duration, r.warmURL, r.req, r.expect)
 			}
 			if err != nil {
 				return fmt.Errorf("%s c=%d: %w", r.name, r.c, err)
 			}
 			r.res.merge(res)
 			r.perRound = append(r.perRound, res.rps())
+			r.roundAnswers = append(r.roundAnswers, statusLine(res.statuses))
 			for status, n := range res.statuses {
 				if !r.expect(status) {
 					rep.problems = append(rep.problems, fmt.Sprintf("%s: %s c=%d round %d: %d answers %d: %s",
