@@ -69,6 +69,17 @@ func TestKillSwitchIsRateLimitedPerIP(t *testing.T) {
 	}
 }
 
+func TestKillSwitchTakesItsConfiguredLimit(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite, func(c *httpapi.Config) { c.KillSwitchRateLimit = httpapi.RateLimit{PerMinute: 60, Burst: 2} })
+	body := map[string]any{"credentials": []string{"junk"}}
+	for i := range 2 {
+		if r := h.do(req{method: "POST", path: "/v4/credentials/revoke", body: body}); r.status != 202 {
+			t.Fatalf("request %d: %d", i, r.status)
+		}
+	}
+	wantStatus(t, h.do(req{method: "POST", path: "/v4/credentials/revoke", body: body}), 429)
+}
+
 func TestRateLimitPerCredential(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite, func(c *httpapi.Config) { c.RateLimit = httpapi.RateLimit{PerMinute: 60, Burst: 3} })
 	a := h.a

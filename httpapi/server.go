@@ -46,6 +46,10 @@ type Config struct {
 	// RateLimit is the per-credential limit; the zero value means
 	// DefaultRateLimit.
 	RateLimit RateLimit
+	// KillSwitchRateLimit is the kill-switch's limit per client IP; the
+	// zero value means the package variable of that name (10 a minute,
+	// bursts of 20).
+	KillSwitchRateLimit RateLimit
 	// WebhookAllowPrivate lets webhook targets be plain http and private
 	// addresses (--webhook-allow-private).
 	WebhookAllowPrivate bool
@@ -79,9 +83,12 @@ func New(cfg Config) *Server {
 	if cfg.RateLimit == (RateLimit{}) {
 		cfg.RateLimit = DefaultRateLimit
 	}
+	if cfg.KillSwitchRateLimit == (RateLimit{}) {
+		cfg.KillSwitchRateLimit = KillSwitchRateLimit
+	}
 	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(),
 		perCred:   newLimiter(cfg.RateLimit, cfg.Clock),
-		killLimit: newLimiter(KillSwitchRateLimit, cfg.Clock),
+		killLimit: newLimiter(cfg.KillSwitchRateLimit, cfg.Clock),
 		authFail:  newLimiter(AuthFailureRateLimit, cfg.Clock),
 		inflight:  newInflight(cfg.Concurrency),
 	}

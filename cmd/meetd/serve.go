@@ -40,7 +40,11 @@ func (e *env) serve(args []string) error {
 	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address (default: off)")
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
+	lim := limitFlags(fs)
 	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := lim.check(); err != nil {
 		return err
 	}
 	if (*certFile == "") != (*keyFile == "") {
@@ -103,11 +107,11 @@ func (e *env) serve(args []string) error {
 	db.OnChange(verifier.AfterWrite)
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
-		Metrics: mx.Metrics(),
-		Ready:   readyChecks(db)})
+		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
+		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
-		Passwords: e.passwords})
+		Passwords: e.passwords, LoginRate: lim.login()})
 	dash.Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
