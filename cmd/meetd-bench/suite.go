@@ -70,7 +70,8 @@ func (s *suite) run(ctx context.Context) (*report, error) {
 		return exec.Command(s.bin, "serve", "--addr", addr, "--db", dsn, "--log-level", s.o.logLevel,
 			// The bench is one client: raise the per-credential limit
 			// instead of minting a token per request.
-			"--rate-limit", "1000000000", "--rate-burst", "1000000000")
+			"--rate-limit", "1000000000", "--rate-burst", "1000000000",
+			"--expensive-per-credential", "1000", "--expensive-total", "1000")
 	}
 
 	s.logf("%s: starting meetd on an empty database", s.b.name)

@@ -11,7 +11,7 @@ import (
 	"github.com/meetd/meetd/httpapi"
 )
 
-// limits are the rate limits `meetd serve` takes as settings: each is a
+// limits are the rate and in-flight limits `meetd serve` takes as settings: each is a
 // flag with an environment variable as its default, so a flag wins.
 type limits struct {
 	fs    *flag.FlagSet
@@ -20,6 +20,8 @@ type limits struct {
 	perMinute, burst         limitSetting
 	killPerMinute, killBurst limitSetting
 	loginPerMinute           limitSetting
+	expensivePerCredential   limitSetting
+	expensiveTotal           limitSetting
 }
 
 // limitSetting is one positive integer setting: a flag and its variable.
@@ -64,6 +66,11 @@ func limitFlags(fs *flag.FlagSet) *limits {
 		"kill-switch requests a client IP may make at once")
 	add(&l.loginPerMinute, "login-rate-limit", "MEETD_LOGIN_RATE_LIMIT", dashboard.DefaultLoginRate.Limit,
 		"dashboard sign-in attempts a minute per client address and per email")
+	def := httpapi.DefaultConcurrency()
+	add(&l.expensivePerCredential, "expensive-per-credential", "MEETD_EXPENSIVE_PER_CREDENTIAL", def.PerCredential,
+		"expensive requests (slots, appointment lists, GDPR exports) one credential may have in flight")
+	add(&l.expensiveTotal, "expensive-total", "MEETD_EXPENSIVE_TOTAL", def.Total,
+		"expensive requests the process runs at once")
 	return l
 }
 
@@ -91,6 +98,11 @@ func (l *limits) api() httpapi.RateLimit {
 // killSwitch is the kill-switch's limit per client IP.
 func (l *limits) killSwitch() httpapi.RateLimit {
 	return httpapi.RateLimit{PerMinute: l.killPerMinute.value, Burst: l.killBurst.value}
+}
+
+// concurrency bounds the expensive requests in flight.
+func (l *limits) concurrency() httpapi.Concurrency {
+	return httpapi.Concurrency{PerCredential: l.expensivePerCredential.value, Total: l.expensiveTotal.value}
 }
 
 // login is the dashboard's sign-in limit; the burst is one minute's worth.

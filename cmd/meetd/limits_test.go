@@ -80,3 +80,48 @@ func TestServeRefusesABadRateLimit(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestInFlightSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string
+		want    httpapi.Concurrency
+	}{
+		{name: "defaults are the API's", want: httpapi.DefaultConcurrency()},
+		{name: "flags set both bounds", args: []string{"--expensive-per-credential", "2", "--expensive-total", "16"},
+			want: httpapi.Concurrency{PerCredential: 2, Total: 16}},
+		{name: "a variable sets a bound and a flag wins over it",
+			env:  map[string]string{"MEETD_EXPENSIVE_PER_CREDENTIAL": "3", "MEETD_EXPENSIVE_TOTAL": "5"},
+			args: []string{"--expensive-total", "50"},
+			want: httpapi.Concurrency{PerCredential: 3, Total: 50}},
+		{name: "zero is refused", args: []string{"--expensive-total", "0"},
+			wantErr: "--expensive-total must be a positive integer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			l := limitFlags(fs)
+			err := fs.Parse(tc.args)
+			if err == nil {
+				err = l.check()
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := l.concurrency(); got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}

@@ -27,7 +27,8 @@ Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
               [--rate-limit 100] [--rate-burst 200] [--killswitch-rate-limit 10] [--killswitch-rate-burst 20]
-              [--login-rate-limit 10]   (env MEETD_RATE_LIMIT, MEETD_RATE_BURST, …; flags win)
+              [--login-rate-limit 10] [--expensive-per-credential 4] [--expensive-total N]
+              (env MEETD_RATE_LIMIT, MEETD_RATE_BURST, …; flags win)
   meetd migrate
   meetd backup --to FILE        (SQLite; PostgreSQL is backed up with pg_dump)
   meetd version                 (also --version)
