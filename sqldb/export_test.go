@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -28,7 +29,7 @@ func (db *DB) SeedAppointments(ctx context.Context, aps []SeedAppointment) error
 		}
 		defer ins.Close()
 		host, err := t.PrepareContext(ctx, t.d.rebind(`INSERT INTO appointment_hosts (appointment_id, user_id, start_at,
-			end_at, cancelled) VALUES (?, ?, ?, ?, ?)`))
+			end_at, cancelled, meeting_type_id) VALUES (?, ?, ?, ?, ?, ?)`))
 		if err != nil {
 			return err
 		}
@@ -41,7 +42,7 @@ func (db *DB) SeedAppointments(ctx context.Context, aps []SeedAppointment) error
 				return err
 			}
 			for _, h := range a.HostIDs {
-				if _, err := host.ExecContext(ctx, id, h, ms(a.Start), ms(a.End), a.Cancelled); err != nil {
+				if _, err := host.ExecContext(ctx, id, h, ms(a.Start), ms(a.End), a.Cancelled, a.MeetingTypeID); err != nil {
 					return err
 				}
 			}
@@ -55,4 +56,81 @@ func (db *DB) SeedAppointments(ctx context.Context, aps []SeedAppointment) error
 func (db *DB) Analyze(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `ANALYZE`)
 	return err
+}
+
+// Query is one of the store's hot queries with example arguments.
+type Query struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
+// HotQueries returns the queries whose cost must not grow with a company's
+// appointments, with arguments for a company, its meeting type, hosts and
+// queue, and a window.
+func HotQueries(company, meetingType string, hosts []string, queue string, from, to time.Time) []Query {
+	list := func(name string, f meetd.AppointmentFilter) []Query {
+		count, page, args := appointmentListSQL(f)
+		return []Query{{name + " count", count, args}, {name + " page", page, append(args, 20, 1000)}}
+	}
+	provisional := func(name string, f meetd.ProvisionalFilter) []Query {
+		count, page, args := provisionalListSQL(f)
+		return []Query{{name + " count", count, args}, {name + " page", page, append(args, 20, 1000)}}
+	}
+	out := []Query{
+		{"busy, 1 host", busySQL(1), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts[:1], From: from, To: to})},
+		{"busy, 10 hosts", busySQL(len(hosts)), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
+		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
+		{"queue members", queueMembersSQL, []any{ms(from), queue}},
+	}
+	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
+	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)
+	out = append(out, list("host's active list in a window", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0],
+		From: &from, To: &to, Status: "active"})...)
+	out = append(out, list("host's list of a meeting type", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0],
+		MeetingTypeID: meetingType})...)
+	out = append(out, list("company's list in a window", meetd.AppointmentFilter{CompanyID: company, From: &from, To: &to})...)
+	out = append(out, list("company's cancelled list", meetd.AppointmentFilter{CompanyID: company, Status: "cancelled", Descending: true})...)
+	out = append(out, provisional("provisional list", meetd.ProvisionalFilter{CompanyID: company, HostID: hosts[0]})...)
+	out = append(out, provisional("provisional list by status", meetd.ProvisionalFilter{CompanyID: company,
+		HostID: hosts[0], Status: meetd.ProvisionalPending})...)
+	return out
+}
+
+// Plan returns q's plan: on SQLite the lines of EXPLAIN QUERY PLAN, on
+// PostgreSQL EXPLAIN (FORMAT JSON) with sequential scans and sorts
+// discouraged, so that the plan shows whether an index can serve q
+// whatever the table's size.
+func (db *DB) Plan(ctx context.Context, q Query) (string, error) {
+	if db.d.name == "sqlite" {
+		rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.SQL, q.Args...)
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return "", err
+			}
+			b.WriteString(detail + "\n")
+		}
+		return b.String(), rows.Err()
+	}
+	t, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer t.Rollback()
+	if _, err := t.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		return "", err
+	}
+	if _, err := t.ExecContext(ctx, `SET LOCAL enable_sort = off`); err != nil {
+		return "", err
+	}
+	var plan string
+	err = t.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+db.d.rebind(q.SQL), q.Args...).Scan(&plan)
+	return plan, err
 }
