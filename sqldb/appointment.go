@@ -307,10 +307,10 @@ func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []a
 	var where []string
 	if f.HostID != "" {
 		// The host must be the company's user: the company boundary,
-		// checked once rather than per row.
+		// checked once (the EXISTS is uncorrelated) rather than per row.
 		t, id, from = "h", "appointment_id", "appointment_hosts h"
-		where = append(where, "h.user_id = (SELECT u.id FROM users u WHERE u.company_id = ? AND u.id = ?)")
-		args = append(args, f.CompanyID, f.HostID)
+		where = append(where, "h.user_id = ?", "EXISTS (SELECT 1 FROM users u WHERE u.company_id = ? AND u.id = ?)")
+		args = append(args, f.HostID, f.CompanyID, f.HostID)
 		if f.MeetingTypeID != "" {
 			where, args = append(where, "h.meeting_type_id = ?"), append(args, f.MeetingTypeID)
 		}
