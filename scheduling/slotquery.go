@@ -176,10 +176,23 @@ func (s *Service) freeHosts(ctx context.Context, m meetd.MeetingType, hostIDs []
 	if err != nil {
 		return nil, err
 	}
+	return freeAt(q, start), nil
+}
+
+// freeAt returns the hosts of the slot q offers at start, or nil. It
+// computes the slots of q only up to the one at start: the grid and every
+// candidate up to start depend on q.From and the time before start alone
+// (an interval keeps its start when q.To clips its end, and a booking only
+// moves candidates forward), so the answer is the one the whole window
+// gives, for half the work.
+func freeAt(q slots.Query, start time.Time) []string {
+	if end := start.Add(q.Duration); end.Before(q.To) {
+		q.To = end
+	}
 	for _, sl := range slots.Compute(q) {
 		if sl.Start.Equal(start) {
-			return sl.HostIDs, nil
+			return sl.HostIDs
 		}
 	}
-	return nil, nil
+	return nil
 }

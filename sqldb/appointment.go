@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -92,18 +93,61 @@ func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) 
 	return nil
 }
 
+// longMS is how long an appointment may last before it counts as long. A
+// search for the appointments overlapping [from, to) seeks starts in
+// [from - longMS, to) on an index, bounded on both sides, and finds the
+// long ones, which may start earlier, in their own partial index; the
+// migration 00009_appointment_indexes.sql repeats the number in the
+// indexes' predicate, which the queries must spell the same way.
+const longMS = 24 * 60 * 60 * 1000
+
+// isLong is the partial indexes' predicate on alias l.
+const isLong = `l.end_at - l.start_at > 86400000`
+
+// floorSQL is a scalar subquery: the earliest start an appointment may have
+// that ends after a time t: t - longMS, or earlier when a long appointment
+// of table (alias l) that ends after t and matches cond starts earlier.
+// Every appointment that overlaps a window starting at t starts at or
+// after it, so "start_at >= floor AND start_at < to AND end_at > t" finds
+// exactly the overlapping ones on one index range. Its arguments are
+// t - longMS, cond's, and t (see floorArgs).
+func floorSQL(table, cond string) string {
+	return `(SELECT MIN(f.x) FROM (SELECT CAST(? AS BIGINT) AS x UNION ALL SELECT l.start_at FROM ` + table +
+		` l WHERE ` + cond + ` AND ` + isLong + ` AND l.end_at > ?) f)`
+}
+
+// floorArgs are floorSQL's arguments for time t and cond's arguments.
+func floorArgs(t time.Time, cond ...any) []any {
+	return append(append([]any{ms(t) - longMS}, cond...), ms(t))
+}
+
+// overlapSQL finds an active appointment of n hosts (other than one)
+// overlapping a window; its arguments are overlapArgs'.
+func overlapSQL(n int) string {
+	hosts := placeholders(n)
+	return `SELECT 1 FROM appointment_hosts h WHERE h.user_id IN (` + hosts + `)
+		AND h.start_at >= ` + floorSQL("appointment_hosts", "l.user_id IN ("+hosts+")") + `
+		AND h.start_at < ? AND h.end_at > ? AND h.cancelled = FALSE AND h.appointment_id <> ? LIMIT 1`
+}
+
+func overlapArgs(hostIDs []string, start, end time.Time, exceptID string) []any {
+	hosts := make([]any, len(hostIDs))
+	for i, id := range hostIDs {
+		hosts[i] = id
+	}
+	args := append(append([]any{}, hosts...), floorArgs(start, hosts...)...)
+	return append(args, ms(end), ms(start), exceptID)
+}
+
 // overlaps reports whether any host has an active appointment (other than
 // exceptID) overlapping [start, end).
 func (t *tx) overlaps(ctx context.Context, hostIDs []string, start, end time.Time, exceptID string) (bool, error) {
-	args := []any{}
-	for _, id := range hostIDs {
-		args = append(args, id)
+	var one int
+	err := t.queryRow(ctx, overlapSQL(len(hostIDs)), overlapArgs(hostIDs, start, end, exceptID)...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	args = append(args, ms(end), ms(start), exceptID)
-	var n int
-	err := t.queryRow(ctx, `SELECT COUNT(*) FROM appointment_hosts WHERE user_id IN (`+placeholders(len(hostIDs))+`)
-		AND cancelled = FALSE AND start_at < ? AND end_at > ? AND appointment_id <> ?`, args...).Scan(&n)
-	return n > 0, err
+	return err == nil, err
 }
 
 // BookAppointment implements meetd.Store.
@@ -188,8 +232,8 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		return "", err
 	}
 	for _, h := range n.HostIDs {
-		if _, err := t.exec(ctx, `INSERT INTO appointment_hosts (appointment_id, user_id, start_at, end_at) VALUES (?, ?, ?, ?)`,
-			id, h, ms(n.Start), ms(n.End)); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO appointment_hosts (appointment_id, user_id, start_at, end_at, meeting_type_id)
+			VALUES (?, ?, ?, ?, ?)`, id, h, ms(n.Start), ms(n.End), n.MeetingTypeID); err != nil {
 			return "", err
 		}
 	}
@@ -236,38 +280,12 @@ func (db *DB) AppointmentForAttendee(ctx context.Context, id string) (_ meetd.Ap
 // ListAppointments implements meetd.Store.
 func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (_ []meetd.Appointment, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.ListAppointments(%s)", f.CompanyID)
-	where := []string{"a.company_id = ?"}
-	args := []any{f.CompanyID}
-	if f.HostID != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM appointment_hosts h WHERE h.appointment_id = a.id AND h.user_id = ?)")
-		args = append(args, f.HostID)
-	}
-	if f.MeetingTypeID != "" {
-		where, args = append(where, "a.meeting_type_id = ?"), append(args, f.MeetingTypeID)
-	}
-	if f.From != nil {
-		where, args = append(where, "a.end_at > ?"), append(args, ms(*f.From))
-	}
-	if f.To != nil {
-		where, args = append(where, "a.start_at < ?"), append(args, ms(*f.To))
-	}
-	switch f.Status {
-	case "active":
-		where = append(where, "a.cancelled = FALSE")
-	case "cancelled":
-		where = append(where, "a.cancelled = TRUE")
-	}
-	cond := strings.Join(where, " AND ")
+	count, page, args := appointmentListSQL(f)
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM appointments a WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	order := "ASC"
-	if f.Descending {
-		order = "DESC"
-	}
-	rows, err := db.query(ctx, `SELECT `+prefixed("a.", appointmentColumns)+` FROM appointments a WHERE `+cond+
-		` ORDER BY a.start_at `+order+`, a.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -276,6 +294,59 @@ func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (
 		return nil, 0, err
 	}
 	return out, total, hostIDs(ctx, db.query, out)
+}
+
+// appointmentListSQL returns ListAppointments' count and page queries and
+// their arguments (the page query takes the limit and offset after them).
+// Both walk one index in the list's order, (start, id): a host's rows of
+// appointment_hosts, whose start, cancellation and meeting type mirror
+// the appointment's, or else the company's appointments. The page query pages
+// over the index alone and reads only the page's appointments.
+func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []any) {
+	t, id, from := "a", "id", "appointments a"
+	var where []string
+	if f.HostID != "" {
+		// The host must be the company's user: the company boundary,
+		// checked once (the EXISTS is uncorrelated) rather than per row.
+		t, id, from = "h", "appointment_id", "appointment_hosts h"
+		where = append(where, "h.user_id = ?", "EXISTS (SELECT 1 FROM users u WHERE u.company_id = ? AND u.id = ?)")
+		args = append(args, f.HostID, f.CompanyID, f.HostID)
+		if f.MeetingTypeID != "" {
+			where, args = append(where, "h.meeting_type_id = ?"), append(args, f.MeetingTypeID)
+		}
+	} else {
+		where, args = append(where, "a.company_id = ?"), append(args, f.CompanyID)
+		if f.MeetingTypeID != "" {
+			where, args = append(where, "a.meeting_type_id = ?"), append(args, f.MeetingTypeID)
+		}
+	}
+	if f.From != nil {
+		table, cond, condArg := "appointment_hosts", "l.user_id = ?", f.HostID
+		if f.HostID == "" {
+			table, cond, condArg = "appointments", "l.company_id = ?", f.CompanyID
+		}
+		where = append(where, t+".start_at >= "+floorSQL(table, cond), t+".end_at > ?")
+		args = append(append(args, floorArgs(*f.From, condArg)...), ms(*f.From))
+	}
+	if f.To != nil {
+		where, args = append(where, t+".start_at < ?"), append(args, ms(*f.To))
+	}
+	switch f.Status {
+	case "active":
+		where = append(where, t+".cancelled = FALSE")
+	case "cancelled":
+		where = append(where, t+".cancelled = TRUE")
+	}
+	cond := strings.Join(where, " AND ")
+	dir := "ASC"
+	if f.Descending {
+		dir = "DESC"
+	}
+	count = `SELECT COUNT(*) FROM ` + from + ` WHERE ` + cond
+	page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM (SELECT ` + t + `.` + id + ` AS id, ` + t +
+		`.start_at AS start_at FROM ` + from + ` WHERE ` + cond + ` ORDER BY ` + t + `.start_at ` + dir + `, ` + t + `.` + id +
+		` LIMIT ? OFFSET ?) p JOIN appointments a ON a.id = p.id ORDER BY p.start_at ` + dir + `, p.id`
+	return count, page, args
 }
 
 // prefixed qualifies every column of a comma-separated list with p.
@@ -293,16 +364,7 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
-	args := []any{f.CompanyID}
-	for _, id := range f.HostIDs {
-		args = append(args, id)
-	}
-	// The join keeps the company boundary: a host's appointments are those
-	// of the host's company.
-	rows, err := db.query(ctx, `SELECT h.user_id, h.start_at, h.end_at FROM appointment_hosts h
-		JOIN appointments a ON a.id = h.appointment_id AND a.company_id = ?
-		WHERE h.user_id IN (`+placeholders(len(f.HostIDs))+`) AND h.cancelled = FALSE AND h.start_at < ? AND h.end_at > ?
-		AND h.appointment_id <> ?`, append(args, ms(f.To), ms(f.From), f.ExceptID)...)
+	rows, err := db.query(ctx, busySQL(len(f.HostIDs)), busyArgs(f)...)
 	if err != nil {
 		return nil, err
 	}
@@ -313,6 +375,21 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 		b.Start, b.End = fromMS(s), fromMS(e)
 		return b, err
 	})
+}
+
+// busySQL is Busy's query for n hosts; its arguments are busyArgs'. The
+// join keeps the company boundary: a host's appointments are those of the
+// host's company.
+func busySQL(n int) string {
+	hosts := placeholders(n)
+	return `SELECT h.user_id, h.start_at, h.end_at FROM appointment_hosts h
+		JOIN appointments a ON a.id = h.appointment_id AND a.company_id = ?
+		WHERE h.user_id IN (` + hosts + `) AND h.start_at >= ` + floorSQL("appointment_hosts", "l.user_id IN ("+hosts+")") + `
+		AND h.start_at < ? AND h.end_at > ? AND h.cancelled = FALSE AND h.appointment_id <> ?`
+}
+
+func busyArgs(f meetd.BusyFilter) []any {
+	return append([]any{f.CompanyID}, overlapArgs(f.HostIDs, f.From, f.To, f.ExceptID)...)
 }
 
 // CancelAppointment implements meetd.Store.

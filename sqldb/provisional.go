@@ -95,26 +95,36 @@ func (db *DB) ProvisionalForAttendee(ctx context.Context, id string) (_ meetd.Pr
 // ListProvisional implements meetd.Store.
 func (db *DB) ListProvisional(ctx context.Context, f meetd.ProvisionalFilter) (_ []meetd.ProvisionalBooking, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.ListProvisional(%s)", f.CompanyID)
-	where := "company_id = ?"
-	args := []any{f.CompanyID}
-	if f.HostID != "" {
-		// host_ids is a JSON array of UUIDs: a quoted match is exact.
-		where, args = where+" AND host_ids LIKE ?", append(args, `%"`+f.HostID+`"%`)
-	}
-	if f.Status != "" {
-		where, args = where+" AND status = ?", append(args, f.Status)
-	}
+	count, page, args := provisionalListSQL(f)
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM provisional_bookings WHERE `+where, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT `+provisionalColumns+` FROM provisional_bookings WHERE `+where+
-		` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	out, err := scanAll(rows, scanProvisional)
 	return out, total, err
+}
+
+// provisionalListSQL returns ListProvisional's count and page queries and
+// their arguments (the page query takes the limit and offset after them).
+// Both seek the company's bookings, by status when one is asked for, on an
+// index in the list's order.
+func provisionalListSQL(f meetd.ProvisionalFilter) (count, page string, args []any) {
+	where := "company_id = ?"
+	args = []any{f.CompanyID}
+	if f.Status != "" {
+		where, args = where+" AND status = ?", append(args, f.Status)
+	}
+	if f.HostID != "" {
+		// host_ids is a JSON array of UUIDs: a quoted match is exact.
+		where, args = where+" AND host_ids LIKE ?", append(args, `%"`+f.HostID+`"%`)
+	}
+	return `SELECT COUNT(*) FROM provisional_bookings WHERE ` + where,
+		`SELECT ` + provisionalColumns + ` FROM provisional_bookings WHERE ` + where +
+			` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, args
 }
 
 // ConfirmProvisional implements meetd.Store.

@@ -45,11 +45,7 @@ func queue(ctx context.Context, q querier, companyID, id string, now time.Time) 
 	}
 	out.CreatedAt, out.UpdatedAt = fromMS(created), fromMS(updated)
 	since := periodStart(out.DistributionPeriod, now)
-	rows, err := q.query(ctx, `SELECT m.user_id, m.priority, m.capacity, m.custom_link, m.added_at,
-		(SELECT MAX(a.created_at) FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id AND a.cancelled = FALSE),
-		(SELECT COUNT(*) FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id AND a.cancelled = FALSE AND a.created_at >= ?)
-		FROM queue_members m JOIN users u ON u.id = m.user_id
-		WHERE m.queue_id = ? AND u.status = 'active' ORDER BY m.added_at, m.user_id`, ms(since), out.ID)
+	rows, err := q.query(ctx, queueMembersSQL, ms(since), out.ID)
 	if err != nil {
 		return out, err
 	}
@@ -68,6 +64,20 @@ func queue(ctx context.Context, q querier, companyID, id string, now time.Time) 
 	}
 	return out, err
 }
+
+// queueMembersSQL reads a queue's active members with their latest
+// booking and their bookings since a time: both seek the index
+// appointments_queue_host (queue, host, cancelled, created_at), the latest
+// as its last entry, the count as a range, so neither grows with the
+// company's history. Its arguments are the period's start and the queue.
+const queueMembersSQL = `SELECT m.user_id, m.priority, m.capacity, m.custom_link, m.added_at,
+	(SELECT a.created_at FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id
+		AND a.cancelled = FALSE ORDER BY a.created_at DESC LIMIT 1),
+	(SELECT COUNT(*) FROM appointments a WHERE a.queue_id = m.queue_id AND a.main_host_id = m.user_id
+		AND a.cancelled = FALSE AND a.created_at >= ?)
+	FROM queue_members m
+	WHERE m.queue_id = ? AND EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.status = 'active')
+	ORDER BY m.added_at, m.user_id`
 
 // QueueByID implements meetd.Store.
 func (db *DB) QueueByID(ctx context.Context, companyID, id string) (_ meetd.Queue, err error) {

@@ -1,0 +1,114 @@
+package sqldb_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/meetd/meetd/sqldb"
+	"github.com/meetd/meetd/sqldb/sqldbtest"
+)
+
+// TestHotQueriesUseIndexes: every query whose cost must not grow with a
+// company's appointments (busy time, the overlap check, round-robin
+// counts, the appointment and provisional lists) reads appointments,
+// appointment_hosts and provisional_bookings through an index with a
+// search condition, never by a full scan, and a list page never sorts
+// the rows it pages over. On PostgreSQL the plan is taken with sequential
+// scans and sorts disabled, so it shows whether an index can serve the
+// query whatever the table's size (BENCHMARKS.md, "Growth with
+// appointments").
+func TestHotQueriesUseIndexes(t *testing.T) {
+	for _, b := range sqldbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			g := seedGrowth(t, b, 1000)
+			from := growthNow.Truncate(24 * time.Hour)
+			for _, q := range sqldb.HotQueries(g.company, g.mt, g.hosts, g.queue, from, from.AddDate(0, 0, 31)) {
+				plan, err := g.db.Plan(context.Background(), q)
+				if err != nil {
+					t.Fatalf("%s: %v", q.Name, err)
+				}
+				check := sqlitePlanFaults
+				if b.Name == "postgres" {
+					check = postgresPlanFaults
+				}
+				if faults := check(plan, strings.HasSuffix(q.Name, " page")); len(faults) > 0 {
+					t.Errorf("%s: %s\nplan:\n%s\nquery: %s", q.Name, strings.Join(faults, "; "), plan, q.SQL)
+				}
+			}
+		})
+	}
+}
+
+// sqliteFullScan matches a full scan of a growing table, by the names
+// the queries give them.
+var sqliteFullScan = regexp.MustCompile(`^SCAN (h|a|l|m|appointments|appointment_hosts|provisional_bookings)\b`)
+
+// sqlitePlanFaults lists what is wrong with an EXPLAIN QUERY PLAN: a full
+// scan of a growing table, or for a page a sort of every row (a partial
+// sort of the last ORDER BY term, within one start time, is fine).
+func sqlitePlanFaults(plan string, page bool) []string {
+	var faults []string
+	for _, line := range strings.Split(plan, "\n") {
+		switch {
+		case sqliteFullScan.MatchString(line):
+			faults = append(faults, "full scan: "+line)
+		case page && line == "USE TEMP B-TREE FOR ORDER BY":
+			faults = append(faults, "sorts every row")
+		}
+	}
+	return faults
+}
+
+var growing = map[string]bool{"appointments": true, "appointment_hosts": true, "provisional_bookings": true}
+
+type pgNode struct {
+	NodeType  string   `json:"Node Type"`
+	Relation  string   `json:"Relation Name"`
+	Index     string   `json:"Index Name"`
+	IndexCond string   `json:"Index Cond"`
+	Plans     []pgNode `json:"Plans"`
+}
+
+// postgresPlanFaults lists what is wrong with an EXPLAIN (FORMAT JSON): a
+// sequential scan of a growing table, an index scan of one without a
+// search condition (a full scan in index order), or for a page a Sort
+// above one (Incremental Sort, within one start time, is fine).
+func postgresPlanFaults(plan string, page bool) []string {
+	var out []struct{ Plan pgNode }
+	if err := json.Unmarshal([]byte(plan), &out); err != nil || len(out) != 1 {
+		return []string{"unreadable plan"}
+	}
+	var faults []string
+	var walk func(n pgNode) bool // reports whether n reads a growing table
+	walk = func(n pgNode) bool {
+		reads := growing[n.Relation]
+		switch n.NodeType {
+		case "Seq Scan":
+			if reads {
+				faults = append(faults, "sequential scan of "+n.Relation)
+			}
+		case "Index Scan", "Index Only Scan":
+			if reads && n.IndexCond == "" {
+				faults = append(faults, "full index scan of "+n.Relation+" ("+n.Index+")")
+			}
+		case "Bitmap Index Scan":
+			if n.IndexCond == "" {
+				faults = append(faults, "full bitmap scan of "+n.Index)
+			}
+		}
+		below := false
+		for _, c := range n.Plans {
+			below = walk(c) || below
+		}
+		if page && n.NodeType == "Sort" && below {
+			faults = append(faults, "sorts every row")
+		}
+		return reads || below
+	}
+	walk(out[0].Plan)
+	return faults
+}
