@@ -43,7 +43,7 @@ func TestWorstCaseSlotQueriesStayInMemory(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "meetd.db")
 	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
 		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
-	key := cliJSON(t, dsn, "apikey", "create", "--company", co["companyId"].(string), "--name", "ci", "--expires-in", "2h")["key"].(string)
+	key := cliJSON(t, dsn, "apikey", "create", "--company", co["companyId"].(string), "--name", "ci", "--expires-in", "1d")["key"].(string)
 	owner := co["ownerId"].(string)
 	n := startNode(t, dsn)
 	pid := n.cmd.Process.Pid
