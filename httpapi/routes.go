@@ -125,6 +125,7 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/queue/{id}/next", ActingUser, s.nextHosts),
 
 		guarded("GET", "/v4/usage", Credential, s.usage),
+		guarded("GET", "/v4/audit", Credential, s.listAudit),
 		guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport),
 		guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport),
 
