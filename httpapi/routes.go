@@ -163,8 +163,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// GET /v4/openapi.yaml is the API's OpenAPI document.
+// GET /v4/openapi.yaml is the API's OpenAPI document, naming as its server
+// the scheme and host this request reached (as a trusted proxy tells them),
+// so that clients generated from it call this server.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
-	_, _ = w.Write(api.OpenAPI)
+	_, _ = w.Write(api.WithServer(s.apiBase(r)))
 }
