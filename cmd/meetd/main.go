@@ -27,6 +27,7 @@ Usage:
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
   meetd migrate
   meetd version                 (also --version)
+  meetd healthcheck [--url http://127.0.0.1:8080/healthz]   (exit 0 when the server answers 200)
   meetd company create --name N --plan P --owner-email E --owner-given-name G --owner-family-name F [--owner-password-stdin] [--json]
   meetd company set-plan --company ID --plan P
   meetd user create --company ID --email E --given-name G --family-name F [--role member|admin]
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if cmd == "migrate" {
 		return e.migrate(rest)
+	}
+	if cmd == "healthcheck" {
+		return e.healthcheck(rest)
 	}
 	if len(rest) == 0 {
 		return fmt.Errorf("unknown command %q; run meetd --help", cmd)
