@@ -6,7 +6,8 @@
 #
 #   deploy/build-image.sh [IMAGE]      IMAGE defaults to meetd:latest
 #
-# Environment: ENGINE (podman, the default, or docker), CA_BUNDLE (default
+# Environment: ENGINE (podman, the default, or docker), BUILD_FLAGS (more
+# flags for "$ENGINE build", such as --layers=false), CA_BUNDLE (default
 # /etc/ssl/certs/ca-certificates.crt), GOFLAGS as for go build (add -trimpath
 # for a release: it keeps build paths out of the binary, but shares no build
 # cache with the tests).
@@ -32,5 +33,6 @@ printf 'meetd:x:65532:65532:meetd:/data:/sbin/nologin\n' >"$ctx/passwd"
 printf 'meetd:x:65532:\n' >"$ctx/group"
 mkdir "$ctx/data"
 
-"$engine" build -f "$root/deploy/Containerfile" -t "$image" "$ctx"
+# shellcheck disable=SC2086 # BUILD_FLAGS is a list of flags
+"$engine" build ${BUILD_FLAGS:-} -f "$root/deploy/Containerfile" -t "$image" "$ctx"
 echo "built $image"
