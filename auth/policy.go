@@ -22,6 +22,7 @@ const (
 	ExportGDPR         Action = "gdpr.export"
 	ManageCredentials  Action = "credentials.manage"
 	ReadUsage          Action = "usage.read"
+	ReadAudit          Action = "audit.read"
 	IgnoreAvailability Action = "booking.ignore_availability"
 	// QueueMembership adds a user to a round-robin queue or removes them;
 	// the target is that user, not the queue's owner, since a member put
@@ -80,6 +81,8 @@ var Policy = map[Action]Rule{
 		"Credentials can only be managed in the dashboard", "Credentials can only be managed in the dashboard"},
 	ReadUsage: {Deny, Any, Any, Any,
 		"", "Only company admins can read usage"},
+	ReadAudit: {Deny, Any, Any, Any,
+		"", "Only company admins can read the audit log"},
 	IgnoreAvailability: {Deny, Any, Any, Any,
 		"", "Only admins and API keys can ignore availability"},
 	QueueMembership: {Self, Any, Self, Any,

@@ -46,7 +46,13 @@ func (d *Dashboard) apiKeysView(r *http.Request, v *viewer, data apiKeysData) (*
 }
 
 func (d *Dashboard) apiKeys(w http.ResponseWriter, r *http.Request, v *viewer) {
-	page, err := d.apiKeysView(r, v, apiKeysData{})
+	var data apiKeysData
+	var created issued
+	if d.take(w, r, v, revealAPIKeys, &created) {
+		created.Example = d.baseURL(r)
+		data.New = &created
+	}
+	page, err := d.apiKeysView(r, v, data)
 	if err != nil {
 		d.failErr(w, r, v, err)
 		return
@@ -54,19 +60,27 @@ func (d *Dashboard) apiKeys(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d.render(w, r, http.StatusOK, "apikeys", page)
 }
 
-// renderKeys renders the page after a create or roll: with the new key when
-// there is one, or with err's message.
+// renderKeys renders the page after a create or roll that failed, with
+// err's message.
 func (d *Dashboard) renderKeys(w http.ResponseWriter, r *http.Request, v *viewer, data apiKeysData, err error) {
 	page, lerr := d.apiKeysView(r, v, data)
 	if lerr != nil {
 		d.failErr(w, r, v, lerr)
 		return
 	}
-	status := http.StatusOK
-	if err != nil {
-		status, page.Error = d.errStatus(r, err)
-	}
+	status, msg := d.errStatus(r, err)
+	page.Error = msg
 	d.render(w, r, status, "apikeys", page)
+}
+
+// showKey sends the browser to Settings → API, which shows the new key once
+// (see reveal.go): a reload creates nothing.
+func (d *Dashboard) showKey(w http.ResponseWriter, r *http.Request, v *viewer, key issued) {
+	if err := d.stash(w, r, v, revealAPIKeys, key); err != nil {
+		d.renderKeys(w, r, v, apiKeysData{}, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/settings/api", http.StatusSeeOther)
 }
 
 func (d *Dashboard) createAPIKey(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -84,8 +98,7 @@ func (d *Dashboard) createAPIKey(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	d.log.Info("API key created", "credential_id", out.Credential.ID, "user_id", v.User.ID)
-	d.renderKeys(w, r, v, apiKeysData{New: &issued{Name: out.Credential.Name, Secret: out.Secret,
-		ExpiresAt: out.Credential.ExpiresAt, Example: d.baseURL(r)}}, nil)
+	d.showKey(w, r, v, issued{Name: out.Credential.Name, Secret: out.Secret, ExpiresAt: out.Credential.ExpiresAt})
 }
 
 // companyKey is the key named in the path if it is an API key of the
@@ -226,6 +239,6 @@ func (d *Dashboard) rollAPIKey(w http.ResponseWriter, r *http.Request, v *viewer
 	if old, err := d.cfg.Store.CredentialByID(ctx, v.Company.ID, c.ID); err == nil && old.ExpiresAt != nil {
 		oldUntil = *old.ExpiresAt
 	}
-	d.renderKeys(w, r, v, apiKeysData{New: &issued{Name: out.Credential.Name, Secret: out.Secret,
-		ExpiresAt: out.Credential.ExpiresAt, OldUntil: &oldUntil, Example: d.baseURL(r)}}, nil)
+	d.showKey(w, r, v, issued{Name: out.Credential.Name, Secret: out.Secret, ExpiresAt: out.Credential.ExpiresAt,
+		OldUntil: &oldUntil})
 }

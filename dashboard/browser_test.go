@@ -13,6 +13,8 @@ import (
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/meetd/meetd"
 )
 
 // chromium finds the browser. Without one the browser tests skip, except in
@@ -307,5 +309,52 @@ func TestBrowserPhone(t *testing.T) {
 			b.shot("too-wide")
 			t.Fatalf("%s is %d px wide on a 375 px screen", path, width)
 		}
+	}
+}
+
+// TestBrowserReloadCreatesNoSecondToken creates a token, reloads the page
+// that shows it, and finds one token and the secret gone: the create form
+// answers with a redirect, so a reload is a GET.
+func TestBrowserReloadCreatesNoSecondToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	_, owner, _, _ := h.company("reload", "enterprise")
+	b := newTab(t, h.srv.URL)
+	b.open("/dashboard/login")
+	b.fill("email", owner.Email, "password", owner.password)
+	b.click(`form[action="/dashboard/login"] button[type=submit]`)
+	b.fill("name", "Reloaded token", "expiry", "7d")
+	b.click(`form[action="/dashboard/integrations/tokens"] button[type=submit]`)
+	if loc := b.location(); loc != "/dashboard/integrations" {
+		t.Fatalf("after creating: %s", loc)
+	}
+	token := b.value("new-secret")
+	if !strings.HasPrefix(token, "rgo-") {
+		t.Fatalf("token on the page = %q", token)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.Reload())); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	b.shot("reloaded")
+	if b.has("#new-secret") {
+		t.Fatal("the secret is shown again after a reload")
+	}
+	body, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(body, token) {
+		t.Fatal("the token is on the reloaded page")
+	}
+	if n := strings.Count(body, "Reloaded token"); n != 1 {
+		t.Fatalf("the page lists %d tokens named “Reloaded token”, want 1", n)
+	}
+	pats, err := h.db.ListCredentials(context.Background(), meetd.CredentialFilter{CompanyID: owner.CompanyID,
+		Kind: meetd.KindPAT, UserID: owner.ID})
+	if err != nil || len(pats) != 1 {
+		t.Fatalf("tokens after a reload = %d, %v; want 1", len(pats), err)
+	}
+	if status, _ := me(t, h.srv.URL, token); status != http.StatusOK {
+		t.Fatalf("the token does not work: %d", status)
 	}
 }

@@ -290,8 +290,8 @@ func TestCrossOrigin(t *testing.T) {
 	c, owner, _, member := h.company("a", meetd.PlanEnterprise)
 	b := h.browser()
 	b.signIn(owner)
-	pat := secret(b.post("/dashboard/integrations/tokens", url.Values{"name": {"t"}, "expiry": {"30d"}}).body)
-	key := secret(b.post("/dashboard/settings/api/keys", url.Values{"name": {"k"}, "days": {"30"}}).body)
+	pat := secret(b.follow(b.post("/dashboard/integrations/tokens", url.Values{"name": {"t"}, "expiry": {"30d"}})).body)
+	key := secret(b.follow(b.post("/dashboard/settings/api/keys", url.Values{"name": {"k"}, "days": {"30"}})).body)
 	if pat == "" || key == "" {
 		t.Fatal("could not create credentials")
 	}
@@ -358,7 +358,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 	want(t, b.post("/dashboard/integrations/tokens", url.Values{"name": {""}, "expiry": {"30d"}}), http.StatusBadRequest, "needs a name")
 	want(t, b.post("/dashboard/integrations/tokens", url.Values{"name": {"x"}, "expiry": {"forever"}}), http.StatusBadRequest, "Choose when")
 
-	p = b.post("/dashboard/integrations/tokens", url.Values{"name": {"CRM sync"}, "expiry": {"30d"}})
+	p = b.follow(b.post("/dashboard/integrations/tokens", url.Values{"name": {"CRM sync"}, "expiry": {"30d"}}))
 	want(t, p, http.StatusOK, "Copy it now", "CRM sync")
 	if cc := p.header.Get("Cache-Control"); cc != "no-store" {
 		t.Fatalf("Cache-Control on the secret's page = %q", cc)
@@ -377,7 +377,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 	}
 	want(t, p, http.StatusOK, "CRM sync", "active")
 	h.clock.Advance(time.Second)
-	never := secret(b.post("/dashboard/integrations/tokens", url.Values{"name": {"Forever"}, "expiry": {"never"}}).body)
+	never := secret(b.follow(b.post("/dashboard/integrations/tokens", url.Values{"name": {"Forever"}, "expiry": {"never"}})).body)
 	pats, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: member.CompanyID, Kind: meetd.KindPAT, UserID: member.ID})
 	if len(pats) != 2 || pats[0].ExpiresAt != nil || pats[1].ExpiresAt == nil ||
 		pats[1].ExpiresAt.Sub(h.clock.Now()) != 30*24*time.Hour-time.Second {
@@ -387,7 +387,8 @@ func TestPersonalAccessTokens(t *testing.T) {
 
 	// Someone else's token, another company's, an API key's id or
 	// nonsense: all 404, and nothing changes.
-	ownerTok := secret(h.loggedIn(owner).post("/dashboard/integrations/tokens", url.Values{"name": {"o"}, "expiry": {"7d"}}).body)
+	ob := h.loggedIn(owner)
+	ownerTok := secret(ob.follow(ob.post("/dashboard/integrations/tokens", url.Values{"name": {"o"}, "expiry": {"7d"}})).body)
 	ownerPATs, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: owner.CompanyID, Kind: meetd.KindPAT, UserID: owner.ID})
 	h.loggedIn(otherOwner).post("/dashboard/settings/api/keys", url.Values{"name": {"k"}, "days": {"30"}})
 	otherKeys, _ := h.db.ListCredentials(ctx, meetd.CredentialFilter{CompanyID: otherOwner.CompanyID, Kind: meetd.KindAPIKey})
@@ -477,7 +478,7 @@ func TestAPIKeys(t *testing.T) {
 	for _, days := range []string{"0", "91", "x", ""} {
 		want(t, b.post("/dashboard/settings/api/keys", url.Values{"name": {"x"}, "days": {days}}), http.StatusBadRequest, "1 to 90 days")
 	}
-	p := b.post("/dashboard/settings/api/keys", url.Values{"name": {"Production"}, "days": {"30"}})
+	p := b.follow(b.post("/dashboard/settings/api/keys", url.Values{"name": {"Production"}, "days": {"30"}}))
 	want(t, p, http.StatusOK, "Copy it now", "Production")
 	key := secret(p.body)
 	if !strings.HasPrefix(key, "ak_live:") {
@@ -511,7 +512,7 @@ func TestAPIKeys(t *testing.T) {
 
 	// Roll with a grace period: both work until it ends.
 	want(t, b.get("/dashboard/settings/api/keys/"+id+"/roll"), http.StatusOK, `<label for="grace">`)
-	p = b.post("/dashboard/settings/api/keys/"+id+"/roll", url.Values{"grace": {"1h"}})
+	p = b.follow(b.post("/dashboard/settings/api/keys/"+id+"/roll", url.Values{"grace": {"1h"}}))
 	want(t, p, http.StatusOK, "Copy it now", "keeps working until")
 	rolled := secret(p.body)
 	if rolled == "" || rolled == key {
@@ -570,7 +571,7 @@ func TestUsers(t *testing.T) {
 		want(t, m.get(path), http.StatusForbidden, "Owners and admins only")
 	}
 	want(t, m.post("/dashboard/users/"+admin.ID+"/remove", nil), http.StatusForbidden)
-	memberPAT := secret(m.post("/dashboard/integrations/tokens", url.Values{"name": {"mine"}, "expiry": {"never"}}).body)
+	memberPAT := secret(m.follow(m.post("/dashboard/integrations/tokens", url.Values{"name": {"mine"}, "expiry": {"never"}})).body)
 
 	b := h.loggedIn(admin)
 	want(t, b.get("/dashboard/users"), http.StatusOK, "People (3)", owner.Email, member.Email, "(you)")
@@ -578,7 +579,7 @@ func TestUsers(t *testing.T) {
 	// Add a platform user with a generated password, shown once.
 	form := url.Values{"email": {"pia@a.example.com"}, "given_name": {"Pia"}, "family_name": {"Platform"},
 		"timezone": {"America/New_York"}, "role": {"member"}, "type": {"api-platform"}}
-	p := b.post("/dashboard/users", form)
+	p := b.follow(b.post("/dashboard/users", form))
 	want(t, p, http.StatusOK, "Pia Platform was added", "shown only this once")
 	pw := secret(p.body)
 	if len(pw) < 12 {
@@ -597,7 +598,7 @@ func TestUsers(t *testing.T) {
 	// Add an admin with a password the admin chose.
 	form = url.Values{"email": {"al@a.example.com"}, "given_name": {"Al"}, "family_name": {"Admin"},
 		"timezone": {"UTC"}, "role": {"admin"}, "type": {"standard"}, "password": {"chosen by adam!"}}
-	p = b.post("/dashboard/users", form)
+	p = b.follow(b.post("/dashboard/users", form))
 	want(t, p, http.StatusOK, "Al Admin was added", "the password you chose")
 	if secret(p.body) != "" {
 		t.Fatal("a chosen password is echoed")

@@ -16,7 +16,9 @@ import (
 )
 
 // Session keys. A session holds who signed in and a tag of their password
-// hash at the time, nothing else of value: never a secret, never a token.
+// hash at the time, nothing else of value: never a readable secret, never a
+// token (a secret waiting to be shown is sealed, its key in a cookie: see
+// reveal.go).
 const (
 	keyUser     = "user_id"
 	keyPassword = "password_tag"

@@ -52,7 +52,13 @@ func (d *Dashboard) tokensView(r *http.Request, v *viewer, data tokensData) (*vi
 }
 
 func (d *Dashboard) tokens(w http.ResponseWriter, r *http.Request, v *viewer) {
-	page, err := d.tokensView(r, v, tokensData{})
+	var data tokensData
+	var created issued
+	if d.take(w, r, v, revealTokens, &created) {
+		created.Example = d.baseURL(r)
+		data.New = &created
+	}
+	page, err := d.tokensView(r, v, data)
 	if err != nil {
 		d.failErr(w, r, v, err)
 		return
@@ -60,8 +66,9 @@ func (d *Dashboard) tokens(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d.render(w, r, http.StatusOK, "tokens", page)
 }
 
-// createToken mints a token and shows it, once, in this response: it is in
-// no session, no redirect and no log.
+// createToken mints a token and sends the browser to the page that shows
+// it, once (see reveal.go): a reload creates nothing. The token is in no
+// log, and in no session or cookie in readable form.
 func (d *Dashboard) createToken(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
 	data := tokensData{Name: strings.TrimSpace(r.PostFormValue("name")), Expiry: r.PostFormValue("expiry")}
@@ -74,9 +81,12 @@ func (d *Dashboard) createToken(w http.ResponseWriter, r *http.Request, v *viewe
 		out, err = d.issuer.CreatePAT(ctx, v.Actor(), v.Company.ID, v.User.ID, data.Name, dur)
 		if err == nil {
 			d.log.Info("personal access token created", "credential_id", out.Credential.ID, "user_id", v.User.ID)
-			data.New = &issued{Name: out.Credential.Name, Secret: out.Secret, ExpiresAt: out.Credential.ExpiresAt,
-				Example: d.baseURL(r)}
-			data.Name, data.Expiry = "", ""
+			err = d.stash(w, r, v, revealTokens, issued{Name: out.Credential.Name, Secret: out.Secret,
+				ExpiresAt: out.Credential.ExpiresAt})
+			if err == nil {
+				http.Redirect(w, r, "/dashboard/integrations", http.StatusSeeOther)
+				return
+			}
 		}
 	}
 	page, lerr := d.tokensView(r, v, data)
@@ -84,10 +94,8 @@ func (d *Dashboard) createToken(w http.ResponseWriter, r *http.Request, v *viewe
 		d.failErr(w, r, v, lerr)
 		return
 	}
-	status := http.StatusOK
-	if err != nil {
-		status, page.Error = d.errStatus(r, err)
-	}
+	status, msg := d.errStatus(r, err)
+	page.Error = msg
 	d.render(w, r, status, "tokens", page)
 }
 

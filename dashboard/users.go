@@ -65,8 +65,21 @@ func (d *Dashboard) usersView(r *http.Request, v *viewer, data usersData) (*view
 	return &view{Title: "Users", Section: "users", Viewer: v, Data: data}, nil
 }
 
+// addedUser is what the Users page shows once after a user is added.
+type addedUser struct {
+	UserID   string
+	Password string // generated; empty when the admin chose it
+}
+
 func (d *Dashboard) users(w http.ResponseWriter, r *http.Request, v *viewer) {
-	page, err := d.usersView(r, v, usersData{})
+	var data usersData
+	var added addedUser
+	if d.take(w, r, v, revealUsers, &added) {
+		if u, err := d.cfg.Store.UserByID(r.Context(), v.Company.ID, added.UserID); err == nil {
+			data.Added, data.Password = &u, added.Password
+		}
+	}
+	page, err := d.usersView(r, v, data)
 	if err != nil {
 		d.failErr(w, r, v, err)
 		return
@@ -75,7 +88,8 @@ func (d *Dashboard) users(w http.ResponseWriter, r *http.Request, v *viewer) {
 }
 
 // addUser adds a member or admin, standard or platform user. The initial
-// password is the admin's, or generated and shown once on this response.
+// password is the admin's, or generated and shown once on the Users page
+// the browser is sent to (see reveal.go): a reload adds no one.
 func (d *Dashboard) addUser(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
 	form := readUserForm(r)
@@ -133,16 +147,15 @@ func (d *Dashboard) addUser(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	d.log.Info("user added", "user_id", created.User.ID, "by_user_id", v.User.ID)
-	data := usersData{Added: &created.User}
+	added := addedUser{UserID: created.User.ID}
 	if generated {
-		data.Password = pw
+		added.Password = pw
 	}
-	page, err := d.usersView(r, v, data)
-	if err != nil {
-		d.failErr(w, r, v, err)
+	if err := d.stash(w, r, v, revealUsers, added); err != nil {
+		fail(err)
 		return
 	}
-	d.render(w, r, http.StatusOK, "users", page)
+	http.Redirect(w, r, "/dashboard/users", http.StatusSeeOther)
 }
 
 // companyUser is the active user named in the path if they belong to the

@@ -136,6 +136,7 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/queue/{id}/next", ActingUser, s.nextHosts),
 
 		guarded("GET", "/v4/usage", Credential, s.usage),
+		guarded("GET", "/v4/audit", Credential, s.listAudit),
 		expensive(guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport)),
 		expensive(guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport)),
 
@@ -178,8 +179,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// GET /v4/openapi.yaml is the API's OpenAPI document.
+// GET /v4/openapi.yaml is the API's OpenAPI document, naming as its server
+// the scheme and host this request reached (as a trusted proxy tells them),
+// so that clients generated from it call this server.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
-	_, _ = w.Write(api.OpenAPI)
+	_, _ = w.Write(api.WithServer(s.apiBase(r)))
 }

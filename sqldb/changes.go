@@ -70,8 +70,12 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) (err error) {
 // Audit implements meetd.Store.
 func (db *DB) Audit(ctx context.Context, f meetd.AuditFilter) (_ []meetd.AuditEntry, err error) {
 	defer meetd.Wrap(&err, "sqldb.Audit(%s)", f.CompanyID)
+	where, args, ok := auditWhere(f)
+	if !ok {
+		return nil, nil
+	}
 	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log
-		WHERE company_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, f.CompanyID, f.Limit, f.Offset)
+		WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, err
 	}

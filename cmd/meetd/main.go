@@ -32,6 +32,7 @@ Usage:
   meetd migrate
   meetd backup --to FILE        (SQLite; PostgreSQL is backed up with pg_dump)
   meetd version                 (also --version)
+  meetd healthcheck [--url http://127.0.0.1:8080/healthz]   (exit 0 when the server answers 200)
   meetd company create|list|show|set-plan
   meetd user create|list|show|set-password|remove
   meetd pat create|list|revoke
@@ -108,6 +109,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.migrate(rest)
 	case "backup":
 		return e.backup(rest)
+	}
+	if cmd == "healthcheck" {
+		return e.healthcheck(rest)
 	}
 	if group(cmd) != nil {
 		return e.runGroup(cmd, rest)

@@ -79,6 +79,7 @@ func Run(t *testing.T, b Backend) {
 		{"changes are logged, read and pruned", testChanges},
 		{"writes are audited", testAudit},
 		{"another company's audit entries are not listed", testForeignAudit},
+		{"the audit log is filtered by credential, user and time, and counted", testAuditFilters},
 		{"the change hook runs after a committed change", testChangeHook},
 		{"concurrent creates of one email admit one", testConcurrentEmail},
 		{"dashboard sessions are kept, expired and deleted", testSessions},
