@@ -23,6 +23,7 @@ const (
 	ManageCredentials  Action = "credentials.manage"
 	ReadUsage          Action = "usage.read"
 	IgnoreAvailability Action = "booking.ignore_availability"
+	ReadPersonalPages  Action = "personal_page.read_any"
 )
 
 // Grant is how far a principal may go with an action.
@@ -78,6 +79,8 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can read usage"},
 	IgnoreAvailability: {Deny, Any, Any, Any,
 		"", "Only admins and API keys can ignore availability"},
+	ReadPersonalPages: {Deny, Any, Deny, Any,
+		"", "Only company admins can read personal pages by user id"},
 }
 
 // GrantFor returns the grant the table gives p for act.
