@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -13,6 +16,9 @@ import (
 // expiresAt, createdAt}. url and link are the same address; the token in
 // it is shown only here (docs/decisions.md#one-time-booking-links).
 func (s *Server) createOneTimeLink(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	if err := ignoredBody(w, r); err != nil {
+		return err
+	}
 	m, _, err := s.meetingTypeFor(r, p, r.PathValue("meetingTypeId"))
 	if err != nil {
 		return err
@@ -36,4 +42,32 @@ func (s *Server) createOneTimeLink(w http.ResponseWriter, r *http.Request, p mee
 // oneTimeURL is the public booking page of a one-time link's token.
 func (s *Server) oneTimeURL(token string) string {
 	return strings.TrimSuffix(s.cfg.PublicURL, "/") + "/1t/" + token
+}
+
+// ignoredBody accepts a request without a body, or with one that decodeJSON
+// would accept (then ignored): a route that reads no body refuses a
+// malformed one all the same, as every other write does.
+func ignoredBody(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return errMalformed
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if !isJSON(r.Header.Get("Content-Type")) {
+		return errContentType
+	}
+	if firstNonSpace(body) != '{' {
+		return errMalformed
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
+	var f fields
+	return unmarshalBody(body, &f)
 }

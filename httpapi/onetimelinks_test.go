@@ -125,3 +125,17 @@ func TestOneTimeLinkDoubleOptIn(t *testing.T) {
 	wantExact(t, h.get(second, "", ""), 409, linkUsed)
 	wantExact(t, h.bookThrough(a.memberPAT, mt, a.member.ID, slot.Add(2*time.Hour), link), 409, linkUsed)
 }
+
+// TestOneTimeLinkBody: the route reads no body, accepts an empty one or
+// {} (what clients send), and refuses a malformed one as every write does.
+func TestOneTimeLinkBody(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	mt := h.meetingType(h.a.memberPAT, "", nil)
+	path := "/v4/one-time-booking-link/create/" + mt
+	wantStatus(t, h.do(req{method: "POST", path: path, token: h.a.memberPAT, body: map[string]any{}}), 201)
+	wantStatus(t, h.do(req{method: "POST", path: path, token: h.a.memberPAT, body: "  "}), 201)
+	wantExact(t, h.do(req{method: "POST", path: path, token: h.a.memberPAT, body: `{"x":`}), 400,
+		`{"statusCode":400,"message":"Malformed JSON body","error":"Bad Request"}`)
+	wantExact(t, h.do(req{method: "POST", path: path, token: h.a.memberPAT, body: "x=1", contentType: "application/x-www-form-urlencoded"}), 400,
+		`{"statusCode":400,"message":"Content-Type must be application/json","error":"Bad Request"}`)
+}
