@@ -65,6 +65,11 @@ type NewAppointment struct {
 	IdempotencyKey string
 	// Metered records a usage event (bookings on an api-platform company).
 	Metered bool
+	// OneTimeLinkID, when set, books through that one-time link of the
+	// company and meeting type, which the booking uses up in its own
+	// transaction; a link that does not work is one of the ErrOneTimeLink
+	// errors and books nothing.
+	OneTimeLinkID string
 }
 
 // ErrSlotTaken is the 409 of a booking, reschedule or confirmation whose

@@ -18,6 +18,8 @@ type Store interface {
 	SchedulingStore
 	WebhookStore
 	GDPRStore
+	OneTimeLinkStore
+	PersonalPageStore
 	ChangeStore
 	AuditStore
 	// Close releases the database.

@@ -27,7 +27,8 @@ const (
 	// QueueMembership adds a user to a round-robin queue or removes them;
 	// the target is that user, not the queue's owner, since a member put
 	// in a queue can be booked through it.
-	QueueMembership Action = "queue.membership"
+	QueueMembership   Action = "queue.membership"
+	ReadPersonalPages Action = "personal_page.read_any"
 )
 
 // Grant is how far a principal may go with an action.
@@ -87,6 +88,8 @@ var Policy = map[Action]Rule{
 		"", "Only admins and API keys can ignore availability"},
 	QueueMembership: {Self, Any, Self, Any,
 		"", "Only company admins can add or remove other users in a queue"},
+	ReadPersonalPages: {Deny, Any, Deny, Any,
+		"", "Only company admins can read personal pages by user id"},
 }
 
 // GrantFor returns the grant the table gives p for act.

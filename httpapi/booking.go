@@ -23,6 +23,7 @@ type bookingBody struct {
 	Channel            string          `json:"channel"`
 	Location           string          `json:"location"`
 	IgnoreAvailability bool            `json:"ignoreAvailability"`
+	OneTimeLinkID      string          `json:"oneTimeLinkId"`
 }
 
 // readAttendee validates the nested attendee: email, receiveReminders and
@@ -102,7 +103,8 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 	}
 	return scheduling.BookRequest{MeetingTypeID: body.MeetingTypeID, Start: start,
 		HostIDs: hostIDsParam(url.Values{"hostIds": body.HostIDs}), QueueID: body.QueueID, Duration: body.Duration,
-		BookingDetails:     scheduling.BookingDetails{Channel: body.Channel, Location: body.Location, Attendee: attendee},
+		BookingDetails: scheduling.BookingDetails{Channel: body.Channel, Location: body.Location, Attendee: attendee,
+			OneTimeLinkID: body.OneTimeLinkID},
 		IgnoreAvailability: body.IgnoreAvailability, Request: raw}, nil
 }
 
@@ -192,7 +194,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 				// The request was checked when it was made.
 				var v meetd.Validation
 				return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-					Attendee: readAttendee(&v, body.Attendee)}, nil
+					Attendee: readAttendee(&v, body.Attendee), OneTimeLinkID: body.OneTimeLinkID}, nil
 			})
 		if err != nil {
 			return err

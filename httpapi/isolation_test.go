@@ -19,6 +19,7 @@ type objects struct {
 	user, meetingType, availability, exception, appointment, queue string
 	provisional, webhook, export                                   string
 	appointmentSecret, confirmToken                                string
+	oneTimeToken                                                   string
 }
 
 func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
@@ -55,6 +56,9 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 	wantStatus(h.t, r, 201)
 	o.webhook = decode(h.t, r)["id"].(string)
 	o.export, _ = h.export(tn.key, "", "ada@guest.example")
+	r = h.do(req{method: "POST", path: "/v4/one-time-booking-link/create/" + o.meetingType, token: tn.key, acting: user})
+	wantStatus(h.t, r, 201)
+	o.oneTimeToken = decode(h.t, r)["token"].(string)
 	return o
 }
 
@@ -62,17 +66,19 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 // the route pattern up to and including the parameter.
 func (o objects) ids() map[string]string {
 	return map[string]string{
-		"/v4/user/{id}":                                  o.user,
-		"/v4/meeting-type/{id}":                          o.meetingType,
-		"/v4/availability/{id}":                          o.availability,
-		"/v4/availability/{id}/exceptions/{exceptionId}": o.exception,
-		"/v4/public/provisional-booking/{id}":            o.provisional,
-		"/v4/appointment/{id}":                           o.appointment,
-		"/v4/public/appointment/{id}":                    o.appointment,
-		"/v4/queue/meeting-type/{id}":                    o.meetingType,
-		"/v4/queue/{id}":                                 o.queue,
-		"/v4/gdpr/export/{id}":                           o.export,
-		"/webhooks/{id}":                                 o.webhook,
+		"/v4/user/{id}":                                    o.user,
+		"/v4/meeting-type/{id}":                            o.meetingType,
+		"/v4/availability/{id}":                            o.availability,
+		"/v4/availability/{id}/exceptions/{exceptionId}":   o.exception,
+		"/v4/public/provisional-booking/{id}":              o.provisional,
+		"/v4/appointment/{id}":                             o.appointment,
+		"/v4/public/appointment/{id}":                      o.appointment,
+		"/v4/queue/meeting-type/{id}":                      o.meetingType,
+		"/v4/queue/{id}":                                   o.queue,
+		"/v4/gdpr/export/{id}":                             o.export,
+		"/webhooks/{id}":                                   o.webhook,
+		"/v4/one-time-booking-link/create/{meetingTypeId}": o.meetingType,
+		"/v4/personal-page/{userId}":                       o.user,
 	}
 }
 

@@ -135,6 +135,11 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/queue/{id}", ActingUser, s.getQueue),
 		guarded("GET", "/v4/queue/{id}/next", ActingUser, s.nextHosts),
 
+		guarded("POST", "/v4/one-time-booking-link/create/{meetingTypeId}", ActingUser, s.createOneTimeLink),
+		guarded("GET", "/v4/personal-page/me", ActingUser, s.getMyPersonalPage),
+		guarded("PATCH", "/v4/personal-page/me", ActingUser, s.updateMyPersonalPage),
+		guarded("GET", "/v4/personal-page/{userId}", ActingUser, s.getPersonalPage),
+
 		guarded("GET", "/v4/usage", Credential, s.usage),
 		guarded("GET", "/v4/audit", Credential, s.listAudit),
 		expensive(guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport)),

@@ -82,6 +82,9 @@ func TestNoSecretInLogs(t *testing.T) {
 			t.Fatalf("a secret reached the logs:\n%s", logs)
 		}
 	}
+	if strings.Contains(logs, mine.oneTimeToken) {
+		t.Fatal("a one-time link's token reached the logs")
+	}
 	entries, _ := h.db.Audit(context.Background(), meetd.AuditFilter{CompanyID: a.company.ID, Limit: 1000})
 	for _, e := range entries {
 		for _, s := range secrets {

@@ -20,6 +20,10 @@ type BookingDetails struct {
 	Channel  string
 	Location string
 	Attendee meetd.Attendee
+	// OneTimeLinkID books through a one-time link (see
+	// meetd.NewAppointment); a double opt-in booking uses it up when it is
+	// confirmed.
+	OneTimeLinkID string
 }
 
 // BookRequest is a booking whose form the caller has checked (start
@@ -90,6 +94,9 @@ func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r 
 		return BookResult{}, err
 	}
 	if b.m.RequiresDoubleOptIn() {
+		if err := s.checkOneTimeLink(ctx, p.Company.ID, b.m.ID, r.OneTimeLinkID); err != nil {
+			return BookResult{}, err
+		}
 		token := randomToken()
 		h := sha256.Sum256([]byte(token))
 		pb, err := s.Store.CreateProvisional(ctx, a, meetd.ProvisionalBooking{CompanyID: p.Company.ID,
@@ -181,7 +188,7 @@ func (b booking) newAppointment(c meetd.Company, credentialID string, d BookingD
 		Start: b.start, End: b.start.Add(b.duration),
 		BufferBefore: time.Duration(b.m.BufferBefore) * time.Minute, BufferAfter: time.Duration(b.m.BufferAfter) * time.Minute,
 		Channel: d.Channel, Location: d.Location, Attendee: d.Attendee, CredentialID: credentialID,
-		Metered: c.Plan == meetd.PlanAPIPlatform}
+		Metered: c.Plan == meetd.PlanAPIPlatform, OneTimeLinkID: d.OneTimeLinkID}
 	if n.Channel == "" {
 		n.Channel = b.m.Channel
 	}

@@ -66,6 +66,7 @@ type Store interface {
 	ProvisionalForAttendee(ctx context.Context, id string) (meetd.ProvisionalBooking, error)
 	ConfirmProvisional(ctx context.Context, a meetd.Actor, companyID, id string, n meetd.NewAppointment) (meetd.Appointment, error)
 	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error
+	OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error)
 }
 
 var _ Store = meetd.Store(nil)

@@ -103,3 +103,8 @@ func (c *counting) ResetProvisionalToken(ctx context.Context, companyID, id stri
 	c.n.Add(1)
 	return c.s.ResetProvisionalToken(ctx, companyID, id, hash)
 }
+
+func (c *counting) OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error) {
+	c.n.Add(1)
+	return c.s.OneTimeLinkByID(ctx, companyID, id)
+}

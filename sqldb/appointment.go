@@ -219,6 +219,11 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		return "", meetd.ErrSlotTaken
 	}
 	id := meetd.NewID()
+	if n.OneTimeLinkID != "" {
+		if err := t.useOneTimeLink(ctx, a, n, id); err != nil {
+			return "", err
+		}
+	}
 	attendee, err := json.Marshal(n.Attendee)
 	if err != nil {
 		return "", err

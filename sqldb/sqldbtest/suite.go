@@ -101,6 +101,10 @@ func Run(t *testing.T, b Backend) {
 		{"webhook deliveries claimed concurrently go to one worker each", testWebhookConcurrentClaims},
 		{"GDPR exports collect one company's records of an address, are audited and pruned", testGDPRExports},
 		{"another company's GDPR export is not found", testForeignGDPRExport},
+		{"one-time links book once, within 30 days, while newest", testOneTimeLinks},
+		{"another company's one-time link is not found and books nothing", testForeignOneTimeLinks},
+		{"personal pages default, update and refuse what is not the user's", testPersonalPages},
+		{"another company's user's personal page is not found", testForeignPersonalPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
