@@ -39,8 +39,7 @@ func (e *env) serve(args []string) error {
 	keyFile := cfg.String("tls-key", "", "TLS key file (PEM)", nil)
 	requireHTTPS := cfg.Bool("require-https", false, "refuse credentials over plain HTTP")
 	cfg.showDefault("require-https", "true with --tls-cert, else false")
-	proxies := cfg.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed",
-		func(v string) error { _, err := clientip.Parse(v); return err })
+	proxies := cfg.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed", checkProxies)
 	publicURL := cfg.String("public-url", "", "base URL of booking pages in bookingUrl fields", checkPublicURL)
 	cfg.showDefault("public-url", "http(s)://ADDR/book")
 	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/meetd/meetd/clientip"
 )
 
 // settings are the flags that are also environment variables: the common
@@ -230,6 +232,12 @@ func checkOptionalAddr(v string) error {
 		return nil
 	}
 	return checkAddr(v)
+}
+
+// checkProxies accepts what --trusted-proxy takes: clientip.Parse.
+func checkProxies(v string) error {
+	_, err := clientip.Parse(v)
+	return err
 }
 
 // checkPublicURL accepts nothing (the default) or an absolute http(s) URL
