@@ -37,13 +37,13 @@ func TestRateLimitSettings(t *testing.T) {
 		{name: "a flag wins over a broken variable", env: map[string]string{"MEETD_RATE_BURST": "lots"},
 			args: []string{"--rate-burst", "300"},
 			api:  httpapi.RateLimit{PerMinute: 100, Burst: 300}, kill: httpapi.RateLimit{PerMinute: 10, Burst: 20}, login: 10},
-		{name: "zero is refused", args: []string{"--rate-limit", "0"}, wantErr: "--rate-limit must be a positive integer"},
-		{name: "a negative burst is refused", args: []string{"--rate-burst", "-1"}, wantErr: "--rate-burst must be a positive integer"},
+		{name: "zero is refused", args: []string{"--rate-limit", "0"}, wantErr: `--rate-limit="0": must be a positive integer`},
+		{name: "a negative burst is refused", args: []string{"--rate-burst", "-1"}, wantErr: `--rate-burst="-1": must be a positive integer`},
 		{name: "a word is refused", args: []string{"--login-rate-limit", "ten"}, wantErr: "must be a positive integer"},
 		{name: "a broken variable is refused", env: map[string]string{"MEETD_KILLSWITCH_RATE_LIMIT": "1.5"},
 			wantErr: `MEETD_KILLSWITCH_RATE_LIMIT="1.5": must be a positive integer`},
 		{name: "a zero variable is refused", env: map[string]string{"MEETD_LOGIN_RATE_LIMIT": "0"},
-			wantErr: "--login-rate-limit must be a positive integer"},
+			wantErr: `MEETD_LOGIN_RATE_LIMIT="0": must be a positive integer`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
@@ -51,10 +51,11 @@ func TestRateLimitSettings(t *testing.T) {
 			}
 			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			l := limitFlags(fs)
+			r := newSettings(fs)
+			l := limitFlags(r)
 			err := fs.Parse(tc.args)
 			if err == nil {
-				err = l.check()
+				err = r.apply()
 			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -76,7 +77,7 @@ func TestRateLimitSettings(t *testing.T) {
 func TestServeRefusesABadRateLimit(t *testing.T) {
 	err := run(t.Context(), []string{"serve", "--db", t.TempDir() + "/x.db", "--rate-limit", "0"},
 		strings.NewReader(""), io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "--rate-limit must be a positive integer") {
+	if err == nil || !strings.Contains(err.Error(), `--rate-limit="0": must be a positive integer`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -97,7 +98,7 @@ func TestInFlightSettings(t *testing.T) {
 			args: []string{"--expensive-total", "50"},
 			want: httpapi.Concurrency{PerCredential: 3, Total: 50}},
 		{name: "zero is refused", args: []string{"--expensive-total", "0"},
-			wantErr: "--expensive-total must be a positive integer"},
+			wantErr: `--expensive-total="0": must be a positive integer`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
@@ -105,10 +106,11 @@ func TestInFlightSettings(t *testing.T) {
 			}
 			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			l := limitFlags(fs)
+			r := newSettings(fs)
+			l := limitFlags(r)
 			err := fs.Parse(tc.args)
 			if err == nil {
-				err = l.check()
+				err = r.apply()
 			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

@@ -28,7 +28,8 @@ Usage:
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
               [--rate-limit 100] [--rate-burst 200] [--killswitch-rate-limit 10] [--killswitch-rate-burst 20]
               [--login-rate-limit 10] [--expensive-per-credential 4] [--expensive-total N]
-              (env MEETD_RATE_LIMIT, MEETD_RATE_BURST, …; flags win)
+              (each flag is also a variable, --trusted-proxy as MEETD_TRUSTED_PROXY; a flag wins;
+               meetd serve --help lists them)
   meetd migrate
   meetd backup --to FILE        (SQLite; PostgreSQL is backed up with pg_dump)
   meetd version                 (also --version)
@@ -83,6 +84,9 @@ type env struct {
 	level  string
 	format string
 	asJSON bool
+	// settings are the flags of the command being run that are also
+	// environment variables (settings.go); parse applies them.
+	settings *settings
 	// passwords are the parameters of the password hashes the CLI and the
 	// dashboard make; the zero value means auth.DefaultPasswordParams.
 	passwords auth.PasswordParams
@@ -125,21 +129,10 @@ func (e *env) flags(name string, withJSON bool) *flag.FlagSet {
 	// Errors are reported once, as one line, by main; --help prints the
 	// flags to stdout (see parse).
 	fs.SetOutput(io.Discard)
-	def := os.Getenv("MEETD_DB")
-	if def == "" {
-		def = "meetd.db"
-	}
-	fs.StringVar(&e.db, "db", def, "database: SQLite file path or postgres:// URL (env MEETD_DB)")
-	lvl := os.Getenv("MEETD_LOG_LEVEL")
-	if lvl == "" {
-		lvl = "info"
-	}
-	fs.StringVar(&e.level, "log-level", lvl, "log level: debug, info, warn, error (env MEETD_LOG_LEVEL)")
-	format := os.Getenv("MEETD_LOG_FORMAT")
-	if format == "" {
-		format = "json"
-	}
-	fs.StringVar(&e.format, "log-format", format, "log format: json or text (env MEETD_LOG_FORMAT)")
+	e.settings = newSettings(fs)
+	e.settings.StringVar(&e.db, "db", "meetd.db", "database: SQLite file path or postgres:// URL", nil)
+	e.settings.StringVar(&e.level, "log-level", "info", "log level: debug, info, warn, error", checkLevel)
+	e.settings.StringVar(&e.format, "log-format", "json", "log format: json or text", checkLogFormat)
 	if withJSON {
 		fs.BoolVar(&e.asJSON, "json", false, "print the result as one JSON object")
 	}
@@ -155,11 +148,19 @@ func (e *env) parse(fs *flag.FlagSet, args []string, required ...string) error {
 			fs.SetOutput(e.stdout)
 			fmt.Fprintf(e.stdout, "Usage of %s:\n", fs.Name())
 			fs.PrintDefaults()
+			if e.settings != nil && e.settings.fs == fs {
+				fmt.Fprintln(e.stdout, "\nA flag marked (env MEETD_…) may be set by that variable instead; a flag given here wins.")
+			}
 		}
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if e.settings != nil && e.settings.fs == fs {
+		if err := e.settings.apply(); err != nil {
+			return err
+		}
 	}
 	if _, err := e.logger(); err != nil {
 		return err

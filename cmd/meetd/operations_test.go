@@ -135,7 +135,7 @@ func TestLogFormat(t *testing.T) {
 			}
 		})
 	}
-	if got := stderrOf(t, dsn, "", "serve", "--log-format", "xml"); got != `meetd: invalid --log-format "xml": use json or text` {
+	if got := stderrOf(t, dsn, "", "serve", "--log-format", "xml"); got != `meetd: --log-format="xml": must be json or text` {
 		t.Fatalf("--log-format xml: %q", got)
 	}
 }

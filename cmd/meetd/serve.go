@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,29 +31,29 @@ const (
 
 func (e *env) serve(args []string) error {
 	fs := e.flags("serve", false)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	demo := fs.Bool("demo", false, "on an empty database, create a demo company and print its credentials")
-	certFile := fs.String("tls-cert", "", "TLS certificate file (PEM)")
-	keyFile := fs.String("tls-key", "", "TLS key file (PEM)")
-	requireHTTPS := fs.Bool("require-https", false, "refuse credentials over plain HTTP (default on with --tls-cert)")
-	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
-	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
-	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address (default: off)")
-	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
-	lim := limitFlags(fs)
+	// Every flag here is a setting: also the variable MEETD_<FLAG> (settings.go).
+	cfg := e.settings
+	addr := cfg.String("addr", "127.0.0.1:8080", "address to listen on", checkAddr)
+	demo := cfg.Bool("demo", false, "on an empty database, create a demo company and print its credentials")
+	certFile := cfg.String("tls-cert", "", "TLS certificate file (PEM)", nil)
+	keyFile := cfg.String("tls-key", "", "TLS key file (PEM)", nil)
+	requireHTTPS := cfg.Bool("require-https", false, "refuse credentials over plain HTTP")
+	cfg.showDefault("require-https", "true with --tls-cert, else false")
+	proxies := cfg.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed", checkProxies)
+	publicURL := cfg.String("public-url", "", "base URL of booking pages in bookingUrl fields", checkPublicURL)
+	cfg.showDefault("public-url", "http(s)://ADDR/book")
+	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)
+	cfg.showDefault("metrics-addr", "off")
+	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
+	lim := limitFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	if err := lim.check(); err != nil {
-		return err
-	}
 	if (*certFile == "") != (*keyFile == "") {
-		return errors.New("--tls-cert and --tls-key go together")
+		return fmt.Errorf("%s and %s go together", cfg.source("tls-cert"), cfg.source("tls-key"))
 	}
 	tls := *certFile != ""
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if tls && !set["require-https"] {
+	if tls && !cfg.given("require-https") {
 		*requireHTTPS = true
 	}
 	trusted, err := clientip.Parse(*proxies)
