@@ -418,11 +418,11 @@ func TestOASTransport(t *testing.T) {
 		"DELETE /v4/meeting-type/" + uuid:                         {200, "", "", nil},
 		"GET /v4/public/provisional-booking/" + uuid + "/confirm": {200, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh"}`, nil},
 		// Mistakes the transport must catch:
-		"GET /v4/credential/current":     {200, "application/json; charset=utf-8", `{"id":"` + uuid + `"}`, nil},                                                        // missing fields
-		"DELETE /v4/user/" + uuid:        {204, "", "", nil},                                                                                                            // undocumented status
-		"GET /v4/user/" + uuid:           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},            // route not documented
-		"PATCH /v4/user/" + uuid:         {400, "application/json; charset=utf-8", `{"statusCode":400,"message":"Validation failed","error":"Bad Request"}`, nil},       // validation without errors
-		"GET /v4/user/me?wrongheaders=1": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, nil}, // no Retry-After
+		"GET /v4/credential/current":     {200, "application/json; charset=utf-8", `{"id":"` + uuid + `"}`, nil},                                                         // missing fields
+		"DELETE /v4/user/" + uuid:        {204, "", "", nil},                                                                                                             // undocumented status
+		"GET /v4/user/" + uuid:           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},             // route not documented
+		"PATCH /v4/user/" + uuid:         {400, "application/json; charset=utf-8", `{"statusCode":400,"message":["email must be an email"],"error":"Bad Request"}`, nil}, // validation without errors
+		"GET /v4/user/me?wrongheaders=1": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, nil},  // no Retry-After
 
 		// Mistakes in the scheduling routes:
 		"POST /v4/booking?mixed=1":  {201, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh","bookingType":"doubleOptIn"}`, nil}, // neither shape
