@@ -112,7 +112,9 @@ func (v *Validation) Add(field, message string) {
 }
 
 // Err returns nil when nothing was added, otherwise an EINVALID *Error with
-// message "Validation failed" and every field error.
+// message "Validation failed" and every field error. The API answers such
+// an error with one sentence per field error as its message (httpapi's
+// writeError); Message is the summary for surfaces that show one line.
 func (v *Validation) Err() error {
 	if len(v.fields) == 0 {
 		return nil

@@ -24,10 +24,17 @@ type bookingBody struct {
 	Location           string          `json:"location"`
 	IgnoreAvailability bool            `json:"ignoreAvailability"`
 	OneTimeLinkID      string          `json:"oneTimeLinkId"`
+	// Timezone and Notes are not BookingDto fields: the community Python
+	// client sends them next to attendee (docs/decisions.md, "Lenient
+	// booking bodies").
+	Timezone string          `json:"timezone"`
+	Notes    json.RawMessage `json:"notes"`
 }
 
-// readAttendee validates the nested attendee: email, receiveReminders and
-// notes are required (notes may be {}), names optional.
+// readAttendee validates the nested attendee: email is required, names
+// optional; receiveReminders defaults to true and notes to {}, and a full
+// name alone is split into first and last name (docs/decisions.md,
+// "Lenient booking bodies").
 func readAttendee(v *meetd.Validation, raw json.RawMessage) meetd.Attendee {
 	var a meetd.Attendee
 	if len(raw) == 0 || isNull(raw) {
@@ -58,13 +65,12 @@ func readAttendee(v *meetd.Validation, raw json.RawMessage) meetd.Attendee {
 		}
 		a.Timezone = *tz
 	}
-	if b, ok := f.boolean(v, "attendee.receiveReminders", "receiveReminders"); b != nil {
+	a.ReceiveReminders = true
+	if b, _ := f.boolean(v, "attendee.receiveReminders", "receiveReminders"); b != nil {
 		a.ReceiveReminders = *b
-	} else if !ok {
-		v.Add("attendee.receiveReminders", "receiveReminders must be a boolean")
 	}
 	if notes, ok := f.take("notes"); !ok || isNull(notes) {
-		v.Add("attendee.notes", "notes must be an object")
+		a.Notes = json.RawMessage(`{}`)
 	} else if obj := map[string]json.RawMessage(nil); json.Unmarshal(notes, &obj) != nil || obj == nil {
 		v.Add("attendee.notes", "notes must be an object")
 	} else {
@@ -72,6 +78,53 @@ func readAttendee(v *meetd.Validation, raw json.RawMessage) meetd.Attendee {
 	}
 	if a.Fullname == "" {
 		a.Fullname = strings.TrimSpace(a.Firstname + " " + a.Lastname)
+	} else if a.Firstname == "" && a.Lastname == "" {
+		a.Firstname, a.Lastname = splitName(a.Fullname)
+	}
+	return a
+}
+
+// splitName splits a full name given alone: the last word is the last
+// name, the words before it the first name; a single word is a first name.
+func splitName(full string) (first, last string) {
+	words := strings.Fields(full)
+	switch len(words) {
+	case 0:
+		return "", ""
+	case 1:
+		return words[0], ""
+	}
+	return strings.Join(words[:len(words)-1], " "), words[len(words)-1]
+}
+
+// bookingAttendee reads the attendee of a booking body with the top-level
+// fields some clients send beside it: timezone is the attendee's when the
+// attendee names none, and a string notes is kept in the attendee's notes
+// under "notes" unless they hold that key already.
+func bookingAttendee(v *meetd.Validation, body bookingBody) meetd.Attendee {
+	a := readAttendee(v, body.Attendee)
+	if body.Timezone != "" {
+		if _, ok := meetd.LoadZone(body.Timezone); !ok {
+			v.Add("timezone", "Invalid timezone")
+		} else if a.Timezone == "" {
+			a.Timezone = body.Timezone
+		}
+	}
+	if len(body.Notes) == 0 || isNull(body.Notes) {
+		return a
+	}
+	var text string
+	if json.Unmarshal(body.Notes, &text) != nil {
+		v.Add("notes", "notes must be a string")
+		return a
+	}
+	var obj map[string]json.RawMessage
+	if text == "" || a.Notes == nil || json.Unmarshal(a.Notes, &obj) != nil {
+		return a
+	}
+	if _, taken := obj["notes"]; !taken {
+		obj["notes"], _ = json.Marshal(text)
+		a.Notes, _ = json.Marshal(obj)
 	}
 	return a
 }
@@ -83,9 +136,6 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 	if err := unmarshalBody(raw, &body); err != nil {
 		return scheduling.BookRequest{}, err
 	}
-	if len(body.HostIDs) == 0 && body.QueueID == "" {
-		return scheduling.BookRequest{}, meetd.Errorf(meetd.EINVALID, "Expected hostIds or queueId")
-	}
 	var v meetd.Validation
 	if body.MeetingTypeID == "" {
 		v.Add("meetingTypeId", "meetingTypeId should not be empty")
@@ -94,7 +144,7 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 	if !ok {
 		v.Add("start", "start must be an ISO 8601 datetime with an offset")
 	}
-	attendee := readAttendee(&v, body.Attendee)
+	attendee := bookingAttendee(&v, body)
 	if body.Channel != "" && !validChannel(body.Channel) {
 		v.Add("channel", "channel must be one of "+strings.Join(Channels, ", "))
 	}
@@ -109,7 +159,7 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 }
 
 // POST /v4/booking books a slot: 201 {appointmentId, secret}, or for a
-// double opt-in meeting type 201 {bookingType:"DoubleOptIn",
+// double opt-in meeting type 201 {bookingType:"doubleOptIn",
 // provisionalBookingId, confirmationUrl}. A taken slot is 409.
 func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 	var raw json.RawMessage
@@ -138,7 +188,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request, p meetd.P
 		return err
 	}
 	if pb := res.Provisional; pb != nil {
-		writeJSON(w, http.StatusCreated, map[string]any{"bookingType": "DoubleOptIn", "provisionalBookingId": pb.ID,
+		writeJSON(w, http.StatusCreated, map[string]any{"bookingType": "doubleOptIn", "provisionalBookingId": pb.ID,
 			"expiresAt":       meetd.FormatTime(pb.ExpiresAt),
 			"confirmationUrl": s.confirmationURL(r, pb.ID, res.Token)})
 		return nil
@@ -194,7 +244,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 				// The request was checked when it was made.
 				var v meetd.Validation
 				return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-					Attendee: readAttendee(&v, body.Attendee), OneTimeLinkID: body.OneTimeLinkID}, nil
+					Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
 			})
 		if err != nil {
 			return err

@@ -41,9 +41,6 @@ func hostIDsParam(q url.Values) []string {
 func (s *Server) bookingAvailability(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 	q := r.URL.Query()
 	hostIDs, queueID := hostIDsParam(q), strings.TrimSpace(q.Get("queueId"))
-	if len(hostIDs) == 0 && queueID == "" {
-		return meetd.Errorf(meetd.EINVALID, "Expected hostIds or queueId")
-	}
 	var v meetd.Validation
 	if len(hostIDs) > MaxHosts {
 		v.Add("hostIds", "hostIds may name at most 50 hosts")

@@ -17,7 +17,7 @@ import (
 // checked once, where it is read, by the same rules on SQLite and
 // PostgreSQL. It must be valid UTF-8 without NUL (PostgreSQL stores
 // neither invalid UTF-8 nor NUL, SQLite would store and serve back both)
-// and of bounded length. A refusal is 400 "Validation failed" naming the
+// and of bounded length. A refusal is a 400 validation failure naming the
 // field, so both engines answer alike and nothing refused is stored.
 // docs/decisions.md ("Input text") lists the rules and messages.
 const (

@@ -72,11 +72,11 @@ func wantRefused(t *testing.T, r response, field, message string) {
 	t.Helper()
 	var body struct {
 		StatusCode int
-		Message    string
+		Message    []string
 		Error      string
 		Errors     []struct{ Field, Message string }
 	}
-	if r.status != 400 || json.Unmarshal(r.body, &body) != nil || body.Message != "Validation failed" || body.Error != "Bad Request" {
+	if r.status != 400 || json.Unmarshal(r.body, &body) != nil || len(body.Message) != len(body.Errors) || body.Error != "Bad Request" {
 		t.Fatalf("got %d %.300s, want the gate's 400", r.status, r.body)
 	}
 	for _, e := range body.Errors {

@@ -412,20 +412,20 @@ func TestOASTransport(t *testing.T) {
 		"PATCH /v4/user/me":           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},
 		"POST /v4/credentials/revoke": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, map[string]string{"Retry-After": "6", "RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "6"}},
 		"GET /nowhere":                {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"Cannot GET /nowhere","error":"Not Found"}`, nil},
-		"POST /v4/booking": {201, "application/json; charset=utf-8", `{"bookingType":"DoubleOptIn","provisionalBookingId":"` + uuid +
+		"POST /v4/booking": {201, "application/json; charset=utf-8", `{"bookingType":"doubleOptIn","provisionalBookingId":"` + uuid +
 			`","expiresAt":"2024-01-16T10:30:00.000Z","confirmationUrl":"http://127.0.0.1:8080/v4/public/provisional-booking/` + uuid +
 			`/confirm?token=q3K0xJmVb1n9W7uPzR2cT5yA8dE4fG6hL0sN2vX9kQw"}`, map[string]string{"Idempotent-Replayed": "true"}},
 		"DELETE /v4/meeting-type/" + uuid:                         {200, "", "", nil},
 		"GET /v4/public/provisional-booking/" + uuid + "/confirm": {200, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh"}`, nil},
 		// Mistakes the transport must catch:
-		"GET /v4/credential/current":     {200, "application/json; charset=utf-8", `{"id":"` + uuid + `"}`, nil},                                                        // missing fields
-		"DELETE /v4/user/" + uuid:        {204, "", "", nil},                                                                                                            // undocumented status
-		"GET /v4/user/" + uuid:           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},            // route not documented
-		"PATCH /v4/user/" + uuid:         {400, "application/json; charset=utf-8", `{"statusCode":400,"message":"Validation failed","error":"Bad Request"}`, nil},       // validation without errors
-		"GET /v4/user/me?wrongheaders=1": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, nil}, // no Retry-After
+		"GET /v4/credential/current":     {200, "application/json; charset=utf-8", `{"id":"` + uuid + `"}`, nil},                                                         // missing fields
+		"DELETE /v4/user/" + uuid:        {204, "", "", nil},                                                                                                             // undocumented status
+		"GET /v4/user/" + uuid:           {404, "application/json; charset=utf-8", `{"statusCode":404,"message":"User not found","error":"Not Found"}`, nil},             // route not documented
+		"PATCH /v4/user/" + uuid:         {400, "application/json; charset=utf-8", `{"statusCode":400,"message":["email must be an email"],"error":"Bad Request"}`, nil}, // validation without errors
+		"GET /v4/user/me?wrongheaders=1": {429, "application/json; charset=utf-8", `{"statusCode":429,"message":"Too Many Requests","error":"Too Many Requests"}`, nil},  // no Retry-After
 
 		// Mistakes in the scheduling routes:
-		"POST /v4/booking?mixed=1":  {201, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh","bookingType":"DoubleOptIn"}`, nil}, // neither shape
+		"POST /v4/booking?mixed=1":  {201, "application/json; charset=utf-8", `{"appointmentId":"` + uuid + `","secret":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3Jh","bookingType":"doubleOptIn"}`, nil}, // neither shape
 		"DELETE /v4/meeting-type/x": {204, "", "", nil},                                                                                                                                        // undocumented status
 		"GET /v4/availability/x":    {200, "application/json; charset=utf-8", `{"id":"` + uuid + `","exceptions":[{"id":"7"}]}`, nil},                                                          // incomplete, string exception id
 	}

@@ -179,13 +179,11 @@ func TestBookingValidation(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"neither hostIds nor queueId", map[string]any{"meetingTypeId": mt, "start": start, "attendee": attendee("a@b.example")}, 400,
-			`{"statusCode":400,"message":"Expected hostIds or queueId","error":"Bad Request"}`},
+		{"neither hostIds nor queueId books the owner", map[string]any{"meetingTypeId": mt, "start": start, "attendee": attendee("a@b.example")}, 201, ""},
 		{"flat attendee", map[string]any{"meetingTypeId": mt, "start": start, "hostIds": []string{a.member.ID}, "email": "a@b.example"}, 400,
-			`{"statusCode":400,"message":"Validation failed","error":"Bad Request","errors":[{"field":"attendee","message":"attendee should not be empty"}]}`},
-		{"attendee without notes and reminders", map[string]any{"meetingTypeId": mt, "start": start, "hostIds": []string{a.member.ID},
-			"attendee": map[string]any{"email": "a@b.example"}}, 400,
-			`{"statusCode":400,"message":"Validation failed","error":"Bad Request","errors":[{"field":"attendee.receiveReminders","message":"receiveReminders must be a boolean"},{"field":"attendee.notes","message":"notes must be an object"}]}`},
+			`{"statusCode":400,"message":["attendee should not be empty"],"error":"Bad Request","errors":[{"field":"attendee","message":"attendee should not be empty"}]}`},
+		{"attendee without notes and reminders", map[string]any{"meetingTypeId": mt, "start": "2026-03-02T11:00:00+01:00", "hostIds": []string{a.member.ID},
+			"attendee": map[string]any{"email": "a@b.example"}}, 201, ""},
 		{"start without offset", map[string]any{"meetingTypeId": mt, "start": "2026-03-02T10:00:00", "hostIds": []string{a.member.ID},
 			"attendee": attendee("a@b.example")}, 400, ""},
 		{"unknown meeting type", map[string]any{"meetingTypeId": "00000000-0000-4000-8000-000000000000", "start": start,
@@ -207,8 +205,7 @@ func TestBookingValidation(t *testing.T) {
 		})
 	}
 	q := url.Values{"meetingTypeId": {mt}, "start": {"2026-03-02"}, "end": {"2026-03-03"}}
-	wantExact(t, h.get("/v4/booking-availability?"+q.Encode(), a.key, ""), 400,
-		`{"statusCode":400,"message":"Expected hostIds or queueId","error":"Bad Request"}`)
+	wantStatus(t, h.get("/v4/booking-availability?"+q.Encode(), a.key, ""), 200)
 	q.Set("hostIds", a.member.ID)
 	q.Set("meetingTypeId", "00000000-0000-4000-8000-000000000000")
 	wantExact(t, h.get("/v4/booking-availability?"+q.Encode(), a.key, ""), 400,
@@ -279,7 +276,7 @@ func TestNoDoubleBooking(t *testing.T) {
 				r := h.book(a.key, doi, a.admin.ID, s2, nil)
 				wantStatus(t, r, 201)
 				p := decode(t, r)
-				if p["bookingType"] != "DoubleOptIn" {
+				if p["bookingType"] != "doubleOptIn" {
 					t.Fatalf("booking %s", r.body)
 				}
 				links = append(links, p["confirmationUrl"].(string))
@@ -565,7 +562,7 @@ func TestHostsBelongToTheMeetingType(t *testing.T) {
 	h.meetingType(a.adminPAT, "", nil) // the admin has working hours too
 	slot := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
 	r := h.book(a.memberPAT, mt, a.admin.ID, slot, nil)
-	wantExact(t, r, 400, `{"statusCode":400,"message":"Validation failed","error":"Bad Request","errors":[{"field":"hostIds","message":"hostIds must name the meeting type's host or members of its queue"}]}`)
+	wantExact(t, r, 400, `{"statusCode":400,"message":["hostIds must name the meeting type's host or members of its queue"],"error":"Bad Request","errors":[{"field":"hostIds","message":"hostIds must name the meeting type's host or members of its queue"}]}`)
 	// A repeated host is one host.
 	r = h.do(req{method: "POST", path: "/v4/booking", token: a.key, body: map[string]any{"meetingTypeId": mt,
 		"start": slot.Format(time.RFC3339), "hostIds": []string{a.member.ID, strings.ToUpper(a.member.ID), a.member.ID},

@@ -32,7 +32,8 @@ type BookRequest struct {
 	MeetingTypeID string
 	Start         time.Time
 	// HostIDs are the hosts asked for (lower-case, distinct); QueueID asks
-	// for the next free member of the queue instead.
+	// for the next free member of the queue instead. Neither means the meeting type's
+	// queue, else its owner.
 	HostIDs []string
 	QueueID string
 	// Duration in minutes; 0 means the meeting type's.
@@ -139,19 +140,20 @@ func (s *Service) check(ctx context.Context, p meetd.Principal, r BookRequest) (
 		minutes = r.Duration
 	}
 	b.duration = time.Duration(minutes) * time.Minute
-	if m.QueueID == "" && r.QueueID != "" {
+	hostIDs, queueID := defaultHosts(m, r.HostIDs, r.QueueID)
+	if m.QueueID == "" && queueID != "" {
 		v.Add("queueId", "this meeting type has no queue")
-	} else if m.QueueID != "" && r.QueueID == "" {
+	} else if m.QueueID != "" && queueID == "" {
 		v.Add("queueId", "this meeting type has a queue: pass queueId")
 	}
 	if err := v.Err(); err != nil {
 		return b, err
 	}
-	if len(r.HostIDs) > MaxHosts {
+	if len(hostIDs) > MaxHosts {
 		v.Add("hostIds", "hostIds may name at most 50 hosts")
 		return b, v.Err()
 	}
-	b.hosts, b.queue, err = s.resolveHosts(ctx, p, m, r.HostIDs, r.QueueID)
+	b.hosts, b.queue, err = s.resolveHosts(ctx, p, m, hostIDs, queueID)
 	if err != nil {
 		return b, err
 	}

@@ -8,10 +8,28 @@ import (
 	"github.com/meetd/meetd/auth"
 )
 
+// defaultHosts fills in the hosts a request that names neither hostIds nor
+// a queue means: the meeting type's queue, else its owner. meetergo's own
+// client resolves an omitted hostIds this way before it calls, and other
+// clients omit it (docs/decisions.md, "Slots and bookings without
+// hostIds"). A request that names either is returned unchanged.
+func defaultHosts(m meetd.MeetingType, hostIDs []string, queueID string) ([]string, string) {
+	switch {
+	case len(hostIDs) > 0 || queueID != "":
+		return hostIDs, queueID
+	case m.QueueID != "":
+		return nil, m.QueueID
+	default:
+		return []string{m.UserID}, ""
+	}
+}
+
 // resolveHosts checks that every id may be booked through m and is an
 // active user of p's company, and returns them; with a queue it returns the
-// queue's members in round-robin order instead. Two store calls at most.
+// queue's members in round-robin order instead. Neither means the default
+// of defaultHosts. Two store calls at most.
 func (s *Service) resolveHosts(ctx context.Context, p meetd.Principal, m meetd.MeetingType, hostIDs []string, queueID string) ([]string, *meetd.Queue, error) {
+	hostIDs, queueID = defaultHosts(m, hostIDs, queueID)
 	var v meetd.Validation
 	switch {
 	case queueID != "" && m.QueueID == "":

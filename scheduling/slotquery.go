@@ -12,7 +12,8 @@ import (
 type SlotRequest struct {
 	MeetingTypeID string
 	// HostIDs are the hosts asked for (lower-case, distinct); QueueID asks
-	// for the queue's members instead.
+	// for the queue's members instead. Neither means the meeting type's
+	// queue, else its owner.
 	HostIDs []string
 	QueueID string
 	Method  slots.Method
