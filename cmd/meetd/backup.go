@@ -11,7 +11,7 @@ import (
 // live database consistently.
 const pgDumpAdvice = "meetd backup copies SQLite databases; back up PostgreSQL with its own tools: " +
 	"pg_dump --format=custom --file=meetd.dump \"$MEETD_DB\", restored with " +
-	"pg_restore --clean --if-exists --no-owner --dbname=\"$MEETD_DB\" meetd.dump (README.md, Operations)"
+	"pg_restore --clean --if-exists --no-owner --dbname=\"$MEETD_DB\" meetd.dump (README.md, Backup and restore)"
 
 // backup writes a consistent, checked copy of a live SQLite database to a
 // new file; restoring is copying it back while meetd is stopped (README).

@@ -169,7 +169,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatalf("a second backup to the same file: %q", got)
 	}
 
-	// Restore (README, Operations): with meetd stopped, copy the backup
+	// Restore (README, "Backup and restore"): with meetd stopped, copy the backup
 	// over the database file; here into a new folder.
 	restored := filepath.Join(t.TempDir(), "meetd.db")
 	copyFile(t, to, restored)
