@@ -349,12 +349,33 @@ func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []a
 	case "cancelled":
 		where = append(where, t+".cancelled = TRUE")
 	}
+	if f.Ended != nil {
+		where, args = append(where, t+".end_at <= ?"), append(args, ms(*f.Ended))
+	}
+	if f.Search != "" {
+		// A filter on the rows the index range yields, one seek each:
+		// the range, not the search, bounds the cost.
+		where = append(where, `EXISTS (SELECT 1 FROM appointment_attendees x WHERE x.appointment_id = `+t+`.`+id+`
+			AND x.removed_at IS NULL AND x.search_key LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(strings.ToLower(f.Search))+"%")
+	}
 	cond := strings.Join(where, " AND ")
 	dir := "ASC"
 	if f.Descending {
 		dir = "DESC"
 	}
 	count = `SELECT COUNT(*) FROM ` + from + ` WHERE ` + cond
+	if f.ByCreation {
+		// Creation order is not the index's: the rows in range are
+		// sorted, so the cost follows the window asked for.
+		page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM ` + from + ` JOIN appointments a ON a.id = ` + t +
+			`.` + id + ` WHERE ` + cond + ` ORDER BY a.created_at ` + dir + `, a.id LIMIT ? OFFSET ?`
+		if f.HostID == "" {
+			page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM appointments a WHERE ` + cond +
+				` ORDER BY a.created_at ` + dir + `, a.id LIMIT ? OFFSET ?`
+		}
+		return count, page, args
+	}
 	page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM (SELECT ` + t + `.` + id + ` AS id, ` + t +
 		`.start_at AS start_at FROM ` + from + ` WHERE ` + cond + ` ORDER BY ` + t + `.start_at ` + dir + `, ` + t + `.` + id +
 		` LIMIT ? OFFSET ?) p JOIN appointments a ON a.id = p.id ORDER BY p.start_at ` + dir + `, p.id`
