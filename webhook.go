@@ -206,7 +206,7 @@ func AppointmentPayload(ap Appointment) map[string]any {
 		"companyId": ap.CompanyID, "location": null(ap.Location), "queueId": null(ap.QueueID),
 		"meetingInfo": map[string]any{"channel": ap.Channel},
 		"hostingInfo": map[string]any{"mainHost": ap.MainHostID},
-		"attendees":   list, "note": null(ap.Note),
+		"attendees":   list, "note": null(ap.Note), "transcription": ap.Transcription, "summary": ap.Summary,
 		"createdAt": FormatTime(ap.CreatedAt), "updatedAt": FormatTime(ap.UpdatedAt),
 	}
 }

@@ -128,7 +128,7 @@ func (s *Server) listAppointmentsPaged(w http.ResponseWriter, r *http.Request, p
 	}
 	out := make([]map[string]any, len(list))
 	for i, ap := range list {
-		out[i] = toAppointmentJSON(ap)
+		out[i] = toAppointmentListJSON(ap)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"appointments": out, "total": total, "page": shownPage, "pageSize": size})
 	return nil
@@ -151,7 +151,7 @@ func (s *Server) todaysAppointments(w http.ResponseWriter, r *http.Request, p me
 	}
 	out := make([]map[string]any, len(list))
 	for i, ap := range list {
-		out[i] = toAppointmentJSON(ap)
+		out[i] = toAppointmentListJSON(ap)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -167,12 +167,17 @@ func (s *Server) getAppointment(w http.ResponseWriter, r *http.Request, p meetd.
 	return nil
 }
 
-// toAppointmentDetailJSON is the Appointment object with the texts only
-// the single appointment shows (they may be long): transcription and
-// summary.
-func toAppointmentDetailJSON(ap meetd.Appointment) map[string]any {
+// toAppointmentDetailJSON is the Appointment object of a single
+// appointment.
+func toAppointmentDetailJSON(ap meetd.Appointment) map[string]any { return toAppointmentJSON(ap) }
+
+// toAppointmentListJSON is the Appointment object in a list: without the
+// transcription and summary, which may be long (200,000 characters each),
+// so a page stays small.
+func toAppointmentListJSON(ap meetd.Appointment) map[string]any {
 	out := toAppointmentJSON(ap)
-	out["transcription"], out["summary"] = ap.Transcription, ap.Summary
+	delete(out, "transcription")
+	delete(out, "summary")
 	return out
 }
 
