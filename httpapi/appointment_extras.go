@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -194,7 +193,9 @@ func (s *Server) quickMail(w http.ResponseWriter, r *http.Request, p meetd.Princ
 		return err
 	}
 	if d := s.quickMailLimit.Take(p.Company.ID + "/" + p.User.ID); !d.Allowed {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Wait().Seconds()))))
+		// The refusal's RateLimit-* headers and Retry-After describe the
+		// quick-mail bucket, the one that refused.
+		d.SetHeaders(w.Header())
 		return errRateLimited
 	}
 	// The attendee must be on an appointment the caller may see; anything
