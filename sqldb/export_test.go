@@ -170,3 +170,14 @@ func (db *DB) Update(ctx context.Context, fn func(exec func(q string, args ...an
 		})
 	})
 }
+
+// MigrateDownTo undoes the migrations above version, for tests of a
+// migration's backfill.
+func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := db.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
