@@ -39,6 +39,16 @@ func testAttendees(f *fixture) {
 		t.Fatalf("a LIKE wildcard in search matched %d", total)
 	}
 
+	// A guest's export holds the appointment, with every attendee's id.
+	var recs meetd.GDPRRecords
+	if _, err := f.db.CreateGDPRExport(f.ctx, meetd.CLIActor, c.ID, "BOB@guest.example", func(r meetd.GDPRRecords) ([]byte, error) {
+		recs = r
+		return []byte(`{}`), nil
+	}); err != nil || len(recs.Appointments) != 1 || len(recs.Appointments[0].Attendees) != 2 ||
+		recs.Appointments[0].Attendees[1].ID != guest.ID {
+		t.Fatalf("GDPR records of a guest = %+v, %v", recs.Appointments, err)
+	}
+
 	// Guests: at most MaxGuests; repeats are skipped.
 	var many []string
 	for i := range meetd.MaxGuests {
