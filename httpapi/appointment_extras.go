@@ -65,7 +65,7 @@ func (s *Server) addGuest(w http.ResponseWriter, r *http.Request, p meetd.Princi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppointmentDetailJSON(out))
+	writeJSON(w, http.StatusOK, toAppointmentJSON(out))
 	return nil
 }
 
@@ -102,7 +102,7 @@ func (s *Server) addGuestEmails(w http.ResponseWriter, r *http.Request, p meetd.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppointmentDetailJSON(out))
+	writeJSON(w, http.StatusOK, toAppointmentJSON(out))
 	return nil
 }
 
@@ -130,7 +130,7 @@ func (s *Server) updateNotes(w http.ResponseWriter, r *http.Request, p meetd.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppointmentDetailJSON(out))
+	writeJSON(w, http.StatusOK, toAppointmentJSON(out))
 	return nil
 }
 
@@ -160,7 +160,7 @@ func (s *Server) updateTranscription(w http.ResponseWriter, r *http.Request, p m
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppointmentDetailJSON(out))
+	writeJSON(w, http.StatusOK, toAppointmentJSON(out))
 	return nil
 }
 

@@ -163,13 +163,9 @@ func (s *Server) getAppointment(w http.ResponseWriter, r *http.Request, p meetd.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppointmentDetailJSON(ap))
+	writeJSON(w, http.StatusOK, toAppointmentJSON(ap))
 	return nil
 }
-
-// toAppointmentDetailJSON is the Appointment object of a single
-// appointment.
-func toAppointmentDetailJSON(ap meetd.Appointment) map[string]any { return toAppointmentJSON(ap) }
 
 // toAppointmentListJSON is the Appointment object in a list: without the
 // transcription and summary, which may be long (200,000 characters each),
