@@ -222,17 +222,12 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 		if err != nil {
 			return err
 		}
-		var of attendeeRow
+		of, ok := findAttendee(live, attendeeID)
 		if attendeeID == "" && len(live) > 0 {
-			of = live[0]
-		} else if of, err = func() (attendeeRow, error) {
-			r, ok := findAttendee(live, attendeeID)
-			if !ok {
-				return r, errAttendeeNotFound
-			}
-			return r, nil
-		}(); err != nil {
-			return err
+			of, ok = live[0], true
+		}
+		if !ok {
+			return errAttendeeNotFound
 		}
 		host := of.ID
 		if of.GuestOf != "" { // a guest's guest belongs to the same attendee

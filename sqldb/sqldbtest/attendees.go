@@ -38,6 +38,25 @@ func testAttendees(f *fixture) {
 	if _, total, _ := f.db.ListAppointments(f.ctx, meetd.AppointmentFilter{CompanyID: c.ID, Search: "100%", Limit: 10}); total != 0 {
 		t.Fatalf("a LIKE wildcard in search matched %d", total)
 	}
+	// Creation order, company-wide and per host.
+	f.clock.Advance(time.Minute)
+	second, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, start.Add(-24*time.Hour), 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"", h.user.ID} {
+		list, _, err := f.db.ListAppointments(f.ctx, meetd.AppointmentFilter{CompanyID: c.ID, HostID: host, ByCreation: true,
+			Descending: true, Limit: 10})
+		if err != nil || len(list) != 2 || list[0].ID != second.ID || list[1].ID != ap.ID || len(list[0].Attendees) != 1 {
+			t.Fatalf("by creation (host %q) = %+v, %v", host, list, err)
+		}
+	}
+	if _, err := f.db.CancelAppointment(f.ctx, meetd.CLIActor, c.ID, second.ID, "", "host"); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.claim() {
+		f.finish(d, meetd.WebhookDelivered, time.Time{})
+	}
 
 	// A guest's export holds the appointment, with every attendee's id.
 	var recs meetd.GDPRRecords
