@@ -5,9 +5,14 @@ import (
 	"time"
 )
 
-// Attendee is the person who booked. Notes holds form answers, UTM
-// parameters and metadata as sent.
+// Attendee is a person of an appointment: the one who booked, or a guest
+// (GuestOf names the attendee who brought them). Notes holds form answers,
+// UTM parameters and metadata as sent. The JSON form is the one stored in
+// the appointment's attendee column before attendees had rows; ID, GuestOf
+// and BringalongEmails live in the attendee table only.
 type Attendee struct {
+	ID               string          `json:"-"`
+	GuestOf          string          `json:"-"`
 	Email            string          `json:"email"`
 	Firstname        string          `json:"firstname"`
 	Lastname         string          `json:"lastname"`
@@ -17,33 +22,57 @@ type Attendee struct {
 	Language         string          `json:"language,omitempty"`
 	ReceiveReminders bool            `json:"receiveReminders"`
 	Notes            json.RawMessage `json:"notes"`
+	// BringalongEmails are the guests asked for at booking; the booking
+	// makes each an attendee with GuestOf set.
+	BringalongEmails []string `json:"-"`
 }
+
+// Guest limits (docs/decisions.md#attendees-and-guests): a booking brings
+// at most MaxBookingGuests guests, an appointment has at most MaxGuests.
+const (
+	MaxBookingGuests = 5
+	MaxGuests        = 10
+)
+
+// Limits of the host-side texts of an appointment.
+const (
+	MaxNoteLength          = 10000
+	MaxTranscriptionLength = 200000
+)
 
 // Appointment is a confirmed booking. Cancelled appointments are kept and
 // free their slot.
 type Appointment struct {
-	ID              string
-	CompanyID       string
-	MeetingTypeID   string
-	MainHostID      string
-	HostIDs         []string
-	Start, End      time.Time
-	Secret          string
-	Channel         string
-	Location        string
+	ID            string
+	CompanyID     string
+	MeetingTypeID string
+	MainHostID    string
+	HostIDs       []string
+	Start, End    time.Time
+	Secret        string
+	Channel       string
+	Location      string
+	// Attendee is the first attendee still on the appointment (the one
+	// who booked, unless removed); Attendees are all of them, in the
+	// order they joined, guests included.
 	Attendee        Attendee
+	Attendees       []Attendee
 	QueueID         string
 	SelectionReason string
-	CredentialID    string
-	Cancelled       bool
-	CancelReason    string
-	CancelSource    string // "host", "attendee", "api"
-	CancelledBy     string
-	CancelledAt     *time.Time
-	RescheduledAt   *time.Time
-	RescheduleCount int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Note is the host's note; Transcription and Summary are nil until
+	// set.
+	Note                   string
+	Transcription, Summary *string
+	CredentialID           string
+	Cancelled              bool
+	CancelReason           string
+	CancelSource           string // "host", "attendee", "api"
+	CancelledBy            string
+	CancelledAt            *time.Time
+	RescheduledAt          *time.Time
+	RescheduleCount        int
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 // NewAppointment is what BookAppointment needs. The store checks, in the
@@ -72,6 +101,24 @@ type NewAppointment struct {
 	OneTimeLinkID string
 }
 
+// AppointmentTexts changes the host-side texts of an appointment; a field
+// whose Set flag is false stays as it is, a nil Transcription or Summary
+// clears it.
+type AppointmentTexts struct {
+	SetNote                      bool
+	Note                         string
+	SetTranscription, SetSummary bool
+	Transcription, Summary       *string
+}
+
+// OutboxMessage is a message meetd accepted to send (quick mail), kept in
+// the outbox until meetd sends mail.
+type OutboxMessage struct {
+	ID, CompanyID, Kind, Recipient, Subject, Body string
+	AttendeeID, AppointmentID, Status             string
+	CreatedAt                                     time.Time
+}
+
 // ErrSlotTaken is the 409 of a booking, reschedule or confirmation whose
 // slot is no longer free.
 var ErrSlotTaken = &Error{Code: ECONFLICT, Message: "Slot no longer available"}
@@ -83,6 +130,12 @@ type AppointmentFilter struct {
 	MeetingTypeID string
 	From, To      *time.Time // appointments that end after From and start before To
 	Status        string     // "", "active", "cancelled"
+	// Ended, when set, keeps the appointments that end at or before it.
+	Ended *time.Time
+	// Search keeps the appointments with an attendee whose e-mail or
+	// name contains it, ignoring case.
+	Search        string
+	ByCreation    bool // order by creation rather than start
 	Descending    bool
 	Limit, Offset int
 }

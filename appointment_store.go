@@ -34,4 +34,25 @@ type AppointmentStore interface {
 	// same overlap check as BookAppointment (ignoring the appointment
 	// itself).
 	RescheduleAppointment(ctx context.Context, a Actor, companyID, id string, start, end time.Time, bufferBefore, bufferAfter time.Duration) (Appointment, error)
+	// RemoveAttendee takes one attendee (and the guests they brought) off
+	// a company's active appointment; when no attendee would remain it
+	// cancels the appointment instead, as CancelAppointment. An attendee
+	// that is not on the appointment is ENOTFOUND, a cancelled appointment
+	// ECONFLICT.
+	RemoveAttendee(ctx context.Context, a Actor, companyID, id, attendeeID, reason, source string) (Appointment, error)
+	// AddGuests adds guests (by e-mail) of one attendee to a company's
+	// active appointment: attendeeID "" means the first attendee. An
+	// address already on the appointment is skipped; more than MaxGuests
+	// guests in all is EINVALID; an unknown attendee ENOTFOUND.
+	AddGuests(ctx context.Context, a Actor, companyID, id, attendeeID string, emails []string) (Appointment, error)
+	// UpdateAppointmentTexts changes a company's appointment's note,
+	// transcription and summary.
+	UpdateAppointmentTexts(ctx context.Context, a Actor, companyID, id string, u AppointmentTexts) (Appointment, error)
+	// AttendeeAppointmentID returns the appointment a company's attendee
+	// belongs to (ENOTFOUND for another company's or a removed one).
+	AttendeeAppointmentID(ctx context.Context, companyID, attendeeID string) (string, error)
+	// QueueQuickMail puts a message to an attendee of a company's
+	// appointment into the outbox, in one transaction with its audit
+	// record. ENOTFOUND when the attendee is not on that appointment.
+	QueueQuickMail(ctx context.Context, a Actor, companyID, appointmentID, attendeeID, subject, body string) (OutboxMessage, error)
 }

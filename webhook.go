@@ -5,13 +5,16 @@ import (
 	"time"
 )
 
-// Webhook event types. meetd emits the first five; the others are
+// Webhook event types. meetd emits the first six; the others are
 // meetergo's, accepted as subscriptions so meetergo clients can subscribe
 // to them, and never sent.
 const (
-	EventBookingCreated      = "booking_created"
-	EventBookingRescheduled  = "booking_rescheduled"
-	EventBookingCancelled    = "booking_cancelled"
+	EventBookingCreated     = "booking_created"
+	EventBookingRescheduled = "booking_rescheduled"
+	EventBookingCancelled   = "booking_cancelled"
+	// EventAttendeeRemoved: one attendee (and their guests) left an
+	// appointment that goes on; meetd's own, since meetergo names none.
+	EventAttendeeRemoved     = "attendee_removed"
 	EventCredentialRevoked   = "credential_revoked"
 	EventCredentialExpiring  = "credential_expiring"
 	EventFormSubmission      = "form_submission"
@@ -30,7 +33,7 @@ const (
 const MaxWebhookInFlight = 2
 
 // WebhookEventTypes lists every event type a subscription may name.
-var WebhookEventTypes = []string{EventBookingCreated, EventBookingRescheduled, EventBookingCancelled,
+var WebhookEventTypes = []string{EventBookingCreated, EventBookingRescheduled, EventBookingCancelled, EventAttendeeRemoved,
 	EventCredentialRevoked, EventCredentialExpiring, EventFormSubmission, EventNewEmployee, EventCredentialError,
 	EventReviewSubmitted, EventReviewPublished, EventSignatureCompleted}
 
@@ -181,10 +184,20 @@ func AppointmentPayload(ap Appointment) map[string]any {
 		cancel = map[string]any{"actionSource": ap.CancelSource, "actionAt": optTime(ap.CancelledAt),
 			"actionBy": ap.CancelledBy, "reason": ap.CancelReason}
 	}
-	a := ap.Attendee
-	notes := a.Notes
-	if len(notes) == 0 {
-		notes = json.RawMessage(`{}`)
+	attendees := ap.Attendees
+	if len(attendees) == 0 {
+		attendees = []Attendee{ap.Attendee}
+	}
+	list := make([]map[string]any, len(attendees))
+	for i, a := range attendees {
+		notes := a.Notes
+		if len(notes) == 0 {
+			notes = json.RawMessage(`{}`)
+		}
+		list[i] = map[string]any{"id": null(a.ID), "email": a.Email, "firstname": a.Firstname, "lastname": a.Lastname,
+			"fullname": a.Fullname, "phone": null(a.Phone), "timezone": null(a.Timezone),
+			"language": null(a.Language), "receiveReminders": a.ReceiveReminders, "notes": notes,
+			"guestOf": null(a.GuestOf)}
 	}
 	return map[string]any{
 		"id": ap.ID, "secret": ap.Secret, "start": FormatTime(ap.Start), "end": FormatTime(ap.End),
@@ -193,9 +206,7 @@ func AppointmentPayload(ap Appointment) map[string]any {
 		"companyId": ap.CompanyID, "location": null(ap.Location), "queueId": null(ap.QueueID),
 		"meetingInfo": map[string]any{"channel": ap.Channel},
 		"hostingInfo": map[string]any{"mainHost": ap.MainHostID},
-		"attendees": []map[string]any{{"email": a.Email, "firstname": a.Firstname, "lastname": a.Lastname,
-			"fullname": a.Fullname, "phone": null(a.Phone), "timezone": null(a.Timezone),
-			"language": null(a.Language), "receiveReminders": a.ReceiveReminders, "notes": notes}},
+		"attendees":   list, "note": null(ap.Note), "transcription": ap.Transcription, "summary": ap.Summary,
 		"createdAt": FormatTime(ap.CreatedAt), "updatedAt": FormatTime(ap.UpdatedAt),
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/scheduling"
 )
 
 // toAppointmentJSON is the Appointment object of the API; webhook payloads
@@ -20,20 +21,48 @@ func (s *Server) appointmentFor(r *http.Request, p meetd.Principal, id string) (
 }
 
 // GET /v4/appointment/paginated?page=0&pageSize=20: page (0-based) and
-// pageSize (1–100) are required; start, end, meetingTypeId, status
-// (active|cancelled), sortDirection (ASC|DESC) and, for admins, userId
-// filter.
+// pageSize (1–100) are required, unless limit replaces pageSize: then page
+// is 1-based and optional, as in meetergo's older form; start, end,
+// meetingTypeId, status, search, sortBy, sortDirection and, for admins,
+// userId filter (docs/decisions.md#listing-appointments).
 func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 	q := r.URL.Query()
+	return s.listAppointmentsPaged(w, r, p, q.Has("limit") && !q.Has("pageSize"))
+}
+
+// GET /v4/appointment?page&limit: meetergo's oldest list, the 1-based form
+// of listAppointments.
+func (s *Server) listAppointmentsOld(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	return s.listAppointmentsPaged(w, r, p, true)
+}
+
+// Appointment list filter values (docs/decisions.md#listing-appointments).
+var (
+	appointmentStatuses = []string{"confirmed", "cancelled", "upcoming", "past"}
+	appointmentSorts    = []string{"appointment.start", "appointment.createdAt"}
+)
+
+// listAppointmentsPaged answers an appointment list; oneBased takes page
+// (from 1) and limit instead of page (from 0) and pageSize.
+func (s *Server) listAppointmentsPaged(w http.ResponseWriter, r *http.Request, p meetd.Principal, oneBased bool) error {
+	q := r.URL.Query()
 	var v meetd.Validation
-	if !q.Has("page") {
-		v.Add("page", "page should not be empty")
+	var page, size, shownPage int
+	if oneBased {
+		shownPage = intParam(&v, q, "page", 1, 1, 1<<31-1)
+		size = intParam(&v, q, "limit", 20, 1, 100)
+		page = shownPage - 1
+	} else {
+		if !q.Has("page") {
+			v.Add("page", "page should not be empty")
+		}
+		if !q.Has("pageSize") {
+			v.Add("pageSize", "pageSize should not be empty")
+		}
+		page = intParam(&v, q, "page", 0, 0, 1<<31-1)
+		size = intParam(&v, q, "pageSize", 20, 1, 100)
+		shownPage = page
 	}
-	if !q.Has("pageSize") {
-		v.Add("pageSize", "pageSize should not be empty")
-	}
-	page := intParam(&v, q, "page", 0, 0, 1<<31-1)
-	size := intParam(&v, q, "pageSize", 20, 1, 100)
 	f := meetd.AppointmentFilter{CompanyID: p.Company.ID, MeetingTypeID: q.Get("meetingTypeId"), Limit: size, Offset: page * size}
 	for key, dst := range map[string]**time.Time{"start": &f.From, "end": &f.To} {
 		if raw := q.Get(key); raw != "" {
@@ -44,18 +73,42 @@ func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, p meet
 			*dst = &t
 		}
 	}
+	now := s.cfg.Clock.Now()
 	switch st := q.Get("status"); st {
-	case "", "active", "cancelled":
+	case "":
+	case "active", "confirmed": // "active" is meetd's older spelling
+		f.Status = "active"
+	case "cancelled":
 		f.Status = st
+	case "upcoming": // not cancelled and not over yet
+		f.Status = "active"
+		if f.From == nil || f.From.Before(now) {
+			f.From = &now
+		}
+	case "past": // not cancelled and over
+		f.Status, f.Ended = "active", &now
+		if f.To == nil || f.To.After(now) {
+			f.To = &now
+		}
 	default:
-		v.Add("status", "status must be active or cancelled")
+		v.Add("status", "status must be one of the following values: "+strings.Join(appointmentStatuses, ", "))
+	}
+	switch q.Get("sortBy") {
+	case "", "appointment.start":
+	case "appointment.createdAt":
+		f.ByCreation = true
+	default:
+		v.Add("sortBy", "sortBy must be one of the following values: "+strings.Join(appointmentSorts, ", "))
 	}
 	switch strings.ToUpper(q.Get("sortDirection")) {
 	case "", "ASC":
 	case "DESC":
 		f.Descending = true
 	default:
-		v.Add("sortDirection", "sortDirection must be ASC or DESC")
+		v.Add("sortDirection", "sortDirection must be one of the following values: ASC, DESC")
+	}
+	if f.Search = strings.TrimSpace(q.Get("search")); len([]rune(f.Search)) > 200 {
+		v.Add("search", "search must be at most 200 characters")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -75,9 +128,9 @@ func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, p meet
 	}
 	out := make([]map[string]any, len(list))
 	for i, ap := range list {
-		out[i] = toAppointmentJSON(ap)
+		out[i] = toAppointmentListJSON(ap)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"appointments": out, "total": total, "page": page, "pageSize": size})
+	writeJSON(w, http.StatusOK, map[string]any{"appointments": out, "total": total, "page": shownPage, "pageSize": size})
 	return nil
 }
 
@@ -98,7 +151,7 @@ func (s *Server) todaysAppointments(w http.ResponseWriter, r *http.Request, p me
 	}
 	out := make([]map[string]any, len(list))
 	for i, ap := range list {
-		out[i] = toAppointmentJSON(ap)
+		out[i] = toAppointmentListJSON(ap)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -114,9 +167,22 @@ func (s *Server) getAppointment(w http.ResponseWriter, r *http.Request, p meetd.
 	return nil
 }
 
+// toAppointmentListJSON is the Appointment object in a list: without the
+// transcription and summary, which may be long (200,000 characters each),
+// so a page stays small.
+func toAppointmentListJSON(ap meetd.Appointment) map[string]any {
+	out := toAppointmentJSON(ap)
+	delete(out, "transcription")
+	delete(out, "summary")
+	return out
+}
+
 type cancelBody struct {
-	Reason string `json:"reason"`
-	Secret string `json:"secret"`
+	Reason             string `json:"reason"`
+	Secret             string `json:"secret"`
+	AttendeeID         string `json:"attendeeId"`
+	CancelAll          bool   `json:"cancelAll"`
+	CancelEntireSeries bool   `json:"cancelEntireSeries"`
 }
 
 func readCancel(w http.ResponseWriter, r *http.Request) (cancelBody, error) {
@@ -134,8 +200,10 @@ func readCancel(w http.ResponseWriter, r *http.Request) (cancelBody, error) {
 	return body, nil
 }
 
-// POST /v4/appointment/{id}/cancel {reason?} answers the cancelled
-// appointment; DELETE /v4/appointment/{id} does the same with 204.
+// POST /v4/appointment/{id}/cancel {attendeeId?, cancelAll?,
+// cancelEntireSeries?, reason?} removes one attendee or cancels the
+// appointment (scheduling.CancelFor) and answers the appointment;
+// DELETE /v4/appointment/{id} cancels it for everyone with 204.
 func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 	ap, err := s.appointmentFor(r, p, r.PathValue("id"))
 	if err != nil {
@@ -145,13 +213,18 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, p mee
 	if err != nil {
 		return err
 	}
-	cancelled, err := s.scheduler().Cancel(r.Context(), meetd.ActorOf(p, s.clientIP(r)), ap, body.Reason, "host")
-	if err != nil {
-		return err
-	}
-	if r.Method == http.MethodDelete {
+	a := meetd.ActorOf(p, s.clientIP(r))
+	if r.Method == http.MethodDelete { // no body: the appointment, for everyone
+		if _, err := s.scheduler().Cancel(r.Context(), a, ap, body.Reason, "host"); err != nil {
+			return err
+		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
+	}
+	cancelled, err := s.scheduler().CancelFor(r.Context(), a, ap, scheduling.CancelRequest{AttendeeID: body.AttendeeID,
+		CancelAll: body.CancelAll, CancelEntireSeries: body.CancelEntireSeries, Reason: body.Reason})
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, toAppointmentJSON(cancelled))
 	return nil
@@ -176,7 +249,7 @@ func (s *Server) reschedule(r *http.Request, ap meetd.Appointment, raw string, i
 }
 
 // POST /v4/appointment/{id}/reschedule {start, ignoreAvailability?}
-// answers {appointment}.
+// answers {appointment, previousStart}.
 func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
 	ap, err := s.appointmentFor(r, p, r.PathValue("id"))
 	if err != nil {
@@ -195,7 +268,7 @@ func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved)})
+	writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved), "previousStart": meetd.FormatTime(ap.Start)})
 	return nil
 }
 
@@ -239,7 +312,7 @@ func (s *Server) publicReschedule(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved)})
+		writeJSON(w, http.StatusOK, map[string]any{"appointment": toAppointmentJSON(moved), "previousStart": meetd.FormatTime(ap.Start)})
 		return nil
 	}(); err != nil {
 		writeError(w, r, err)

@@ -81,6 +81,7 @@ func readAttendee(v *meetd.Validation, raw json.RawMessage) meetd.Attendee {
 	} else if a.Firstname == "" && a.Lastname == "" {
 		a.Firstname, a.Lastname = splitName(a.Fullname)
 	}
+	a.BringalongEmails = readBringalong(v, f)
 	return a
 }
 
@@ -127,6 +128,31 @@ func bookingAttendee(v *meetd.Validation, body bookingBody) meetd.Attendee {
 		a.Notes, _ = json.Marshal(obj)
 	}
 	return a
+}
+
+// readBringalong reads attendee.bringalongEmails, the guests asked for at
+// booking: at most meetd.MaxBookingGuests addresses.
+func readBringalong(v *meetd.Validation, f fields) []string {
+	raw, ok := f.take("bringalongEmails")
+	if !ok || isNull(raw) {
+		return nil
+	}
+	var emails []string
+	if json.Unmarshal(raw, &emails) != nil {
+		v.Add("attendee.bringalongEmails", "bringalongEmails must be an array of e-mail addresses")
+		return nil
+	}
+	if len(emails) > meetd.MaxBookingGuests {
+		v.Add("attendee.bringalongEmails", "bringalongEmails must contain at most 5 addresses")
+	}
+	for i, e := range emails {
+		if !validEmail(e) {
+			v.Add("attendee.bringalongEmails", "each value in bringalongEmails must be an email")
+			break
+		}
+		emails[i] = strings.TrimSpace(e)
+	}
+	return emails
 }
 
 // readBooking decodes a booking request and checks its form; the

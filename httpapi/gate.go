@@ -51,6 +51,9 @@ var fieldLimits = map[string]int{
 	"firstname":  200,
 	"lastname":   200,
 	"fullname":   200,
+	// An appointment's transcription and summary (PATCH …/transcription).
+	"transcription": meetd.MaxTranscriptionLength,
+	"summary":       meetd.MaxTranscriptionLength,
 }
 
 // maxGateErrors bounds the field errors one refusal lists, so the answer

@@ -26,6 +26,7 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/metrics"
+	"github.com/meetd/meetd/ratelimit"
 )
 
 // Config is what a Server needs. Store, Verifier and Clock are required.
@@ -73,6 +74,8 @@ type Server struct {
 	killLimit *limiter
 	authFail  *limiter  // failed authentications per client IP (authfail.go)
 	inflight  *inflight // expensive requests in flight (concurrency.go)
+	// quickMailLimit bounds quick mail per acting user (appointment_extras.go).
+	quickMailLimit *ratelimit.Limiter
 }
 
 // New returns a server for cfg.
@@ -92,6 +95,7 @@ func New(cfg Config) *Server {
 		authFail:  newLimiter(AuthFailureRateLimit, cfg.Clock),
 		inflight:  newInflight(cfg.Concurrency),
 	}
+	s.quickMailLimit = ratelimit.New(QuickMailRate, cfg.Clock)
 	s.routes()
 	return s
 }

@@ -108,3 +108,18 @@ func (c *counting) OneTimeLinkByID(ctx context.Context, companyID, id string) (m
 	c.n.Add(1)
 	return c.s.OneTimeLinkByID(ctx, companyID, id)
 }
+
+func (c *counting) RemoveAttendee(ctx context.Context, a meetd.Actor, companyID, id, attendeeID, reason, source string) (meetd.Appointment, error) {
+	c.n.Add(1)
+	return c.s.RemoveAttendee(ctx, a, companyID, id, attendeeID, reason, source)
+}
+
+func (c *counting) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, attendeeID string, emails []string) (meetd.Appointment, error) {
+	c.n.Add(1)
+	return c.s.AddGuests(ctx, a, companyID, id, attendeeID, emails)
+}
+
+func (c *counting) UpdateAppointmentTexts(ctx context.Context, a meetd.Actor, companyID, id string, u meetd.AppointmentTexts) (meetd.Appointment, error) {
+	c.n.Add(1)
+	return c.s.UpdateAppointmentTexts(ctx, a, companyID, id, u)
+}

@@ -14,18 +14,21 @@ import (
 
 const appointmentColumns = `id, company_id, meeting_type_id, main_host_id, start_at, end_at, secret, channel, location,
 	attendee, queue_id, selection_reason, credential_id, cancelled, cancel_reason, cancel_source, cancelled_by,
-	cancelled_at, rescheduled_at, reschedule_count, created_at, updated_at`
+	cancelled_at, rescheduled_at, reschedule_count, created_at, updated_at, note, transcription, summary`
 
 func scanAppointment(row interface{ Scan(...any) error }) (meetd.Appointment, error) {
 	var ap meetd.Appointment
 	var start, end, created, updated int64
 	var cancelledAt, rescheduledAt sql.NullInt64
 	var attendee string
+	var transcription, summary sql.NullString
 	if err := row.Scan(&ap.ID, &ap.CompanyID, &ap.MeetingTypeID, &ap.MainHostID, &start, &end, &ap.Secret, &ap.Channel,
 		&ap.Location, &attendee, &ap.QueueID, &ap.SelectionReason, &ap.CredentialID, &ap.Cancelled, &ap.CancelReason,
-		&ap.CancelSource, &ap.CancelledBy, &cancelledAt, &rescheduledAt, &ap.RescheduleCount, &created, &updated); err != nil {
+		&ap.CancelSource, &ap.CancelledBy, &cancelledAt, &rescheduledAt, &ap.RescheduleCount, &created, &updated,
+		&ap.Note, &transcription, &summary); err != nil {
 		return ap, err
 	}
+	ap.Transcription, ap.Summary = strPtr(transcription), strPtr(summary)
 	if err := json.Unmarshal([]byte(attendee), &ap.Attendee); err != nil {
 		return ap, fmt.Errorf("appointment %s: stored attendee: %w", ap.ID, err)
 	}
@@ -190,7 +193,10 @@ func appointment(ctx context.Context, q querier, companyID, id, lock string) (me
 		return ap, nil // the caller reads it again once changed
 	}
 	aps := []meetd.Appointment{ap}
-	err = hostIDs(ctx, q.query, aps)
+	if err := hostIDs(ctx, q.query, aps); err != nil {
+		return ap, err
+	}
+	err = attendeesOf(ctx, q.query, aps)
 	return aps[0], err
 }
 
@@ -234,6 +240,9 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		n.HostIDs[0], ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee),
 		strings.ToLower(n.Attendee.Email), n.QueueID, n.SelectionReason, n.CredentialID, n.IdempotencyKey,
 		ms(t.now), ms(t.now)); err != nil {
+		return "", err
+	}
+	if err := t.insertAttendees(ctx, n.CompanyID, id, n.Attendee); err != nil {
 		return "", err
 	}
 	for _, h := range n.HostIDs {
@@ -298,7 +307,10 @@ func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return out, total, hostIDs(ctx, db.query, out)
+	if err := hostIDs(ctx, db.query, out); err != nil {
+		return nil, 0, err
+	}
+	return out, total, attendeesOf(ctx, db.query, out)
 }
 
 // appointmentListSQL returns ListAppointments' count and page queries and
@@ -342,12 +354,33 @@ func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []a
 	case "cancelled":
 		where = append(where, t+".cancelled = TRUE")
 	}
+	if f.Ended != nil {
+		where, args = append(where, t+".end_at <= ?"), append(args, ms(*f.Ended))
+	}
+	if f.Search != "" {
+		// A filter on the rows the index range yields, one seek each:
+		// the range, not the search, bounds the cost.
+		where = append(where, `EXISTS (SELECT 1 FROM appointment_attendees x WHERE x.appointment_id = `+t+`.`+id+`
+			AND x.removed_at IS NULL AND x.search_key LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(strings.ToLower(f.Search))+"%")
+	}
 	cond := strings.Join(where, " AND ")
 	dir := "ASC"
 	if f.Descending {
 		dir = "DESC"
 	}
 	count = `SELECT COUNT(*) FROM ` + from + ` WHERE ` + cond
+	if f.ByCreation {
+		// Creation order is not the index's: the rows in range are
+		// sorted, so the cost follows the window asked for.
+		page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM ` + from + ` JOIN appointments a ON a.id = ` + t +
+			`.` + id + ` WHERE ` + cond + ` ORDER BY a.created_at ` + dir + `, a.id LIMIT ? OFFSET ?`
+		if f.HostID == "" {
+			page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM appointments a WHERE ` + cond +
+				` ORDER BY a.created_at ` + dir + `, a.id LIMIT ? OFFSET ?`
+		}
+		return count, page, args
+	}
 	page = `SELECT ` + prefixed("a.", appointmentColumns) + ` FROM (SELECT ` + t + `.` + id + ` AS id, ` + t +
 		`.start_at AS start_at FROM ` + from + ` WHERE ` + cond + ` ORDER BY ` + t + `.start_at ` + dir + `, ` + t + `.` + id +
 		` LIMIT ? OFFSET ?) p JOIN appointments a ON a.id = p.id ORDER BY p.start_at ` + dir + `, p.id`
@@ -411,31 +444,39 @@ func (db *DB) CancelAppointment(ctx context.Context, a meetd.Actor, companyID, i
 		if err != nil {
 			return err
 		}
-		id := ap.ID
 		if ap.Cancelled {
-			return meetd.Errorf(meetd.ECONFLICT, "Appointment is already cancelled")
+			return errAlreadyCancelled
 		}
-		by := a.UserID
-		if by == "" {
-			by = source
-		}
-		if _, err := t.exec(ctx, `UPDATE appointments SET cancelled = TRUE, cancel_reason = ?, cancel_source = ?,
-			cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`, reason, source, by, ms(t.now), ms(t.now), id); err != nil {
+		if err := t.cancel(ctx, a, ap, reason, source); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `UPDATE appointment_hosts SET cancelled = TRUE WHERE appointment_id = ?`, id); err != nil {
-			return err
-		}
-		if err := t.emitAppointment(ctx, a, meetd.EventBookingCancelled, id, nil); err != nil {
-			return err
-		}
-		if err := t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id); err != nil {
-			return err
-		}
-		out, err = appointment(ctx, t, companyID, id, "")
+		out, err = appointment(ctx, t, companyID, ap.ID, "")
 		return err
 	})
 	return out, err
+}
+
+var errAlreadyCancelled = meetd.Errorf(meetd.ECONFLICT, "Appointment is already cancelled")
+
+// cancel cancels ap, an active appointment read under lock, freeing its
+// slot, and emits booking_cancelled.
+func (t *tx) cancel(ctx context.Context, a meetd.Actor, ap meetd.Appointment, reason, source string) error {
+	id := ap.ID
+	by := a.UserID
+	if by == "" {
+		by = source
+	}
+	if _, err := t.exec(ctx, `UPDATE appointments SET cancelled = TRUE, cancel_reason = ?, cancel_source = ?,
+		cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`, reason, source, by, ms(t.now), ms(t.now), id); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE appointment_hosts SET cancelled = TRUE WHERE appointment_id = ?`, id); err != nil {
+		return err
+	}
+	if err := t.emitAppointment(ctx, a, meetd.EventBookingCancelled, id, nil); err != nil {
+		return err
+	}
+	return t.audit(ctx, a, ap.CompanyID, "appointment.cancel", "appointment", id)
 }
 
 // RescheduleAppointment implements meetd.Store.

@@ -35,11 +35,20 @@ func (db *DB) SeedAppointments(ctx context.Context, aps []SeedAppointment) error
 			return err
 		}
 		defer host.Close()
+		att, err := t.PrepareContext(ctx, t.d.rebind(`INSERT INTO appointment_attendees (id, appointment_id, company_id,
+			seq, email, search_key, notes, created_at) VALUES (?, ?, ?, 0, 'guest@example.com', 'guest@example.com', '{}', ?)`))
+		if err != nil {
+			return err
+		}
+		defer att.Close()
 		for _, a := range aps {
 			id := meetd.NewID()
 			if _, err := ins.ExecContext(ctx, id, a.CompanyID, a.MeetingTypeID, a.HostIDs[0], ms(a.Start), ms(a.End),
 				"secret", `{"email":"guest@example.com"}`, "guest@example.com", a.QueueID, a.Cancelled,
 				ms(a.Created), ms(a.Created)); err != nil {
+				return err
+			}
+			if _, err := att.ExecContext(ctx, meetd.NewID(), id, a.CompanyID, ms(a.Created)); err != nil {
 				return err
 			}
 			for _, h := range a.HostIDs {
@@ -98,6 +107,12 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		MeetingTypeID: meetingType})...)
 	out = append(out, list("company's list in a window", meetd.AppointmentFilter{CompanyID: company, From: &from, To: &to})...)
 	out = append(out, list("company's cancelled list", meetd.AppointmentFilter{CompanyID: company, Status: "cancelled", Descending: true})...)
+	out = append(out, list("host's list searched by attendee", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0],
+		From: &from, To: &to, Search: "Guest"})...)
+	out = append(out, list("company's list searched by attendee", meetd.AppointmentFilter{CompanyID: company,
+		From: &from, To: &to, Search: "example"})...)
+	out = append(out, list("host's past list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0],
+		To: &to, Ended: &to, Status: "active", Descending: true})...)
 	out = append(out, provisional("provisional list", meetd.ProvisionalFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, provisional("provisional list by status", meetd.ProvisionalFilter{CompanyID: company,
 		HostID: hosts[0], Status: meetd.ProvisionalPending})...)
@@ -154,4 +169,15 @@ func (db *DB) Update(ctx context.Context, fn func(exec func(q string, args ...an
 			return err
 		})
 	})
+}
+
+// MigrateDownTo undoes the migrations above version, for tests of a
+// migration's backfill.
+func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := db.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
 }

@@ -60,7 +60,9 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	}
 	users := placeholders(len(userIDs))
 
-	cond, args := "a.attendee_email = ?", []any{companyID, lower}
+	// The address booked, or came as a guest or attendee of someone else.
+	cond, args := `a.attendee_email = ? OR a.id IN (SELECT x.appointment_id FROM appointment_attendees x
+		WHERE x.company_id = ? AND LOWER(x.email) = ?)`, []any{companyID, lower, companyID, lower}
 	if len(userIDs) > 0 {
 		cond += " OR a.id IN (SELECT h.appointment_id FROM appointment_hosts h WHERE h.user_id IN (" + users + "))"
 		args = append(args, userIDs...)
@@ -76,6 +78,9 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	// hostIDs names every appointment in one IN list: keep each list short.
 	for i := 0; i < len(recs.Appointments); i += 500 {
 		if err := hostIDs(ctx, t.query, recs.Appointments[i:min(i+500, len(recs.Appointments))]); err != nil {
+			return recs, err
+		}
+		if err := attendeesOf(ctx, t.query, recs.Appointments[i:min(i+500, len(recs.Appointments))]); err != nil {
 			return recs, err
 		}
 	}

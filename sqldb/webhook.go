@@ -249,26 +249,9 @@ func (t *tx) emit(ctx context.Context, companyID, typ string, payload map[string
 // renders it, as it stands in the caller's transaction, plus triggeredBy
 // when an API request caused it and any extra fields.
 func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string, extra map[string]any) error {
-	ap, err := scanAppointment(t.queryRow(ctx, `SELECT `+appointmentColumns+` FROM appointments WHERE id = ?`, id))
+	ap, err := appointment(ctx, t, "", id, "")
 	if err != nil {
 		return err
-	}
-	ap.HostIDs = []string{ap.MainHostID}
-	rows, err := t.query(ctx, `SELECT user_id FROM appointment_hosts WHERE appointment_id = ? ORDER BY user_id`, id)
-	if err != nil {
-		return err
-	}
-	hosts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (h string, err error) {
-		err = row.Scan(&h)
-		return h, err
-	})
-	if err != nil {
-		return err
-	}
-	for _, h := range hosts {
-		if h != ap.MainHostID {
-			ap.HostIDs = append(ap.HostIDs, h)
-		}
 	}
 	payload := meetd.AppointmentPayload(ap)
 	if tb := meetd.TriggeredBy(a); tb != nil {

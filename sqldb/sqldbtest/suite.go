@@ -93,6 +93,8 @@ func Run(t *testing.T, b Backend) {
 		{"idempotent responses", testIdempotency},
 		{"an idempotency key books once", testBookingKey},
 		{"another company's scheduling objects are not found", testForeignCompany},
+		{"attendees have ids; one leaves, the last cancels; guests, texts and quick mail", testAttendees},
+		{"another company's attendees are not found", testForeignAttendees},
 		{"webhook subscriptions", testWebhooks},
 		{"another company's webhook subscription is not found", testForeignWebhooks},
 		{"webhook outbox: written with the change, claimed once, retried, given up, gone", testWebhookOutbox},
