@@ -135,6 +135,11 @@ func RateKey(ip string) string {
 	if err != nil {
 		return ip
 	}
+	if a.Is4() {
+		// netip reads IPv4 only in its one spelling (no leading zeros),
+		// which is what String would write: no need to write it again.
+		return ip
+	}
 	a = a.Unmap()
 	if a.Is4() {
 		return a.String()
