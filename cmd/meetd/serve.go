@@ -39,12 +39,16 @@ func (e *env) serve(args []string) error {
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed")
 	publicURL := fs.String("public-url", "", "base URL of booking pages in bookingUrl fields (default http(s)://ADDR/book)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address (default: off)")
+	withPprof := fs.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr (default: off)")
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if *withPprof && *metricsAddr == "" {
+		return errors.New("--pprof needs --metrics-addr: the profiler is served on the metrics listener only")
 	}
 	tls := *certFile != ""
 	set := map[string]bool{}
@@ -70,7 +74,7 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	mx, err := serveMetrics(*metricsAddr, log)
+	mx, err := serveMetrics(*metricsAddr, *withPprof, log)
 	if err != nil {
 		ln.Close()
 		return err
