@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -62,6 +63,17 @@ func benchRequest(b *testing.B, h http.Handler, r *http.Request) {
 	for b.Loop() {
 		serve()
 	}
+}
+
+// BenchmarkBareHandler is the yardstick: a bare net/http handler answering
+// {"status":"ok"}, served the same way.
+func BenchmarkBareHandler(b *testing.B) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
+	})
+	benchRequest(b, mux, httptest.NewRequest("GET", "/healthz", nil))
 }
 
 func BenchmarkHealthz(b *testing.B) {
