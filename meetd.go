@@ -62,5 +62,39 @@ func IsUUID(s string) bool {
 // FormatTime renders t the way every response does: ISO 8601 in UTC with
 // milliseconds, for example 2024-01-15T10:30:00.000Z.
 func FormatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(timeLayout)
+	}
+	// Written by hand: every response formats its times, and time.Format
+	// spends most of its effort reading the layout.
+	hour, minute, sec := t.Clock()
+	var b [len(timeLayout)]byte
+	digits(b[0:4], year)
+	b[4] = '-'
+	digits(b[5:7], int(month))
+	b[7] = '-'
+	digits(b[8:10], day)
+	b[10] = 'T'
+	digits(b[11:13], hour)
+	b[13] = ':'
+	digits(b[14:16], minute)
+	b[16] = ':'
+	digits(b[17:19], sec)
+	b[19] = '.'
+	digits(b[20:23], t.Nanosecond()/1e6) // truncated, as Format does
+	b[23] = 'Z'
+	return string(b[:])
+}
+
+// timeLayout is FormatTime's layout.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// digits writes n into b in decimal, zero-padded to len(b) digits.
+func digits(b []byte, n int) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
 }

@@ -61,15 +61,23 @@ func Parse(s string) (Parsed, error) {
 		if !validSecret(s, len(PATPrefix)) {
 			return Parsed{}, ErrMalformed
 		}
-		return Parsed{Kind: meetd.KindPAT, Hash: sha256.Sum256([]byte(s))}, nil
+		return Parsed{Kind: meetd.KindPAT, Hash: credentialHash(s)}, nil
 	case len(s) == apiKeyLen && strings.HasPrefix(s, APIKeyPrefix):
 		id := s[apiKeyIDStart : apiKeyIDStart+36]
 		if s[apiKeyIDStart+36] != ':' || !meetd.IsUUID(id) || !validSecret(s, apiKeyIDStart+37) {
 			return Parsed{}, ErrMalformed
 		}
-		return Parsed{Kind: meetd.KindAPIKey, KeyID: strings.ToLower(id), Hash: sha256.Sum256([]byte(s))}, nil
+		return Parsed{Kind: meetd.KindAPIKey, KeyID: strings.ToLower(id), Hash: credentialHash(s)}, nil
 	}
 	return Parsed{}, ErrMalformed
+}
+
+// credentialHash is the SHA-256 of s, a credential of at most apiKeyLen bytes. It
+// copies s into an array on the stack: []byte(s) would allocate for any
+// string longer than 32 bytes, and every credential is.
+func credentialHash(s string) [32]byte {
+	var buf [apiKeyLen]byte
+	return sha256.Sum256(buf[:copy(buf[:], s)])
 }
 
 // validSecret checks that s[from:] is 26 base62 characters followed by the
@@ -91,7 +99,13 @@ func isBase62(c byte) bool {
 // checksum is the CRC32 (IEEE) of s in six base62 digits, zero-padded, the
 // way GitHub's tokens carry theirs: a scanner can reject noise offline.
 func checksum(s string) [checksumLen]byte {
-	n := crc32.ChecksumIEEE([]byte(s))
+	// A table-driven CRC over the string itself: crc32.ChecksumIEEE would
+	// need a []byte, which escapes into it (an allocation per verification).
+	n := ^uint32(0)
+	for i := 0; i < len(s); i++ {
+		n = ieee[byte(n)^s[i]] ^ n>>8
+	}
+	n = ^n
 	var out [checksumLen]byte
 	for i := checksumLen - 1; i >= 0; i-- {
 		out[i] = base62[n%62]
@@ -99,6 +113,8 @@ func checksum(s string) [checksumLen]byte {
 	}
 	return out
 }
+
+var ieee = crc32.MakeTable(crc32.IEEE)
 
 // randomBase62 returns n characters drawn uniformly from base62 by rejection
 // sampling, so no character is likelier than another.

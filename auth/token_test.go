@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -72,6 +73,25 @@ func TestChecksumIsPadded(t *testing.T) {
 	c := checksum("")
 	if len(c) != 6 {
 		t.Fatalf("checksum length %d", len(c))
+	}
+}
+
+// TestChecksumIsCRC32IEEE: the checksum is the standard CRC32 (IEEE) in
+// base62, as it was when every stored token was minted: tokens minted
+// before must keep verifying.
+func TestChecksumIsCRC32IEEE(t *testing.T) {
+	if got := checksum("123456789"); string(got[:]) != "3jZRME" { // CRC32 check value 0xCBF43926
+		t.Errorf(`checksum("123456789") = %q, want "3jZRME"`, got)
+	}
+	for _, s := range []string{"", "rgo-", "rgo-" + randomBase62(26), "ak_live:" + randomBase62(62), strings.Repeat("\xff", 100)} {
+		n := crc32.ChecksumIEEE([]byte(s))
+		var want [6]byte
+		for i := 5; i >= 0; i-- {
+			want[i], n = base62[n%62], n/62
+		}
+		if got := checksum(s); got != want {
+			t.Errorf("checksum(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
 

@@ -218,6 +218,13 @@ func (v *Verifier) credential(ctx context.Context, parsed Parsed, now time.Time)
 	if ok && now.Sub(e.loaded) < v.ttl {
 		return e.c, nil
 	}
+	return v.loadCredential(ctx, parsed, now)
+}
+
+// loadCredential is credential's cache miss. It is a function of its own
+// because handing parsed.Hash to the store moves parsed to the heap: here
+// that costs only misses, not every request.
+func (v *Verifier) loadCredential(ctx context.Context, parsed Parsed, now time.Time) (meetd.Credential, error) {
 	gen := v.gen.Load()
 	var c meetd.Credential
 	var err error

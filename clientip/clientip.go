@@ -68,6 +68,9 @@ func (ps Proxies) IP(r *http.Request) string {
 		return host
 	}
 	if !ps.Trusted(addr) {
+		if host, ok := ipv4Host(r.RemoteAddr); ok {
+			return host // saves formatting the address again
+		}
 		return addr.String()
 	}
 	// Every header line counts: a proxy that adds its own line rather
@@ -85,6 +88,18 @@ func (ps Proxies) IP(r *http.Request) string {
 		}
 	}
 	return addr.String()
+}
+
+// ipv4Host returns the host part of a RemoteAddr that netip.ParseAddrPort
+// has accepted, when it is an IPv4 address and port ("192.0.2.1:4711"):
+// netip reads IPv4 only in its one spelling, so the text is what
+// formatting the parsed address would give.
+func ipv4Host(remoteAddr string) (string, bool) {
+	i := strings.LastIndexByte(remoteAddr, ':')
+	if i < 0 || strings.IndexByte(remoteAddr[:i], ':') >= 0 || strings.HasPrefix(remoteAddr, "[") {
+		return "", false
+	}
+	return remoteAddr[:i], true
 }
 
 // parseHop reads one X-Forwarded-For entry: an address, or an address and
@@ -133,6 +148,11 @@ func (ps Proxies) BaseURL(r *http.Request) string {
 func RateKey(ip string) string {
 	a, err := netip.ParseAddr(ip)
 	if err != nil {
+		return ip
+	}
+	if a.Is4() {
+		// netip reads IPv4 only in its one spelling (no leading zeros),
+		// which is what String would write: no need to write it again.
 		return ip
 	}
 	a = a.Unmap()

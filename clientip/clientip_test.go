@@ -40,6 +40,8 @@ func TestIPAndSecure(t *testing.T) {
 		{"garbage stops the walk", "10.0.0.2:4000", "nonsense", "", false, "10.0.0.2", false},
 		{"TLS is secure whatever the headers", "203.0.113.5:4000", "", "http", true, "203.0.113.5", true},
 		{"IPv4-mapped IPv6 peers are unmapped", "[::ffff:10.0.0.2]:4000", "198.51.100.1", "", false, "198.51.100.1", false},
+		{"an untrusted IPv4-mapped peer is its IPv4 address", "[::ffff:203.0.113.5]:4000", "", "", false, "203.0.113.5", false},
+		{"an untrusted IPv6 peer is written canonically", "[2001:DB8:0:0::1]:4000", "", "", false, "2001:db8::1", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -102,7 +102,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		slog.Error("encode response", "err", err)
 		status, b = http.StatusInternalServerError, []byte(`{"statusCode":500,"message":"Internal server error","error":"Internal Server Error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	writeJSONBytes(w, status, b)
+}
+
+// writeJSONBytes writes b, which is JSON, as the body with status.
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// jsonContentType is the Content-Type of every JSON answer. Header values
+// are replaced, never written in place, so responses can share it.
+var jsonContentType = []string{"application/json; charset=utf-8"}

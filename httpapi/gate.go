@@ -147,7 +147,9 @@ func gated(rt Route, next http.Handler) http.Handler {
 		var v meetd.Validation
 		// A query that does not parse is read as the part that does, as
 		// the handlers read it.
-		checkValues(&v, r.URL.Query(), MaxParamBytes)
+		if r.URL.RawQuery != "" {
+			checkValues(&v, r.URL.Query(), MaxParamBytes)
+		}
 		if rt.Access != Public {
 			checkCredentialHeaders(&v, r.Header)
 		}
@@ -164,15 +166,24 @@ func gated(rt Route, next http.Handler) http.Handler {
 // reads it, so neither does), and an acting-user header that is not short
 // printable ASCII.
 func checkCredentialHeaders(v *meetd.Validation, h http.Header) {
-	for _, name := range []string{"Authorization", "x-meetergo-api-user-id"} {
-		if len(h.Values(name)) > 1 {
-			v.Add(name, name+" must be sent once")
-		}
+	// The map is read by canonical key: net/http stores the headers of a
+	// request under their canonical names, and a name that is not
+	// canonical would be canonicalised (an allocation) on every read.
+	if len(h["Authorization"]) > 1 {
+		v.Add("Authorization", "Authorization must be sent once")
 	}
-	if acting := h.Values("x-meetergo-api-user-id"); len(acting) == 1 && !printableASCII(acting[0], MaxHeaderBytes) {
+	acting := h[actingUserHeader]
+	if len(acting) > 1 {
+		v.Add("x-meetergo-api-user-id", "x-meetergo-api-user-id must be sent once")
+	}
+	if len(acting) == 1 && !printableASCII(acting[0], MaxHeaderBytes) {
 		v.Add("x-meetergo-api-user-id", "x-meetergo-api-user-id must be at most 255 printable ASCII characters")
 	}
 }
+
+// actingUserHeader is x-meetergo-api-user-id's canonical name, the key of
+// its values in an http.Header.
+const actingUserHeader = "X-Meetergo-Api-User-Id"
 
 // printableASCII reports whether s is at most max bytes of ASCII from
 // space to tilde.
@@ -202,10 +213,15 @@ func checkIdempotencyKey(key string) error {
 
 // securityHeaders are set on every response: browsers must not sniff a
 // JSON answer into something executable, and a client that reached the
-// server over HTTPS must not be talked into plain HTTP later.
-func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if s.secure(r) {
-		w.Header().Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+// server over HTTPS must not be talked into plain HTTP later. The values
+// are info's or constant: setting them allocates nothing.
+func (s *Server) securityHeaders(h http.Header, info *requestInfo) {
+	h["X-Content-Type-Options"] = info.headers[1:2:2]
+	if info.secure {
+		h["Strict-Transport-Security"] = hsts
 	}
 }
+
+// hsts is the one value of Strict-Transport-Security. Header values are
+// replaced, never written in place, so responses can share it.
+var hsts = []string{"max-age=63072000; includeSubDomains"}

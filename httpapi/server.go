@@ -14,12 +14,13 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
+	"encoding/binary"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -150,8 +151,11 @@ func (s *Server) authed(access Access, h handlerFunc) http.Handler {
 }
 
 // secure reports whether r arrived over TLS, directly or through a trusted
-// proxy that says so.
+// proxy that says so. It is decided once per request (by logged).
 func (s *Server) secure(r *http.Request) bool {
+	if info := infoOf(r); info != nil {
+		return info.secure
+	}
 	return clientip.Proxies(s.cfg.TrustedProxies).Secure(r)
 }
 
@@ -165,27 +169,51 @@ func (s *Server) clientIP(r *http.Request) string {
 	return clientip.Proxies(s.cfg.TrustedProxies).IP(r)
 }
 
-// requestInfo is filled in while a request is served and logged at its end.
+// requestInfo is what logged keeps for one request, filled in while it is
+// served and logged at its end. It is the request's context as well (so no
+// context.WithValue) and holds the status writer and the values of the
+// headers every response gets, so that serving a request costs one
+// allocation here rather than one per part.
 type requestInfo struct {
+	context.Context
+	sw           statusWriter
 	id           string
 	ip           string
-	status       int
+	secure       bool
 	credentialID string
 	actingUserID string
 	log          *slog.Logger
+	// route is the matched route's metrics (set by measured), nil when no
+	// route of the table matched.
+	route *metrics.Route
+	// headers back X-Request-Id and X-Content-Type-Options: one value
+	// each, capacity one, so an Add elsewhere copies rather than writes here.
+	headers [2]string
 }
 
 type ctxKey struct{}
 
+// Value returns the requestInfo itself for ctxKey, else asks the parent.
+func (info *requestInfo) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return info
+	}
+	return info.Context.Value(key)
+}
+
 func infoOf(r *http.Request) *requestInfo {
+	if info, ok := r.Context().(*requestInfo); ok {
+		return info
+	}
 	info, _ := r.Context().Value(ctxKey{}).(*requestInfo)
 	return info
 }
 
-// logger returns the request's logger (carrying its id), or the default.
+// logger returns the request's logger (carrying its ids), or the default.
+// It is built when asked for, on the paths that log, never per request.
 func logger(r *http.Request) *slog.Logger {
 	if info := infoOf(r); info != nil {
-		return info.log.With("credential_id", info.credentialID, "acting_user_id", info.actingUserID)
+		return info.log.With("request_id", info.id, "credential_id", info.credentialID, "acting_user_id", info.actingUserID)
 	}
 	return slog.Default()
 }
@@ -212,17 +240,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // logged gives each request an id, recovers panics into a logged 500, and
-// logs one line per request. It logs the path but never headers or bodies,
-// where secrets travel.
+// logs one line per request (when the logger's level lets info through:
+// the line is not even built otherwise). It logs the path but never
+// headers or bodies, where secrets travel.
 func (s *Server) logged(next http.Handler) http.Handler {
+	proxies := clientip.Proxies(s.cfg.TrustedProxies)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{id: requestID(), ip: clientip.Proxies(s.cfg.TrustedProxies).IP(r)}
-		info.log = s.log.With("request_id", info.id)
-		w.Header().Set("X-Request-Id", info.id)
-		s.securityHeaders(w, r)
-		sw := &statusWriter{ResponseWriter: w}
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
+		info := &requestInfo{Context: r.Context(), id: requestID(), ip: proxies.IP(r), secure: proxies.Secure(r), log: s.log}
+		info.sw.ResponseWriter = w
+		info.headers = [2]string{info.id, "nosniff"}
+		h := w.Header()
+		h["X-Request-Id"] = info.headers[0:1:1]
+		s.securityHeaders(h, info)
+		sw := &info.sw
+		r = r.WithContext(info)
 		defer func() {
 			if v := recover(); v != nil {
 				logger(r).Error("panic", "panic", v, "stack", string(debug.Stack()))
@@ -230,16 +262,44 @@ func (s *Server) logged(next http.Handler) http.Handler {
 					writeError(sw, r, meetd.Errorf(meetd.EINTERNAL, "Internal server error"))
 				}
 			}
-			logger(r).Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-				"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
-			s.observe(r, sw.status, time.Since(start))
+			d := time.Since(start)
+			if s.log.Enabled(context.Background(), slog.LevelInfo) {
+				s.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+					slog.String("request_id", info.id), slog.String("credential_id", info.credentialID),
+					slog.String("acting_user_id", info.actingUserID),
+					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+					slog.Int64("duration_ms", d.Milliseconds()), slog.String("ip", info.ip))
+			}
+			s.observe(r, info, d)
 		}()
 		next.ServeHTTP(sw, r)
 	})
 }
 
-func requestID() string {
+// requestIDs numbers requests: each id is the next value of a counter that
+// starts at a random point, passed through a bijective mix (SplitMix64's
+// finalizer) so that ids look random and do not tell clients how many
+// requests the node serves. Ids of one process never repeat; ids of
+// different processes start 64 random bits apart.
+var requestIDs atomic.Uint64
+
+func init() {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	requestIDs.Store(binary.LittleEndian.Uint64(b[:]))
+}
+
+// requestID returns the next request id: 16 lowercase hex digits.
+func requestID() string {
+	z := requestIDs.Add(0x9e3779b97f4a7c15)
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[z&0xf]
+		z >>= 4
+	}
+	return string(b[:])
 }

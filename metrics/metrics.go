@@ -17,6 +17,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,6 +77,9 @@ type Metrics struct {
 	credRequests *prometheus.CounterVec
 	rateLimited  prometheus.Counter
 	webhooks     *prometheus.CounterVec
+	// patRequests and keyRequests are credRequests' two series, resolved
+	// once: CredentialUsed runs on every authenticated request.
+	patRequests, keyRequests prometheus.Counter
 }
 
 // New returns metrics registered on a new registry, with the Go runtime and
@@ -115,9 +120,8 @@ func New() *Metrics {
 	for _, r := range Reasons {
 		m.authFailures.WithLabelValues(r)
 	}
-	for _, k := range []meetd.CredentialKind{meetd.KindPAT, meetd.KindAPIKey} {
-		m.credRequests.WithLabelValues(string(k))
-	}
+	m.patRequests = m.credRequests.WithLabelValues(string(meetd.KindPAT))
+	m.keyRequests = m.credRequests.WithLabelValues(string(meetd.KindAPIKey))
 	for _, r := range Results {
 		m.webhooks.WithLabelValues(r)
 	}
@@ -149,6 +153,80 @@ func (m *Metrics) ObserveRequest(route, method string, status int, d time.Durati
 	method = Method(method)
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// Route is the series of one route pattern and method, for recording its
+// requests without a label lookup each: make one per route when routes are
+// registered. Like ObserveRequest, it creates a series on its first
+// observation, never before. A nil *Route records nothing. It is safe for
+// concurrent use.
+type Route struct {
+	m             *Metrics
+	route, method string
+
+	durationOnce sync.Once
+	duration     prometheus.Observer
+	// statuses holds the request counters by status seen so far: a route
+	// answers few distinct statuses, so a scan of a small immutable slice
+	// beats a map, and reading it takes no lock. mu serialises additions.
+	statuses atomic.Pointer[[]statusCounter]
+	mu       sync.Mutex
+}
+
+type statusCounter struct {
+	status int
+	c      prometheus.Counter
+}
+
+// Route returns the series of route and method, reduced as ObserveRequest
+// reduces them; nil when m is nil.
+func (m *Metrics) Route(route, method string) *Route {
+	if m == nil {
+		return nil
+	}
+	if route == "" {
+		route = Unmatched
+	}
+	return &Route{m: m, route: route, method: Method(method)}
+}
+
+// Observe records one served request of the route, as ObserveRequest does.
+func (rt *Route) Observe(status int, d time.Duration) {
+	if rt == nil {
+		return
+	}
+	if status == 0 {
+		status = http.StatusOK // nothing written: net/http answers 200
+	}
+	rt.counter(status).Inc()
+	rt.durationOnce.Do(func() { rt.duration = rt.m.duration.WithLabelValues(rt.route, rt.method) })
+	rt.duration.Observe(d.Seconds())
+}
+
+// counter returns the request counter of status, resolving it on first use.
+func (rt *Route) counter(status int) prometheus.Counter {
+	if p := rt.statuses.Load(); p != nil {
+		for _, sc := range *p {
+			if sc.status == status {
+				return sc.c
+			}
+		}
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	var old []statusCounter
+	if p := rt.statuses.Load(); p != nil {
+		old = *p
+	}
+	for _, sc := range old {
+		if sc.status == status {
+			return sc.c
+		}
+	}
+	c := rt.m.requests.WithLabelValues(rt.route, rt.method, strconv.Itoa(status))
+	grown := append(old[:len(old):len(old)], statusCounter{status, c})
+	rt.statuses.Store(&grown)
+	return c
 }
 
 // Method returns method if it is one of net/http's standard methods, and
@@ -204,8 +282,10 @@ func (m *Metrics) CredentialUsed(kind meetd.CredentialKind) {
 		return
 	}
 	switch kind {
-	case meetd.KindPAT, meetd.KindAPIKey:
-		m.credRequests.WithLabelValues(string(kind)).Inc()
+	case meetd.KindPAT:
+		m.patRequests.Inc()
+	case meetd.KindAPIKey:
+		m.keyRequests.Inc()
 	}
 }
 

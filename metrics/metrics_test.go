@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,6 +102,64 @@ meetd_webhook_deliveries_total{result="gone"} 1
 	}
 }
 
+// A Route records what ObserveRequest records for its route and method,
+// into the same series, and creates none before its first request.
+func TestRouteRecordsAsObserveRequest(t *testing.T) {
+	m := metrics.New()
+	me := m.Route("GET /v4/user/me", "GET")
+	head := m.Route("GET /v4/user/me", "HEAD")
+	other := m.Route("", "BREW")
+	if n := testutil.CollectAndCount(m.Registry(), metrics.NameHTTPRequests, metrics.NameHTTPDuration); n != 0 {
+		t.Fatalf("%d series before any request, want 0", n)
+	}
+	me.Observe(200, time.Millisecond)
+	me.Observe(0, time.Millisecond) // nothing written: 200
+	me.Observe(401, time.Millisecond)
+	m.ObserveRequest("GET /v4/user/me", "GET", 401, time.Millisecond)
+	head.Observe(200, time.Millisecond)
+	other.Observe(404, time.Millisecond)
+	want := `
+# HELP meetd_http_requests_total HTTP requests served, by route pattern, method and status code.
+# TYPE meetd_http_requests_total counter
+meetd_http_requests_total{method="GET",route="GET /v4/user/me",status="200"} 2
+meetd_http_requests_total{method="GET",route="GET /v4/user/me",status="401"} 2
+meetd_http_requests_total{method="HEAD",route="GET /v4/user/me",status="200"} 1
+meetd_http_requests_total{method="OTHER",route="unmatched",status="404"} 1
+`
+	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want), metrics.NameHTTPRequests); err != nil {
+		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(m.Registry(), metrics.NameHTTPDuration); n != 3 {
+		t.Errorf("%s has %d series, want 3", metrics.NameHTTPDuration, n)
+	}
+}
+
+// Routes observed from many goroutines at once count every request once.
+func TestRouteIsSafeForConcurrentUse(t *testing.T) {
+	m := metrics.New()
+	rt := m.Route("GET /healthz", "GET")
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				rt.Observe(200+(g+i)%4, time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	want := `
+# HELP meetd_http_requests_total HTTP requests served, by route pattern, method and status code.
+# TYPE meetd_http_requests_total counter
+meetd_http_requests_total{method="GET",route="GET /healthz",status="200"} 200
+meetd_http_requests_total{method="GET",route="GET /healthz",status="201"} 200
+meetd_http_requests_total{method="GET",route="GET /healthz",status="202"} 200
+meetd_http_requests_total{method="GET",route="GET /healthz",status="203"} 200
+`
+	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want), metrics.NameHTTPRequests); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMethodIsBounded(t *testing.T) {
 	for in, want := range map[string]string{"GET": "GET", "PATCH": "PATCH", "DELETE": "DELETE", "get": "OTHER",
 		"X-" + strings.Repeat("A", 100): "OTHER", "": "OTHER"} {
@@ -118,6 +177,7 @@ func TestNilIsOff(t *testing.T) {
 	m.CredentialUsed(meetd.KindPAT)
 	m.RateLimited()
 	m.WebhookResult(meetd.WebhookDelivered)
+	m.Route("GET /healthz", "GET").Observe(200, time.Millisecond)
 	observe := m.WebhookResult // the method value serve hands the webhook worker
 	observe(meetd.WebhookGone)
 }

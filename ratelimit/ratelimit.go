@@ -138,11 +138,26 @@ func (d Decision) Wait() time.Duration {
 // RateLimit-Reset the seconds until the bucket is full again.
 func (d Decision) SetHeaders(h http.Header) {
 	perSec := d.rate.perSecond()
-	h.Set("RateLimit-Limit", strconv.Itoa(d.rate.Burst))
-	h.Set("RateLimit-Remaining", strconv.Itoa(int(d.tokens)))
-	h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil((float64(d.rate.Burst)-d.tokens)/perSec))))
+	// Every API answer carries these, so they are set without Set's
+	// canonicalising and with one backing array for the values; each value
+	// has capacity one, so an Add elsewhere copies rather than overwrites.
+	v := make([]string, 4)
+	v[0] = strconv.Itoa(d.rate.Burst)
+	v[1] = strconv.Itoa(int(d.tokens))
+	v[2] = strconv.Itoa(int(math.Ceil((float64(d.rate.Burst) - d.tokens) / perSec)))
+	h[headerLimit], h[headerRemaining], h[headerReset] = v[0:1:1], v[1:2:2], v[2:3:3]
 	if !d.Allowed {
 		untilNext := int(math.Ceil((1 - math.Min(d.tokens, 1)) / perSec))
-		h.Set("Retry-After", strconv.Itoa(max(untilNext, 1)))
+		v[3] = strconv.Itoa(max(untilNext, 1))
+		h[headerRetryAfter] = v[3:4:4]
 	}
 }
+
+// The canonical names (textproto.CanonicalMIMEHeaderKey) of the headers
+// SetHeaders sets: what Header.Set would store them under.
+const (
+	headerLimit      = "Ratelimit-Limit"
+	headerRemaining  = "Ratelimit-Remaining"
+	headerReset      = "Ratelimit-Reset"
+	headerRetryAfter = "Retry-After"
+)

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"net/http"
+	"net/textproto"
 	"testing"
 	"time"
 
@@ -122,6 +123,27 @@ func TestSetHeaders(t *testing.T) {
 				t.Fatalf("Limit, Remaining, Reset, Retry-After = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// TestSetHeadersUsesCanonicalNames: SetHeaders writes the header map
+// directly, so its names must be the ones Header.Set would store, or a
+// Get and the wire would see two spellings.
+func TestSetHeadersUsesCanonicalNames(t *testing.T) {
+	l := New(Rate{Limit: 60, Per: time.Minute, Burst: 1}, meetd.NewManualClock(start))
+	l.Take("k")
+	h := http.Header{}
+	l.Take("k").SetHeaders(h)
+	if len(h) != 4 {
+		t.Fatalf("%d headers on a refusal, want 4: %v", len(h), h)
+	}
+	for name, vals := range h {
+		if canon := textproto.CanonicalMIMEHeaderKey(name); name != canon {
+			t.Errorf("header %q is stored under a name that is not canonical (%q)", name, canon)
+		}
+		if len(vals) != 1 || cap(vals) != 1 {
+			t.Errorf("header %q: %d values, capacity %d; want one, capacity one", name, len(vals), cap(vals))
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/meetd/meetd/metrics"
@@ -18,9 +19,11 @@ type metricsServer struct {
 	srv *http.Server
 }
 
-// serveMetrics listens on addr and serves a new metrics registry there. It
-// returns nil when addr is empty.
-func serveMetrics(addr string, log *slog.Logger) (*metricsServer, error) {
+// serveMetrics listens on addr and serves a new metrics registry there,
+// and with withPprof Go's profiler at /debug/pprof/ (net/http/pprof), which
+// is as private as the metrics and costs nothing until asked. It returns
+// nil when addr is empty.
+func serveMetrics(addr string, withPprof bool, log *slog.Logger) (*metricsServer, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -31,6 +34,16 @@ func serveMetrics(addr string, log *slog.Logger) (*metricsServer, error) {
 	m := metrics.New()
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	if withPprof {
+		// Registered on this mux by hand: the package's init registers
+		// on http.DefaultServeMux, which meetd never serves.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	s := &metricsServer{m: m, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}}
 	go func() {
@@ -38,7 +51,7 @@ func serveMetrics(addr string, log *slog.Logger) (*metricsServer, error) {
 			log.Error("metrics listener failed", "err", err)
 		}
 	}()
-	log.Info("metrics listening", "addr", ln.Addr().String(), "path", "/metrics")
+	log.Info("metrics listening", "addr", ln.Addr().String(), "path", "/metrics", "pprof", withPprof)
 	return s, nil
 }
 

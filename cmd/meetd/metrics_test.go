@@ -70,6 +70,9 @@ func TestServeMetrics(t *testing.T) {
 	if s, _ := getText(t, n.url+"/metrics"); s != 404 {
 		t.Errorf("the API port answers /metrics with %d, want 404", s)
 	}
+	if s, _ := getText(t, "http://"+addr+"/debug/pprof/"); s != 404 {
+		t.Errorf("the metrics port answers /debug/pprof/ without --pprof with %d, want 404", s)
+	}
 
 	status, text := getText(t, "http://"+addr+"/metrics")
 	if status != 200 {
@@ -106,5 +109,25 @@ func TestServeWithoutMetrics(t *testing.T) {
 	}
 	if s, _ := getText(t, n.url+"/metrics"); s != 404 {
 		t.Errorf("the API port answers /metrics with %d, want 404", s)
+	}
+}
+
+// TestServePprof: `serve --pprof` adds Go's profiler to the metrics
+// listener, and only there; without --metrics-addr it is refused.
+func TestServePprof(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "meetd.db")
+	if _, stderr, err := cliResult(dsn, "", "serve", "--addr", "127.0.0.1:0", "--pprof"); err == nil ||
+		!strings.Contains(stderr, "--pprof needs --metrics-addr") {
+		t.Fatalf("serve --pprof without --metrics-addr: err %v, stderr %q", err, stderr)
+	}
+	n := startNode(t, dsn, "--metrics-addr", "127.0.0.1:0", "--pprof")
+	addr := metricsAddr(t, n)
+	for _, path := range []string{"/debug/pprof/", "/debug/pprof/cmdline", "/debug/pprof/goroutine?debug=1", "/debug/pprof/profile?seconds=1"} {
+		if s, body := getText(t, "http://"+addr+path); s != 200 {
+			t.Errorf("metrics port %s = %d: %.200s", path, s, body)
+		}
+	}
+	if s, _ := getText(t, n.url+"/debug/pprof/"); s != 404 {
+		t.Errorf("the API port answers /debug/pprof/ with %d, want 404", s)
 	}
 }

@@ -44,6 +44,7 @@ func (e *env) serve(args []string) error {
 	cfg.showDefault("public-url", "http(s)://ADDR/book")
 	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)
 	cfg.showDefault("metrics-addr", "off")
+	withPprof := cfg.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr")
 	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	lim := limitFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
@@ -51,6 +52,9 @@ func (e *env) serve(args []string) error {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return fmt.Errorf("%s and %s go together", cfg.source("tls-cert"), cfg.source("tls-key"))
+	}
+	if *withPprof && *metricsAddr == "" {
+		return errors.New("--pprof needs --metrics-addr: the profiler is served on the metrics listener only")
 	}
 	tls := *certFile != ""
 	if tls && !cfg.given("require-https") {
@@ -74,7 +78,7 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	mx, err := serveMetrics(*metricsAddr, log)
+	mx, err := serveMetrics(*metricsAddr, *withPprof, log)
 	if err != nil {
 		ln.Close()
 		return err
