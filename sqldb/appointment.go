@@ -295,15 +295,7 @@ func (db *DB) AppointmentForAttendee(ctx context.Context, id string) (_ meetd.Ap
 func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (_ []meetd.Appointment, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.ListAppointments(%s)", f.CompanyID)
 	count, page, args := appointmentListSQL(f)
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(rows, scanAppointment)
+	out, total, err := listPage(ctx, db, count, page, args, f.Limit, f.Offset, scanAppointment)
 	if err != nil {
 		return nil, 0, err
 	}
