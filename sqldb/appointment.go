@@ -83,10 +83,7 @@ func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) 
 	if err != nil {
 		return err
 	}
-	found, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	})
+	found, err := scanAll(rows, scanString)
 	if err != nil {
 		return err
 	}
@@ -493,10 +490,7 @@ func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, companyI
 		if err != nil {
 			return err
 		}
-		hosts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
-			var h string
-			return h, row.Scan(&h)
-		})
+		hosts, err := scanAll(rows, scanString)
 		if err != nil {
 			return err
 		}

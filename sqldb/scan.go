@@ -35,3 +35,9 @@ func listPage[T any](ctx context.Context, db *DB, count, page string, args []any
 	out, err := scanAll(rows, scan)
 	return out, total, err
 }
+
+// scanString reads a row of one text column, such as an id.
+func scanString(row interface{ Scan(...any) error }) (string, error) {
+	var s string
+	return s, row.Scan(&s)
+}
