@@ -136,19 +136,7 @@ func (s *jsonScan) object(path string, depth int) {
 		}
 		s.i++
 		s.value(join(path, key), key, depth+1)
-		s.ws()
-		if s.stop || s.i >= len(s.b) {
-			s.stop = true
-			return
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return
-		default:
-			s.stop = true
+		if !s.next('}') {
 			return
 		}
 	}
@@ -163,22 +151,31 @@ func (s *jsonScan) array(path string, depth int) {
 	}
 	for n := 0; !s.stop; n++ {
 		s.value(join(path, strconv.Itoa(n)), "", depth+1)
-		s.ws()
-		if s.stop || s.i >= len(s.b) {
-			s.stop = true
-			return
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return
-		default:
-			s.stop = true
+		if !s.next(']') {
 			return
 		}
 	}
+}
+
+// next steps past what follows a member or element: true after a comma,
+// when another comes; false after close, which ends the container, and
+// false with s.stop set on anything else.
+func (s *jsonScan) next(close byte) bool {
+	s.ws()
+	if s.stop || s.i >= len(s.b) {
+		s.stop = true
+		return false
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return true
+	case close:
+		s.i++
+		return false
+	}
+	s.stop = true
+	return false
 }
 
 // str reads the string literal at s.i and returns it with its quotes, its

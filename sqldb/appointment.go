@@ -83,10 +83,7 @@ func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) 
 	if err != nil {
 		return err
 	}
-	found, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	})
+	found, err := scanAll(rows, scanString)
 	if err != nil {
 		return err
 	}
@@ -295,15 +292,7 @@ func (db *DB) AppointmentForAttendee(ctx context.Context, id string) (_ meetd.Ap
 func (db *DB) ListAppointments(ctx context.Context, f meetd.AppointmentFilter) (_ []meetd.Appointment, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.ListAppointments(%s)", f.CompanyID)
 	count, page, args := appointmentListSQL(f)
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(rows, scanAppointment)
+	out, total, err := listPage(ctx, db, count, page, args, f.Limit, f.Offset, scanAppointment)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -501,10 +490,7 @@ func (db *DB) RescheduleAppointment(ctx context.Context, a meetd.Actor, companyI
 		if err != nil {
 			return err
 		}
-		hosts, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
-			var h string
-			return h, row.Scan(&h)
-		})
+		hosts, err := scanAll(rows, scanString)
 		if err != nil {
 			return err
 		}

@@ -160,16 +160,23 @@ func (t *tx) activeForChange(ctx context.Context, companyID, id string) (meetd.A
 	return ap, nil
 }
 
+// attendeesForChange reads a company's active appointment under lock (see
+// activeForChange) and its live attendees, for a change of who attends.
+func (t *tx) attendeesForChange(ctx context.Context, companyID, id string) (meetd.Appointment, []attendeeRow, error) {
+	ap, err := t.activeForChange(ctx, companyID, id)
+	if err != nil {
+		return ap, nil, err
+	}
+	live, err := liveAttendees(ctx, t, ap.ID)
+	return ap, live, err
+}
+
 // RemoveAttendee implements meetd.Store.
 func (db *DB) RemoveAttendee(ctx context.Context, a meetd.Actor, companyID, id, attendeeID, reason, source string) (_ meetd.Appointment, err error) {
 	defer meetd.Wrap(&err, "sqldb.RemoveAttendee(%s, %s)", id, attendeeID)
 	var out meetd.Appointment
 	err = db.update(ctx, func(t *tx) error {
-		ap, err := t.activeForChange(ctx, companyID, id)
-		if err != nil {
-			return err
-		}
-		live, err := liveAttendees(ctx, t, ap.ID)
+		ap, live, err := t.attendeesForChange(ctx, companyID, id)
 		if err != nil {
 			return err
 		}
@@ -214,11 +221,7 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 	defer meetd.Wrap(&err, "sqldb.AddGuests(%s)", id)
 	var out meetd.Appointment
 	err = db.update(ctx, func(t *tx) error {
-		ap, err := t.activeForChange(ctx, companyID, id)
-		if err != nil {
-			return err
-		}
-		live, err := liveAttendees(ctx, t, ap.ID)
+		ap, live, err := t.attendeesForChange(ctx, companyID, id)
 		if err != nil {
 			return err
 		}

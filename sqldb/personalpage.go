@@ -138,10 +138,7 @@ func (t *tx) ownMeetingTypes(ctx context.Context, companyID, userID string, ids 
 	if err != nil {
 		return err
 	}
-	own, err := scanAll(rows, func(row interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	})
+	own, err := scanAll(rows, scanString)
 	if err != nil {
 		return err
 	}

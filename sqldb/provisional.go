@@ -96,16 +96,7 @@ func (db *DB) ProvisionalForAttendee(ctx context.Context, id string) (_ meetd.Pr
 func (db *DB) ListProvisional(ctx context.Context, f meetd.ProvisionalFilter) (_ []meetd.ProvisionalBooking, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.ListProvisional(%s)", f.CompanyID)
 	count, page, args := provisionalListSQL(f)
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(rows, scanProvisional)
-	return out, total, err
+	return listPage(ctx, db, count, page, args, f.Limit, f.Offset, scanProvisional)
 }
 
 // provisionalListSQL returns ListProvisional's count and page queries and

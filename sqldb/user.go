@@ -175,17 +175,9 @@ func (db *DB) ListUsers(ctx context.Context, f meetd.UserFilter) (_ []meetd.User
 		where += ` AND user_type = ?`
 		args = append(args, string(f.Type))
 	}
-	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+
-		` ORDER BY created_at, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	users, err := scanAll(rows, scanUser)
-	return users, total, err
+	return listPage(ctx, db, `SELECT COUNT(*) FROM users WHERE `+where,
+		`SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY created_at, id LIMIT ? OFFSET ?`,
+		args, f.Limit, f.Offset, scanUser)
 }
 
 // activeUser reads an active user of the company under the transaction.

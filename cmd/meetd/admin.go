@@ -150,23 +150,17 @@ func (e *env) userCreate(args []string) error {
 }
 
 func (e *env) userRemove(args []string) error {
-	fs := e.flags("user remove", true)
-	id := fs.String("user", "", "user id")
-	if err := e.parse(fs, args, "user"); err != nil {
+	id, err := e.oneFlag("user remove", "user", "user id", args)
+	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, u, err := e.openUser(id)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// The operator names the user alone: the user names their company.
-	u, err := db.UserByIDUnscoped(e.ctx, *id)
-	if err != nil {
-		return err
-	}
 	if err := db.RemoveUser(e.ctx, meetd.CLIActor, u.CompanyID, u.ID); err != nil {
 		return err
 	}
-	return e.print(map[string]string{"userId": *id}, "user "+*id+" removed; their personal access tokens no longer work")
+	return e.print(map[string]string{"userId": id}, "user "+id+" removed; their personal access tokens no longer work")
 }

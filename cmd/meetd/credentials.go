@@ -75,12 +75,11 @@ func (e *env) patCreate(args []string) error {
 }
 
 func (e *env) patRevoke(args []string) error {
-	fs := e.flags("pat revoke", true)
-	id := fs.String("id", "", "token id")
-	if err := e.parse(fs, args, "id"); err != nil {
+	id, err := e.oneFlag("pat revoke", "id", "token id", args)
+	if err != nil {
 		return err
 	}
-	return e.setStatus(*id, meetd.KindPAT, meetd.CredentialRevoked)
+	return e.setStatus(id, meetd.KindPAT, meetd.CredentialRevoked)
 }
 
 func (e *env) apikeyCreate(args []string) error {
@@ -113,12 +112,11 @@ func (e *env) printKey(out auth.Issued) error {
 }
 
 func (e *env) apikeyStatus(verb string, args []string, s meetd.CredentialStatus) error {
-	fs := e.flags("apikey "+verb, true)
-	id := fs.String("id", "", "key id")
-	if err := e.parse(fs, args, "id"); err != nil {
+	id, err := e.oneFlag("apikey "+verb, "id", "key id", args)
+	if err != nil {
 		return err
 	}
-	return e.setStatus(*id, meetd.KindAPIKey, s)
+	return e.setStatus(id, meetd.KindAPIKey, s)
 }
 
 // setStatus moves a credential to s. Asking for the status it already has

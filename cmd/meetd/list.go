@@ -137,20 +137,15 @@ func (e *env) companyList(args []string) error {
 }
 
 func (e *env) companyShow(args []string) error {
-	fs := e.flags("company show", true)
-	id := fs.String("company", "", "company id")
-	if err := e.parse(fs, args, "company"); err != nil {
+	id, err := e.oneFlag("company show", "company", "company id", args)
+	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, c, err := e.openCompany(id)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	c, err := db.CompanyByID(e.ctx, *id)
-	if err != nil {
-		return err
-	}
 	owner, err := db.CompanyOwner(e.ctx, c.ID)
 	if err != nil {
 		return err
@@ -203,23 +198,19 @@ func hasPassword(e *env, db *sqldb.DB, u meetd.User) (*bool, error) {
 }
 
 func (e *env) userList(args []string) error {
-	fs := e.flags("user list", true)
-	company := fs.String("company", "", "company id")
-	if err := e.parse(fs, args, "company"); err != nil {
+	company, err := e.oneFlag("user list", "company", "company id", args)
+	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, _, err := e.openCompany(company)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.CompanyByID(e.ctx, *company); err != nil {
-		return err
-	}
 	views := []userView{}
 	var rows [][]string
 	for offset := 0; ; {
-		page, total, err := db.ListUsers(e.ctx, meetd.UserFilter{CompanyID: *company, Limit: 100, Offset: offset})
+		page, total, err := db.ListUsers(e.ctx, meetd.UserFilter{CompanyID: company, Limit: 100, Offset: offset})
 		if err != nil {
 			return err
 		}
@@ -237,20 +228,15 @@ func (e *env) userList(args []string) error {
 }
 
 func (e *env) userShow(args []string) error {
-	fs := e.flags("user show", true)
-	id := fs.String("user", "", "user id")
-	if err := e.parse(fs, args, "user"); err != nil {
+	id, err := e.oneFlag("user show", "user", "user id", args)
+	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, u, err := e.openUser(id)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := db.UserByIDUnscoped(e.ctx, *id)
-	if err != nil {
-		return err
-	}
 	v := viewUser(u)
 	if v.DashboardPassword, err = hasPassword(e, db, u); err != nil {
 		return err
@@ -302,20 +288,16 @@ func (e *env) patList(args []string) error {
 }
 
 func (e *env) apikeyList(args []string) error {
-	fs := e.flags("apikey list", true)
-	company := fs.String("company", "", "company id")
-	if err := e.parse(fs, args, "company"); err != nil {
+	company, err := e.oneFlag("apikey list", "company", "company id", args)
+	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, _, err := e.openCompany(company)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.CompanyByID(e.ctx, *company); err != nil {
-		return err
-	}
-	return e.printCredentials(db, meetd.CredentialFilter{CompanyID: *company, Kind: meetd.KindAPIKey}, "keys")
+	return e.printCredentials(db, meetd.CredentialFilter{CompanyID: company, Kind: meetd.KindAPIKey}, "keys")
 }
 
 // printCredentials prints the credentials f selects, newest first, as

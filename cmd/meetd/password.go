@@ -13,25 +13,19 @@ import (
 // Changing it ends the user's other dashboard sessions (the dashboard
 // checks the password on every request).
 func (e *env) userSetPassword(args []string) error {
-	fs := e.flags("user set-password", true)
-	id := fs.String("user", "", "user id")
-	if err := e.parse(fs, args, "user"); err != nil {
+	id, err := e.oneFlag("user set-password", "user", "user id", args)
+	if err != nil {
 		return err
 	}
 	pw, err := e.readPassword()
 	if err != nil {
 		return err
 	}
-	db, err := e.open()
+	db, u, err := e.openUser(id)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// The operator names the user alone: the user names their company.
-	u, err := db.UserByIDUnscoped(e.ctx, *id)
-	if err != nil {
-		return err
-	}
 	if !u.Active() {
 		return errors.New("user " + u.ID + " is removed: a removed user cannot sign in")
 	}
