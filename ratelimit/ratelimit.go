@@ -81,6 +81,12 @@ func (l *Limiter) Peek(key string) Decision {
 	defer l.mu.Unlock()
 	now := l.clock.Now()
 	l.sweep(now)
+	if _, ok := l.buckets[key]; !ok {
+		// A key that has spent nothing has a full bucket. Peek runs on
+		// every authenticated request, so it must not make a bucket (an
+		// allocation and a map entry) for each client that only succeeds.
+		return Decision{Allowed: true, rate: l.rate, tokens: float64(l.rate.Burst)}
+	}
 	b := l.fill(key, now)
 	return Decision{Allowed: b.tokens >= 1, rate: l.rate, tokens: b.tokens}
 }

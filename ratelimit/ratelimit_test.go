@@ -183,3 +183,15 @@ func TestPeekTakesNothing(t *testing.T) {
 		t.Fatal("peek refused after a token refilled")
 	}
 }
+
+func TestPeekOfAnUnseenKeyKeepsNoBucket(t *testing.T) {
+	l := New(Rate{Limit: 60, Per: time.Minute, Burst: 2}, meetd.NewManualClock(time.Unix(1_700_000_000, 0)))
+	for i := 0; i < 100; i++ {
+		if !l.Peek(string(rune('a'+i%26)) + "x").Allowed {
+			t.Fatal("an unseen key was refused")
+		}
+	}
+	if n := len(l.buckets); n != 0 {
+		t.Fatalf("peeking made %d buckets", n)
+	}
+}
