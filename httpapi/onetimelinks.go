@@ -5,9 +5,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/links"
 )
 
 // POST /v4/one-time-booking-link/create/{meetingTypeId} makes a single-use
@@ -41,7 +41,7 @@ func (s *Server) createOneTimeLink(w http.ResponseWriter, r *http.Request, p mee
 
 // oneTimeURL is the public booking page of a one-time link's token.
 func (s *Server) oneTimeURL(token string) string {
-	return strings.TrimSuffix(s.cfg.PublicURL, "/") + "/1t/" + token
+	return links.New(s.cfg.PublicURL).OneTime(token)
 }
 
 // ignoredBody accepts a request without a body, or with one that decodeJSON

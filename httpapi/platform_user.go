@@ -9,6 +9,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/links"
 )
 
 // Channels are the meeting channels meetergo's API accepts.
@@ -159,5 +160,5 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 }
 
 func (s *Server) bookingURL(userSlug, meetingTypeSlug string) string {
-	return strings.TrimSuffix(s.cfg.PublicURL, "/") + "/" + userSlug + "/" + meetingTypeSlug
+	return links.New(s.cfg.PublicURL).Booking(userSlug, meetingTypeSlug)
 }

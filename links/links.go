@@ -1,0 +1,67 @@
+// Package links builds the public addresses meetd hands to attendees: the
+// booking pages, the attendee's cancel and reschedule pages, the double
+// opt-in confirmation page and one-time links. The API (bookingUrl, url),
+// the e-mails and the pages themselves all build them here, so an address
+// in a message always matches a route the server serves.
+//
+// Secrets (an appointment's secret, a confirmation token) travel in the
+// query string, never in the path: the access log writes paths, and a
+// secret must never reach the log. A one-time link's token is the path's
+// last segment because meetergo's format is /1t/<token>; its route logs
+// the route pattern instead of the path.
+package links
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Base is the public URL booking pages live under (--public-url), without
+// a trailing slash. The zero value builds relative addresses ("/a/b").
+type Base string
+
+// New returns the Base of a public URL, trimming one trailing slash.
+func New(publicURL string) Base { return Base(strings.TrimSuffix(publicURL, "/")) }
+
+func (b Base) path(segments ...string) string {
+	var s strings.Builder
+	s.WriteString(string(b))
+	for _, seg := range segments {
+		s.WriteByte('/')
+		s.WriteString(url.PathEscape(seg))
+	}
+	return s.String()
+}
+
+// User is a user's page listing their bookable meeting types.
+func (b Base) User(userSlug string) string { return b.path(userSlug) }
+
+// Booking is a meeting type's booking page: the bookingUrl of the API.
+func (b Base) Booking(userSlug, meetingTypeSlug string) string {
+	return b.path(userSlug, meetingTypeSlug)
+}
+
+// OneTime is the booking page of a one-time link's token.
+func (b Base) OneTime(token string) string { return b.path("1t", token) }
+
+// Cancel is the attendee's cancel page of an appointment.
+func (b Base) Cancel(appointmentID, secret string) string {
+	return b.path("appointment", appointmentID, "cancel") + "?secret=" + url.QueryEscape(secret)
+}
+
+// Reschedule is the attendee's reschedule page of an appointment.
+func (b Base) Reschedule(appointmentID, secret string) string {
+	return b.path("appointment", appointmentID, "reschedule") + "?secret=" + url.QueryEscape(secret)
+}
+
+// Invitation is the appointment's iCalendar file ("add to calendar").
+func (b Base) Invitation(appointmentID, secret string) string {
+	return b.path("appointment", appointmentID, "invite.ics") + "?secret=" + url.QueryEscape(secret)
+}
+
+// Confirm is the double opt-in confirmation page of a provisional booking:
+// a GET shows a button and only its POST confirms, so a mail scanner that
+// follows the link confirms nothing.
+func (b Base) Confirm(provisionalID, token string) string {
+	return b.path("confirm", provisionalID) + "?token=" + url.QueryEscape(token)
+}
