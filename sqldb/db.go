@@ -36,6 +36,9 @@ type DB struct {
 	// listening is whether the change listener holds its connection
 	// (PostgreSQL; see Listening).
 	listening atomic.Bool
+	// readStmts and writeStmts keep SQLite's prepared statements of read
+	// and write (see stmtCache); nil on PostgreSQL.
+	readStmts, writeStmts *stmtCache
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -54,6 +57,9 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn}
+	if d == sqliteDialect {
+		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
+	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := write.PingContext(pctx); err != nil {
@@ -69,6 +75,8 @@ func (db *DB) Dialect() string { return db.d.name }
 // Close closes both pools.
 func (db *DB) Close() (err error) {
 	defer meetd.Wrap(&err, "sqldb.Close")
+	db.readStmts.close()
+	db.writeStmts.close()
 	err = db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -100,13 +108,35 @@ type tx struct {
 	now time.Time
 	// wroteChange is set by changed: the commit must call the change hook.
 	wroteChange bool
+	// stmts is the write pool's statement cache (nil on PostgreSQL);
+	// missed are the texts this transaction ran unprepared, which
+	// updateOnce prepares after the commit (see stmtCache).
+	stmts  *stmtCache
+	missed []string
+}
+
+// stmt returns q's cached statement bound to the transaction, or nil after
+// noting q in missed.
+func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	if s := t.stmts.get(q); s != nil {
+		return t.StmtContext(ctx, s)
+	}
+	t.missed = append(t.missed, q)
+	return nil
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if err := noNUL(args); err != nil {
 		return nil, err
 	}
-	return t.ExecContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return t.ExecContext(ctx, q, args...)
 }
 
 // errNUL refuses text PostgreSQL cannot store, on both engines alike.
@@ -123,11 +153,19 @@ func noNUL(args []any) error {
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.QueryRowContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return t.QueryRowContext(ctx, q, args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.QueryContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return t.QueryContext(ctx, q, args...)
 }
 
 // update runs fn in a write transaction and commits it when fn returns nil.
@@ -197,7 +235,7 @@ func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) 
 		}
 		return false, fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{Tx: sqltx, d: db.d, now: db.clock.Now()}
+	t := &tx{Tx: sqltx, d: db.d, now: db.clock.Now(), stmts: db.writeStmts}
 	if err := fn(t); err != nil {
 		_ = sqltx.Rollback()
 		if db.d.isUnique(err) {
@@ -214,6 +252,10 @@ func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) 
 		}
 		return false, fmt.Errorf("commit: %w", err)
 	}
+	// The write connection is free again: prepare what ran unprepared.
+	for _, q := range t.missed {
+		db.writeStmts.prepare(ctx, q)
+	}
 	return t.wroteChange, nil
 }
 
@@ -222,9 +264,13 @@ func (db *DB) updateOnce(ctx context.Context, fn func(*tx) error) (bool, error) 
 // the query returns, so row.Err tells.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	q = db.d.rebind(q)
-	row := db.read.QueryRowContext(ctx, q, args...)
+	run := db.read.QueryRowContext
+	if s := db.readStmts.prepare(ctx, q); s != nil {
+		run = func(ctx context.Context, _ string, args ...any) *sql.Row { return s.QueryRowContext(ctx, args...) }
+	}
+	row := run(ctx, q, args...)
 	for n := 0; db.d.isConnLost(row.Err()) && db.reconnect(ctx, db.read, &n); {
-		row = db.read.QueryRowContext(ctx, q, args...)
+		row = run(ctx, q, args...)
 	}
 	return row
 }
@@ -233,9 +279,13 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // queryRow.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	q = db.d.rebind(q)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	run := db.read.QueryContext
+	if s := db.readStmts.prepare(ctx, q); s != nil {
+		run = func(ctx context.Context, _ string, args ...any) (*sql.Rows, error) { return s.QueryContext(ctx, args...) }
+	}
+	rows, err := run(ctx, q, args...)
 	for n := 0; db.d.isConnLost(err) && db.reconnect(ctx, db.read, &n); {
-		rows, err = db.read.QueryContext(ctx, q, args...)
+		rows, err = run(ctx, q, args...)
 	}
 	return rows, err
 }
