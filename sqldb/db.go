@@ -281,7 +281,9 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	q = db.d.rebind(q)
 	run := db.read.QueryContext
 	if s := db.readStmts.prepare(ctx, q); s != nil {
-		run = func(ctx context.Context, _ string, args ...any) (*sql.Rows, error) { return s.QueryContext(ctx, args...) }
+		run = func(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+			return s.QueryContext(ctx, args...)
+		}
 	}
 	rows, err := run(ctx, q, args...)
 	for n := 0; db.d.isConnLost(err) && db.reconnect(ctx, db.read, &n); {
