@@ -45,7 +45,7 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request, p meetd.Principal
 	if err := auth.Authorize(p, auth.ReadSelf, p.User.ID); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(p.User))
+	writeUser(w, http.StatusOK, p.User)
 	return nil
 }
 
@@ -158,7 +158,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, p meetd.Prin
 	} else if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u))
+	writeUser(w, http.StatusOK, u)
 	return nil
 }
 
