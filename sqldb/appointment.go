@@ -359,6 +359,12 @@ func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []a
 		dir = "DESC"
 	}
 	count = `SELECT COUNT(*) FROM ` + from + ` WHERE ` + cond
+	if col := hostCountColumn(f); col != "" {
+		// The host's kept total (migration 00025), behind the same
+		// company check and with the same arguments as the page.
+		count = `SELECT COALESCE(MAX(` + col + `), 0) FROM appointment_host_counts c
+			WHERE c.user_id = ? AND EXISTS (SELECT 1 FROM users u WHERE u.company_id = ? AND u.id = ?)`
+	}
 	if f.ByCreation {
 		// Creation order is not the index's: the rows in range are
 		// sorted, so the cost follows the window asked for.
@@ -374,6 +380,24 @@ func appointmentListSQL(f meetd.AppointmentFilter) (count, page string, args []a
 		`.start_at AS start_at FROM ` + from + ` WHERE ` + cond + ` ORDER BY ` + t + `.start_at ` + dir + `, ` + t + `.` + id +
 		` LIMIT ? OFFSET ?) p JOIN appointments a ON a.id = p.id ORDER BY p.start_at ` + dir + `, p.id`
 	return count, page, args
+}
+
+// hostCountColumn returns the expression of appointment_host_counts that
+// is the total of a host's list filtered by f, or "" when f filters by
+// more than the host and the status, and the rows must be counted.
+func hostCountColumn(f meetd.AppointmentFilter) string {
+	if f.HostID == "" || f.MeetingTypeID != "" || f.From != nil || f.To != nil || f.Ended != nil || f.Search != "" {
+		return ""
+	}
+	switch f.Status {
+	case "":
+		return "c.total"
+	case "active":
+		return "c.active"
+	case "cancelled":
+		return "c.total - c.active"
+	}
+	return ""
 }
 
 // prefixed qualifies every column of a comma-separated list with p.

@@ -100,6 +100,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
+	out = append(out, list("host's cancelled list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Status: "cancelled"})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)
 	out = append(out, list("host's active list in a window", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0],
 		From: &from, To: &to, Status: "active"})...)

@@ -102,20 +102,23 @@ func (db *DB) ListProvisional(ctx context.Context, f meetd.ProvisionalFilter) (_
 // provisionalListSQL returns ListProvisional's count and page queries and
 // their arguments (the page query takes the limit and offset after them).
 // Both seek the company's bookings, by status when one is asked for, on an
-// index in the list's order.
+// index in the list's order; filtered by host, they seek the host's
+// bookings in provisional_booking_hosts (migration 00026) instead.
 func provisionalListSQL(f meetd.ProvisionalFilter) (count, page string, args []any) {
-	where := "company_id = ?"
+	from, where := "provisional_bookings pb", "pb.company_id = ?"
+	order := "pb.created_at DESC, pb.id"
 	args = []any{f.CompanyID}
 	if f.Status != "" {
-		where, args = where+" AND status = ?", append(args, f.Status)
+		where, args = where+" AND pb.status = ?", append(args, f.Status)
 	}
 	if f.HostID != "" {
-		// host_ids is a JSON array of UUIDs: a quoted match is exact.
-		where, args = where+" AND host_ids LIKE ?", append(args, `%"`+f.HostID+`"%`)
+		from = "provisional_booking_hosts ph JOIN provisional_bookings pb ON pb.id = ph.provisional_id"
+		where, args = where+" AND ph.user_id = ?", append(args, f.HostID)
+		order = "ph.created_at DESC, ph.provisional_id"
 	}
-	return `SELECT COUNT(*) FROM provisional_bookings WHERE ` + where,
-		`SELECT ` + provisionalColumns + ` FROM provisional_bookings WHERE ` + where +
-			` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, args
+	return `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where,
+		`SELECT ` + prefixed("pb.", provisionalColumns) + ` FROM ` + from + ` WHERE ` + where +
+			` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
 }
 
 // ConfirmProvisional implements meetd.Store.

@@ -286,6 +286,12 @@ func testProvisional(f *fixture) {
 	if err != nil || total != 2 || len(list) != 2 || string(list[0].Request) != `{"start":"x"}` {
 		t.Fatalf("ListProvisional = %+v %d %v", list, total, err)
 	}
+	// The host filter matches the host exactly: another user has none.
+	other := f.host(c.ID, "h2@example.com")
+	if list, total, err := f.db.ListProvisional(f.ctx, meetd.ProvisionalFilter{CompanyID: c.ID, HostID: other.user.ID,
+		Limit: 10}); err != nil || total != 0 || len(list) != 0 {
+		t.Fatalf("another host's ListProvisional = %+v %d %v", list, total, err)
+	}
 	ap, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, c.ID, p1.ID, f.booking(h, at, 30))
 	if err != nil {
 		t.Fatal(err)
