@@ -35,6 +35,12 @@ func TestFreeAtMatchesTheWholeWindow(t *testing.T) {
 			if got := freeAt(wide, at); !slices.Equal(got, want) {
 				t.Fatalf("round %d, start %s: freeAt = %v, the whole window says %v\nquery %+v", round, at, got, want, wide)
 			}
+			// freeHosts' window, which ends with the meeting, answers the same.
+			narrow := wide
+			narrow.To = at.Add(q.Duration)
+			if got := freeAt(narrow, at); !slices.Equal(got, want) {
+				t.Fatalf("round %d, start %s: freeAt to the meeting's end = %v, the whole window says %v", round, at, got, want)
+			}
 			checked++
 			if want != nil {
 				offered++

@@ -173,7 +173,10 @@ func (s *Service) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []
 // shows.
 func (s *Service) freeHosts(ctx context.Context, m meetd.MeetingType, hostIDs []string, method slots.Method,
 	start time.Time, duration time.Duration, exceptID string) ([]string, error) {
-	q, err := s.slotQuery(ctx, m, hostIDs, method, duration, start.Add(-36*time.Hour), start.Add(duration+36*time.Hour), exceptID)
+	// The window ends with the meeting: freeAt computes no slot past it
+	// (it clips q.To there), so the 36 hours after it only cost busy rows
+	// to read on every booking.
+	q, err := s.slotQuery(ctx, m, hostIDs, method, duration, start.Add(-36*time.Hour), start.Add(duration), exceptID)
 	if err != nil {
 		return nil, err
 	}
