@@ -61,6 +61,10 @@ type Company struct {
 	Name      string
 	Plan      Plan
 	Seats     int
-	CreatedAt time.Time
+	// FrameAncestors are the origins allowed to embed the company's
+	// booking pages in an <iframe> (CheckFrameAncestors); none means only
+	// meetd's own origin.
+	FrameAncestors []string
+	CreatedAt      time.Time
 	UpdatedAt time.Time
 }
