@@ -161,7 +161,9 @@ func (h *harness) do(method, target string, form url.Values, header ...string) p
 	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
-func (h *harness) get(target string, header ...string) page { return h.do("GET", target, nil, header...) }
+func (h *harness) get(target string, header ...string) page {
+	return h.do("GET", target, nil, header...)
+}
 
 func (h *harness) post(target string, form url.Values, header ...string) page {
 	return h.do("POST", target, form, header...)

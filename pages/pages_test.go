@@ -266,7 +266,7 @@ func TestRefusals(t *testing.T) {
 		h.get("/nobody-at-all").want(t, 404, "Page not found")
 		h.get(l.Booking(h.host.Slug, "no-such-type")).want(t, 404, "Page not found")
 		h.get(l.Booking(h.tenant.Owner.Slug, h.mt.Slug)).want(t, 404) // another user's slug
-		h.get("/appointment/" + meetd.NewID() + "?secret=x").want(t, 404)
+		h.get("/appointment/"+meetd.NewID()+"?secret=x").want(t, 404)
 		h.get("/confirm/not-a-uuid?token=x").want(t, 404)
 		// The API keeps meetergo's JSON 404 for its paths.
 		api := h.get("/v4/nothing/here")
