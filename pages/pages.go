@@ -48,10 +48,16 @@ type Store interface {
 var _ Store = meetd.Store(nil)
 
 // BookingRate is the default limit of POSTs (bookings, cancellations,
-// reschedules, confirmations) per client address: a person books a few
-// times an hour, a script that fills a calendar with fake bookings many
-// times a second.
-var BookingRate = ratelimit.Rate{Limit: 10, Per: 10 * time.Minute, Burst: 10}
+// reschedules, confirmations) per client address (--booking-rate-limit):
+// a person books a few times an hour, a script that fills a calendar with
+// fake bookings many times a second.
+var BookingRate = ratelimit.Rate{Limit: 60, Per: time.Hour, Burst: 10}
+
+// RatePerHour is the limit of n POSTs an hour per client address, at most
+// 10 of them at once.
+func RatePerHour(n int) ratelimit.Rate {
+	return ratelimit.Rate{Limit: n, Per: time.Hour, Burst: min(n, 10)}
+}
 
 // Config is what the pages need. Store, Clock and Details are required.
 type Config struct {

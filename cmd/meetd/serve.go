@@ -111,7 +111,7 @@ func (e *env) serve(args []string) error {
 	// refreshes this node's cache before it returns: no handler has to.
 	db.OnChange(verifier.AfterWrite)
 	booking := pages.New(pages.Config{Store: db, Clock: clock, Log: log, PublicURL: *publicURL,
-		TrustedProxies: trusted, Details: httpapi.BookingDetailsOf})
+		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf})
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, Pages: booking, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
