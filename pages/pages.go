@@ -96,6 +96,9 @@ func New(cfg Config) *Pages {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Store == nil || cfg.Clock == nil || cfg.Details == nil {
+		panic("pages: Config.Store, Clock and Details are required")
+	}
 	if cfg.Rate == (ratelimit.Rate{}) {
 		cfg.Rate = BookingRate
 	}
