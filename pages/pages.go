@@ -5,7 +5,7 @@
 // secret links, one-time links and the double opt-in confirmation page.
 //
 // Every page works without JavaScript; a few lines of script detect the
-// attendee's time zone and submit the selects on change. Pages speak
+// attendee's time zone and focus a form's errors. Pages speak
 // English or German (Accept-Language, or the switch on every page), may be
 // framed only by the origins the company allows (CSP frame-ancestors), and
 // send no Referer, since the attendee's addresses carry secrets.
