@@ -30,7 +30,7 @@ func language(r *http.Request) string {
 			}
 		}
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if (base == "en" || base == "de") && q > bestQ {
+		if (base == "en" || base == "de") && q > 0 && q > bestQ {
 			best, bestQ = base, q
 		}
 	}
