@@ -87,6 +87,7 @@ type Pages struct {
 	// pages are served under.
 	prefix string
 	mux    *http.ServeMux
+	cop    *http.CrossOriginProtection
 	limit  *ratelimit.Limiter
 	sched  *scheduling.Service
 }
@@ -123,6 +124,13 @@ func New(cfg Config) *Pages {
 	p.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, errNotFound)
 	})
+	// A form posted from another site (a visitor's browser made to book or
+	// cancel by someone else's page) is refused; a page framed by an
+	// allowed origin posts to its own origin and passes.
+	p.cop = http.NewCrossOriginProtection()
+	p.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.fail(w, r, nil, errCrossOrigin)
+	}))
 	return p
 }
 
@@ -137,8 +145,15 @@ func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u := *r.URL
 	u.Path, u.RawPath = path, ""
 	r2.URL = &u
-	p.mux.ServeHTTP(w, r2)
+	if r2.Body != nil {
+		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormBytes)
+	}
+	p.cop.Handler(p.mux).ServeHTTP(w, r2)
 }
+
+// maxFormBytes bounds a form's body: the booking form's fields are a few
+// kilobytes at most.
+const maxFormBytes = 64 << 10
 
 // limited refuses a POST beyond the client address's rate with a 429 page.
 func (p *Pages) limited(h http.HandlerFunc) http.HandlerFunc {

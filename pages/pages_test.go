@@ -268,6 +268,8 @@ func TestRefusals(t *testing.T) {
 		h.get(l.Booking(h.tenant.Owner.Slug, h.mt.Slug)).want(t, 404) // another user's slug
 		h.get("/appointment/"+meetd.NewID()+"?secret=x").want(t, 404)
 		h.get("/confirm/not-a-uuid?token=x").want(t, 404)
+		h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Mallory", "m@example.org"),
+			"Sec-Fetch-Site", "cross-site").want(t, 403, "sent from another site")
 		// The API keeps meetergo's JSON 404 for its paths.
 		api := h.get("/v4/nothing/here")
 		if api.status != 404 || api.body != `{"statusCode":404,"message":"Cannot GET /v4/nothing/here","error":"Not Found"}` {

@@ -101,6 +101,8 @@ func (p *Pages) render(w http.ResponseWriter, name string, v *view, c *meetd.Com
 var (
 	errNotFound = meetd.Errorf(meetd.ENOTFOUND, "not found")
 	errTooMany  = meetd.Errorf(meetd.ERATELIMIT, "too many requests")
+	// errCrossOrigin refuses a form posted from another site.
+	errCrossOrigin = meetd.Errorf(meetd.EFORBIDDEN, "This form was sent from another site, so it was not processed.")
 )
 
 // problem is the error page's content.
