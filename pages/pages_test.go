@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -13,8 +14,10 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/invite"
 	"github.com/meetd/meetd/links"
+	"github.com/meetd/meetd/pages"
 	"github.com/meetd/meetd/ratelimit"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -390,4 +393,24 @@ func TestUserPageShowsThePersonalPage(t *testing.T) {
 		t.Fatal("the meeting types are not in the personal page's order")
 	}
 	h.get(l.Booking(h.host.Slug, h.mt.Slug)).want(t, 200, ":root{--p:#0a5}")
+}
+
+// TestPagesUnderAPath: with --public-url ending in a path, the pages are
+// served under it and every address they print keeps it.
+func TestPagesUnderAPath(t *testing.T) {
+	clock := meetd.NewManualClock(monday)
+	db := sqldbtest.Open(t, sqldbtest.SQLite, clock)
+	_, host, mt := seed(t, db, clock)
+	p := pages.New(pages.Config{Store: db, Clock: clock, PublicURL: "https://cal.example.test/book/", Details: httpapi.BookingDetailsOf})
+	w := httptest.NewRecorder()
+	p.ServeHTTP(w, httptest.NewRequest("GET", "/book/"+host.Slug+"/"+mt.Slug, nil))
+	pg := page{status: w.Code, body: w.Body.String()}.want(t, 200, `href="/book/`+host.Slug+"/"+mt.Slug+`?lang=de"`)
+	for _, l := range pg.links("") {
+		if !strings.HasPrefix(l, "https://cal.example.test/book/") && !strings.HasPrefix(l, "/book/") && l != "#main" {
+			t.Errorf("link %s leaves the public URL", l)
+		}
+	}
+	if n := len(pg.links("slot=")); n == 0 {
+		t.Fatal("no slots under a path")
+	}
 }

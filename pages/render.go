@@ -72,7 +72,13 @@ func newView(r *http.Request, title string) *view {
 	v.SwitchLang = other
 	q := r.URL.Query()
 	q.Set("lang", other)
-	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	// The handler sees the path without the public URL's path; the
+	// request line still has it.
+	path := r.URL.Path
+	if orig, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
+		path = orig.Path
+	}
+	u := url.URL{Path: path, RawQuery: q.Encode()}
 	if r.Method == http.MethodPost {
 		// After a POST the switch reloads the page's GET form without
 		// the fields just sent.
