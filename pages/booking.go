@@ -81,7 +81,7 @@ type state struct {
 	tzName   string
 	loc      *time.Location
 	tzGiven  bool
-	month    time.Time // the first of the month shown, in loc
+	month    time.Time // noon of the first of the month shown, in loc (see monthOf)
 	day      string    // YYYY-MM-DD in loc, "" for none chosen
 	duration int       // minutes, 0 for the meeting type's
 	slot     time.Time // the chosen start, zero for none
@@ -114,12 +114,15 @@ func (p *Pages) stateOf(r *http.Request, t *target) state {
 		st.duration = d
 	}
 	now := p.cfg.Clock.Now().In(st.loc)
-	st.month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, st.loc)
-	if m, err := time.ParseInLocation("2006-01", get("month"), st.loc); err == nil && !m.Before(st.month) &&
-		m.Before(st.month.AddDate(0, monthsAhead+1, 0)) {
-		st.month, st.monthGiven = m, true
+	st.month = monthOf(now.Year(), now.Month(), st.loc)
+	if m, err := time.Parse("2006-01", get("month")); err == nil {
+		if m := monthOf(m.Year(), m.Month(), st.loc); !m.Before(st.month) && m.Before(st.month.AddDate(0, monthsAhead+1, 0)) {
+			st.month, st.monthGiven = m, true
+		}
 	}
-	if d, err := time.ParseInLocation("2006-01-02", get("day"), st.loc); err == nil &&
+	// Dates are read as calendar dates (UTC), never as a midnight in loc,
+	// which a daylight saving change may skip.
+	if d, err := time.Parse("2006-01-02", get("day")); err == nil &&
 		d.Year() == st.month.Year() && d.Month() == st.month.Month() {
 		st.day = get("day")
 	}
@@ -234,14 +237,14 @@ type durationChoice struct {
 // and its slots, each linking to slotHref.
 func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, except string,
 	slotHref func(st state, s slots.Slot) string) (*calendar, error) {
-	list, err := p.freeSlots(ctx, t, st.minutes(t.m), st.month, st.month.AddDate(0, 1, 0), except)
+	list, err := p.freeSlots(ctx, t, st.minutes(t.m), monthStart(st.month), monthStart(st.month.AddDate(0, 1, 0)), except)
 	if err != nil {
 		return nil, err
 	}
 	if len(list) == 0 && !st.monthGiven {
 		// Late in a month the next one is what the attendee wants.
 		next := st.month.AddDate(0, 1, 0)
-		if more, err := p.freeSlots(ctx, t, st.minutes(t.m), next, next.AddDate(0, 1, 0), except); err == nil && len(more) > 0 {
+		if more, err := p.freeSlots(ctx, t, st.minutes(t.m), monthStart(next), monthStart(next.AddDate(0, 1, 0)), except); err == nil && len(more) > 0 {
 			st.month, st.monthGiven, st.day, list = next, true, "", more
 		}
 	}
@@ -257,39 +260,34 @@ func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, exce
 	}
 	c := &calendar{Month: month(lang, st.month), TZ: st.tzName, Zones: zones(st.tzName)}
 	now := p.cfg.Clock.Now().In(st.loc)
-	if st.month.After(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, st.loc)) {
+	if st.month.After(monthOf(now.Year(), now.Month(), st.loc)) {
 		c.Prev = st.url(t.self, "month", st.month.AddDate(0, -1, 0).Format("2006-01"), "day", "", "slot", "")
 	}
-	if st.month.Before(time.Date(now.Year(), now.Month()+monthsAhead, 1, 0, 0, 0, 0, st.loc)) {
+	if st.month.Before(monthOf(now.Year(), now.Month()+monthsAhead, st.loc)) {
 		c.Next = st.url(t.self, "month", st.month.AddDate(0, 1, 0).Format("2006-01"), "day", "", "slot", "")
 	}
 	for i := 1; i <= 7; i++ {
 		c.Weekdays = append(c.Weekdays, dayNames[lang][i%7][:2])
 	}
-	var week []calDay
-	for i := 0; i < (int(st.month.Weekday())+6)%7; i++ {
-		week = append(week, calDay{Pad: true})
-	}
-	for d := st.month; d.Month() == st.month.Month(); d = d.AddDate(0, 0, 1) {
-		k := d.Format("2006-01-02")
-		cd := calDay{Day: d.Day(), Count: len(byDay[k]), Current: k == st.day, Label: longDate(lang, d)}
-		if cd.Count > 0 {
-			cd.Href = st.url(t.self, "month", st.month.Format("2006-01"), "day", k, "slot", "")
-			cd.Label += ", " + strconv.Itoa(cd.Count) + " " + msgs[lang]["available"]
+	for _, week := range monthGrid(st.month) {
+		row := make([]calDay, 7)
+		for i, d := range week {
+			if d.IsZero() {
+				row[i].Pad = true
+				continue
+			}
+			k := d.Format("2006-01-02")
+			cd := calDay{Day: d.Day(), Count: len(byDay[k]), Current: k == st.day, Label: longDate(lang, d)}
+			if cd.Count > 0 {
+				cd.Href = st.url(t.self, "month", st.month.Format("2006-01"), "day", k, "slot", "")
+				cd.Label += ", " + strconv.Itoa(cd.Count) + " " + msgs[lang]["available"]
+			}
+			row[i] = cd
 		}
-		week = append(week, cd)
-		if len(week) == 7 {
-			c.Weeks, week = append(c.Weeks, week), nil
-		}
-	}
-	if len(week) > 0 {
-		for len(week) < 7 {
-			week = append(week, calDay{Pad: true})
-		}
-		c.Weeks = append(c.Weeks, week)
+		c.Weeks = append(c.Weeks, row)
 	}
 	if st.day != "" {
-		d, _ := time.ParseInLocation("2006-01-02", st.day, st.loc)
+		d, _ := time.Parse("2006-01-02", st.day)
 		c.Day = longDate(lang, d)
 		for _, s := range byDay[st.day] {
 			c.Slots = append(c.Slots, slotLink{Label: clock(lang, s.Start.In(st.loc)), Href: slotHref(*st, s),
@@ -313,6 +311,54 @@ func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, exce
 		c.Hidden["lang"] = st.lang
 	}
 	return c, nil
+}
+
+// monthOf is noon of the first of a month in loc: the month's identity on
+// the page. Noon always exists; midnight does not in every zone.
+func monthOf(y int, m time.Month, loc *time.Location) time.Time {
+	return time.Date(y, m, 1, 12, 0, 0, 0, loc)
+}
+
+// monthStart is the first instant of month (a monthOf time) in its zone:
+// midnight, or when a daylight saving change skips midnight, the time the
+// day begins.
+func monthStart(month time.Time) time.Time {
+	y, m, loc := month.Year(), month.Month(), month.Location()
+	for h := 0; h < 12; h++ {
+		if t := time.Date(y, m, 1, h, 0, 0, 0, loc); t.Day() == 1 && t.Month() == m {
+			return t
+		}
+	}
+	return month
+}
+
+// monthGrid lays out the month of first (a time in the attendee's zone) as
+// weeks of seven days, Monday first, each day at noon; the zero time pads
+// the first and last week (and stands for a day the zone skipped). Noon, because in some zones a daylight saving
+// change skips midnight, and stepping from one midnight to the next would
+// then land on the day before.
+func monthGrid(first time.Time) [][7]time.Time {
+	y, m, loc := first.Year(), first.Month(), first.Location()
+	var weeks [][7]time.Time
+	var week [7]time.Time
+	last := -1
+	for day := 1; day <= 31; day++ {
+		d := time.Date(y, m, day, 12, 0, 0, 0, loc)
+		if d.Month() != m || d.Day() != day {
+			// Past the month's end, or a day the zone skipped (Samoa
+			// went from 29 to 31 December 2011).
+			continue
+		}
+		col := (int(d.Weekday()) + 6) % 7
+		if col <= last {
+			weeks, week = append(weeks, week), [7]time.Time{}
+		}
+		week[col], last = d, col
+	}
+	if last >= 0 {
+		weeks = append(weeks, week)
+	}
+	return weeks
 }
 
 // bookingData is the booking page's content.
