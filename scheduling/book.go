@@ -102,7 +102,7 @@ func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r 
 		h := sha256.Sum256([]byte(token))
 		pb, err := s.Store.CreateProvisional(ctx, a, meetd.ProvisionalBooking{CompanyID: p.Company.ID,
 			MeetingTypeID: b.m.ID, HostIDs: b.hosts, QueueID: b.m.QueueID, Start: b.start, End: b.start.Add(b.duration),
-			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], CredentialID: p.CredentialID})
+			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], Token: token, CredentialID: p.CredentialID})
 		if err != nil {
 			return BookResult{}, err
 		}
