@@ -159,7 +159,7 @@ type ProvisionalBooking struct {
 	// Token is the confirmation token itself, given to CreateProvisional
 	// only so that the confirmation e-mail it queues can carry the link;
 	// the outbox keeps it until that e-mail is sent, nothing else does.
-	Token string
+	Token         string
 	Status        string
 	AppointmentID string
 	CredentialID  string

@@ -11,10 +11,10 @@ import (
 // rescheduled meeting, {attendee} the person who booked, {host} the main
 // host and {expires} the end of a double opt-in link.
 type words struct {
-	subjects, intros                         map[string]string
-	hello, what, when, where, with, reason   string
-	reschedule, cancel, confirm, expires     string
-	linkNote, footer                         string
+	subjects, intros                       map[string]string
+	hello, what, when, where, with, reason string
+	reschedule, cancel, confirm, expires   string
+	linkNote, footer                       string
 }
 
 var languages = map[string]words{
@@ -41,9 +41,9 @@ var languages = map[string]words{
 		},
 		hello: "Hello {name},", what: "What", when: "When", where: "Where", with: "With", reason: "Reason",
 		reschedule: "Reschedule", cancel: "Cancel", confirm: "Confirm my booking",
-		expires:    "The link works until {expires}.",
-		linkNote:   "Keep this e-mail: its links are yours alone and let you change your booking.",
-		footer:     "Sent by meetd on behalf of {host}.",
+		expires:  "The link works until {expires}.",
+		linkNote: "Keep this e-mail: its links are yours alone and let you change your booking.",
+		footer:   "Sent by meetd on behalf of {host}.",
 	},
 	"de": {
 		subjects: map[string]string{
@@ -68,9 +68,9 @@ var languages = map[string]words{
 		},
 		hello: "Hallo {name},", what: "Was", when: "Wann", where: "Wo", with: "Mit", reason: "Grund",
 		reschedule: "Verschieben", cancel: "Absagen", confirm: "Buchung bestätigen",
-		expires:    "Der Link gilt bis {expires}.",
-		linkNote:   "Bewahren Sie diese E-Mail auf: Mit ihren Links, die nur Ihnen gehören, können Sie Ihre Buchung ändern.",
-		footer:     "Gesendet von meetd im Auftrag von {host}.",
+		expires:  "Der Link gilt bis {expires}.",
+		linkNote: "Bewahren Sie diese E-Mail auf: Mit ihren Links, die nur Ihnen gehören, können Sie Ihre Buchung ändern.",
+		footer:   "Gesendet von meetd im Auftrag von {host}.",
 	},
 }
 
