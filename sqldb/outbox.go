@@ -271,6 +271,16 @@ func (t *tx) queueOptIn(ctx context.Context, p meetd.ProvisionalBooking) error {
 	return t.queueOutbox(ctx, &m, p.Token, p.ID)
 }
 
+// outboxDueSQL selects the due messages, oldest due first, on the index
+// outbox_messages_due; its arguments are the pending status, now and the
+// limit.
+const outboxDueSQL = `SELECT ` + outboxColumns + ` FROM outbox_messages WHERE status = ? AND next_attempt_at <= ?
+	ORDER BY next_attempt_at, id LIMIT ?`
+
+// outboxRemindersSQL finds an appointment's pending reminders, as the
+// UPDATE that cancels them does, on outbox_messages_appointment.
+const outboxRemindersSQL = `SELECT id FROM outbox_messages WHERE appointment_id = ? AND kind = ? AND status = ?`
+
 // ClaimOutbox implements meetd.Store.
 //
 // On PostgreSQL the due rows are locked, skipping rows another claim holds,
@@ -282,8 +292,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) (
 	var out []meetd.OutboxClaim
 	err = db.update(ctx, func(t *tx) error {
 		out = nil
-		rows, err := t.query(ctx, `SELECT `+outboxColumns+` FROM outbox_messages WHERE status = ? AND next_attempt_at <= ?
-			ORDER BY next_attempt_at, id LIMIT ?`+t.d.skipLocked(), meetd.OutboxPending, ms(t.now), limit)
+		rows, err := t.query(ctx, outboxDueSQL+t.d.skipLocked(), meetd.OutboxPending, ms(t.now), limit)
 		if err != nil {
 			return err
 		}
