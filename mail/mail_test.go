@@ -130,7 +130,7 @@ func appointment(reschedules int, cancelled bool) meetd.Appointment {
 func facts(links bool) mail.Facts {
 	return mail.Facts{MeetingType: "Intro call", Start: start, End: start.Add(30 * time.Minute),
 		TimeZone: "Europe/Berlin", Host: mail.Person{Name: "Hanna Host", Email: "hanna@acme.example"},
-		Attendee: mail.Person{Name: "Ada Lovelace", Email: "ada@example.com"},
+		Attendee:  mail.Person{Name: "Ada Lovelace", Email: "ada@example.com"},
 		Recipient: mail.Person{Name: "Ada Lovelace", Email: "ada@example.com"}, Links: links}
 }
 
