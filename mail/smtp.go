@@ -45,8 +45,15 @@ func (s *SMTP) client() (*gomail.Client, error) {
 	}
 	opts = append(opts, gomail.WithTLSConfig(tc))
 	if s.Server.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(s.Server.Username), gomail.WithPassword(s.Server.Password))
+		// Over TLS the best mechanism the server offers; without TLS
+		// (loopback only, see ParseServer) PLAIN, which go-mail otherwise
+		// keeps off unencrypted connections.
+		auth := gomail.SMTPAuthAutoDiscover
+		if s.Server.TLS == NoTLS {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(s.Server.Username),
+			gomail.WithPassword(s.Server.Password))
 	}
 	return gomail.NewClient(s.Server.Host, opts...)
 }
