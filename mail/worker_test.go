@@ -166,9 +166,9 @@ func TestLanguageIsGermanForGermanAndEnglishOtherwise(t *testing.T) {
 
 func TestParseServer(t *testing.T) {
 	for _, tc := range []struct {
-		in, want string // want: the server's String, or "" for a refusal
-		user, pass   string
-		tls          string
+		in, want   string // want: the server's String, or "" for a refusal
+		user, pass string
+		tls        string
 	}{
 		{"smtp://meetd:p%40ss@mail.example.com", "smtp://meetd@mail.example.com:587", "meetd", "p@ss", mail.StartTLS},
 		{"smtps://u:pw@mail.example.com", "smtps://u@mail.example.com:465", "u", "pw", mail.Implicit},
