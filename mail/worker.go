@@ -14,9 +14,13 @@ import (
 // Sending policy (docs/decisions.md#e-mail).
 const (
 	// Lease is how long a claimed message is reserved for its worker:
-	// longer than an attempt can take, short enough that a crashed node's
-	// claims are soon sent by another.
-	Lease = 2 * time.Minute
+	// longer than a batch can take (each of up to DefaultBatch+1 steps is
+	// bounded by Timeout), short enough that a crashed node's claims are
+	// soon sent by another.
+	Lease = 5 * time.Minute
+	// DefaultBatch is how many messages one claim takes by default, all
+	// sent over one connection.
+	DefaultBatch = 8
 	// FirstRetry is the wait after the first failure; each further
 	// failure doubles it, up to MaxRetry.
 	FirstRetry = time.Minute
@@ -69,8 +73,8 @@ type Worker struct {
 	Composer Composer
 	Clock    meetd.Clock
 	Log      *slog.Logger
-	// Batch is how many messages one claim takes (default 20), all sent
-	// over one connection.
+	// Batch is how many messages one claim takes (default DefaultBatch,
+	// at most DefaultBatch: a larger batch could outlast its Lease).
 	Batch int
 	// Observe, when set, is told the outcome of every attempt (metrics).
 	Observe func(outcome int)
@@ -86,8 +90,8 @@ func (w *Worker) init() {
 		if w.Clock == nil {
 			w.Clock = meetd.SystemClock{}
 		}
-		if w.Batch <= 0 {
-			w.Batch = 20
+		if w.Batch <= 0 || w.Batch > DefaultBatch {
+			w.Batch = DefaultBatch
 		}
 	})
 }

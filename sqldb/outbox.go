@@ -331,7 +331,8 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) (
 
 // claimable reads what sending m needs, and whether it still should be
 // sent: a double opt-in message only while its booking waits for the
-// attendee, a reminder only while its appointment stands.
+// attendee, a reminder only while its appointment stands and has not
+// begun.
 func (t *tx) claimable(ctx context.Context, m meetd.OutboxMessage) (meetd.OutboxClaim, bool, error) {
 	c := meetd.OutboxClaim{Message: m}
 	if m.Kind == meetd.MailOptIn {
@@ -353,14 +354,17 @@ func (t *tx) claimable(ctx context.Context, m meetd.OutboxMessage) (meetd.Outbox
 		return c, true, nil
 	}
 	var cancelled bool
-	err := t.queryRow(ctx, `SELECT secret, cancelled FROM appointments WHERE id = ?`, m.AppointmentID).Scan(
-		&c.AppointmentSecret, &cancelled)
+	var startAt int64
+	err := t.queryRow(ctx, `SELECT secret, cancelled, start_at FROM appointments WHERE id = ?`, m.AppointmentID).Scan(
+		&c.AppointmentSecret, &cancelled, &startAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, m.Kind != meetd.MailReminder, nil // erased: the message goes out without links
 	} else if err != nil {
 		return c, false, err
 	}
-	return c, m.Kind != meetd.MailReminder || !cancelled, nil
+	// A reminder that comes too late (mail was off, or failing, until the
+	// meeting began) reminds of nothing.
+	return c, m.Kind != meetd.MailReminder || !cancelled && t.now.Before(fromMS(startAt)), nil
 }
 
 // FinishOutbox implements meetd.Store.

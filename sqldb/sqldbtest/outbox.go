@@ -231,12 +231,22 @@ func testMailOutbox(f *rawFixture) {
 			t.Fatalf("cancellation calendar:\n%s", m.Calendar)
 		}
 	}
+	// Cleo's reminders were never sent before her meeting began (mail
+	// was off): they are dropped, not sent late.
+	cleo := f.booking(h, at.Add(4*time.Hour), 30)
+	cleo.Attendee.Email, cleo.Attendee.ReceiveReminders = "cleo@example.com", true
+	if _, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, cleo); err != nil {
+		t.Fatal(err)
+	}
 	// Past the reminders' times nothing of them is claimed.
 	f.clock.Advance(96 * time.Hour)
 	for _, cl := range f.claimMail(100, time.Minute) {
 		if cl.Message.Kind == meetd.MailReminder {
-			t.Fatalf("a cancelled appointment's reminder was claimed")
+			t.Fatalf("a reminder of a cancelled or begun appointment was claimed (to %s)", cl.Message.Recipient)
 		}
+	}
+	if got := byKind(f.outbox(c.ID)); got["reminder/cancelled to cleo@example.com"] != 2 {
+		t.Fatalf("late reminders: %v", got)
 	}
 }
 
