@@ -138,7 +138,6 @@ func (e *env) serve(args []string) error {
 	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
 		Observe: mx.Metrics().WebhookResult}
 	wg.Go(func() { hooks.Run(bg, webhookInterval) })
-	startMail(bg, &wg, mailer, db, clock, log, *publicURL)
 
 	errc := make(chan error, 1)
 	go func() {
@@ -150,6 +149,9 @@ func (e *env) serve(args []string) error {
 	}()
 	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS,
 		"dashboard", base+"/dashboard/")
+	// After "meetd listening", which is the first line operators and
+	// tests wait for.
+	startMail(bg, &wg, mailer, db, clock, log, *publicURL)
 	select {
 	case err = <-errc:
 	case <-e.ctx.Done():
