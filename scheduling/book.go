@@ -256,7 +256,7 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 func (s *Service) ReissueToken(ctx context.Context, p meetd.Principal, provisionalID string) (string, error) {
 	token := randomToken()
 	h := sha256.Sum256([]byte(token))
-	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:]); err != nil {
+	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:], token); err != nil {
 		return "", err
 	}
 	return token, nil

@@ -439,3 +439,22 @@ func (t *tx) quickMailFacts(ctx context.Context, m *meetd.OutboxMessage) error {
 	m.Data = f.Marshal()
 	return nil
 }
+
+// requeueOptIn gives the attendee the new link of a provisional booking
+// whose token was replaced (the old link no longer works): a confirmation
+// message not yet sent gets the new token; when none is pending (the last
+// one went out, or was given up), a new message is queued.
+func (t *tx) requeueOptIn(ctx context.Context, p meetd.ProvisionalBooking) error {
+	if p.Token == "" {
+		return nil
+	}
+	res, err := t.exec(ctx, `UPDATE outbox_messages SET token = ?, updated_at = ? WHERE provisional_id = ? AND kind = ?
+		AND status = ?`, p.Token, ms(t.now), p.ID, meetd.MailOptIn, meetd.OutboxPending)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	return t.queueOptIn(ctx, p)
+}

@@ -182,7 +182,7 @@ func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (_ int, err 
 }
 
 // ResetProvisionalToken implements meetd.Store.
-func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) (err error) {
+func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) (err error) {
 	defer meetd.Wrap(&err, "sqldb.ResetProvisionalToken(%s)", id)
 	return db.update(ctx, func(t *tx) error {
 		p, err := provisional(ctx, t, companyID, id, t.d.forUpdate)
@@ -197,6 +197,7 @@ func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, h
 		if n, _ := res.RowsAffected(); n == 0 {
 			return meetd.Errorf(meetd.ECONFLICT, "The provisional booking is no longer pending")
 		}
-		return nil
+		p.Token = token
+		return t.requeueOptIn(ctx, p)
 	})
 }

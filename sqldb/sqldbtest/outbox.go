@@ -299,6 +299,29 @@ func testMailOptIn(f *rawFixture) {
 	if n := f.count(`SELECT COUNT(*) FROM outbox_messages WHERE token IS NOT NULL AND status <> ?`, meetd.OutboxPending); n != 0 {
 		t.Fatalf("%d confirmation tokens kept after sending", n)
 	}
+
+	// A new token after the link went out: a new message carries it.
+	if err := f.db.ResetProvisionalToken(f.ctx, c.ID, p1.ID, []byte{2}, "tok-2"); err != nil {
+		t.Fatal(err)
+	}
+	// A new token before the link went out: the pending message carries
+	// it, and there is still one.
+	p3 := newP("cleo@example.com")
+	if err := f.db.ResetProvisionalToken(f.ctx, c.ID, p3.ID, []byte{3}, "tok-3"); err != nil {
+		t.Fatal(err)
+	}
+	tokens := map[string]string{}
+	for _, cl := range f.claimMail(10, time.Minute) {
+		if cl.Message.Kind == meetd.MailOptIn {
+			if _, dup := tokens[cl.ProvisionalID]; dup {
+				t.Fatalf("two confirmation messages of %s", cl.ProvisionalID)
+			}
+			tokens[cl.ProvisionalID] = cl.Token
+		}
+	}
+	if len(tokens) != 2 || tokens[p1.ID] != "tok-2" || tokens[p3.ID] != "tok-3" {
+		t.Fatalf("after new tokens, claimed %v", tokens)
+	}
 }
 
 // testMailConcurrentClaims: workers claiming at once never get the same
@@ -364,7 +387,8 @@ func mapsEqual(a, b map[string]int) bool {
 // testMailIndexes: the outbox's hot queries have their indexes (the query
 // plans are checked in sqldb's plan test).
 func testMailIndexes(f *rawFixture) {
-	for _, name := range []string{"outbox_messages_due", "outbox_messages_company", "outbox_messages_appointment"} {
+	for _, name := range []string{"outbox_messages_due", "outbox_messages_company", "outbox_messages_appointment",
+		"outbox_messages_provisional"} {
 		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?`
 		if f.pg {
 			q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname = ?`

@@ -41,8 +41,11 @@ CREATE INDEX outbox_messages_due ON outbox_messages (status, next_attempt_at);
 -- The dashboard's list, and re-timing an appointment's reminders.
 CREATE INDEX outbox_messages_company ON outbox_messages (company_id, created_at);
 CREATE INDEX outbox_messages_appointment ON outbox_messages (appointment_id, kind);
+-- A replaced confirmation token reaches the booking's pending message.
+CREATE INDEX outbox_messages_provisional ON outbox_messages (provisional_id);
 
 -- +goose Down
+DROP INDEX outbox_messages_provisional;
 DROP INDEX outbox_messages_appointment;
 DROP INDEX outbox_messages_company;
 DROP INDEX outbox_messages_due;
