@@ -62,6 +62,10 @@ type OutboxMessage struct {
 	CreatedAt time.Time
 }
 
+// OutboxRetention is how long finished (sent, failed, cancelled) messages
+// stay in the outbox, for the dashboard's history.
+const OutboxRetention = 90 * 24 * time.Hour
+
 // OutboxClaim is a claimed message with what composing it needs that is
 // not kept in the outbox row itself: the secrets of the attendee's links,
 // read when the message is sent.
@@ -116,4 +120,7 @@ type OutboxStore interface {
 	// OutboxMessages lists a company's messages, newest first, and the
 	// number of all that match.
 	OutboxMessages(ctx context.Context, f OutboxFilter) ([]OutboxMessage, int, error)
+	// PruneOutbox deletes the sent, failed and cancelled messages last
+	// due before before, of every company. Not scoped: housekeeping.
+	PruneOutbox(ctx context.Context, before time.Time) error
 }

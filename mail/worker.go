@@ -59,6 +59,7 @@ func Schedule(first, now time.Time, attempt int) (next time.Time, giveUp bool) {
 type Store interface {
 	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]meetd.OutboxClaim, error)
 	FinishOutbox(ctx context.Context, r meetd.OutboxResult) error
+	PruneOutbox(ctx context.Context, before time.Time) error
 }
 
 // Worker drains the outbox. Any number of workers (one per meetd serve
@@ -96,14 +97,26 @@ func (w *Worker) init() {
 	})
 }
 
-// Run sends due messages every interval until ctx is done.
+// pruneEvery is how often Run deletes messages past
+// meetd.OutboxRetention.
+const pruneEvery = 10 * time.Minute
+
+// Run sends due messages every interval until ctx is done, and deletes
+// finished messages past meetd.OutboxRetention every ten minutes.
 func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 	w.init()
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var pruned time.Time
 	for {
 		if _, err := w.Deliver(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("sending mail failed", "err", err)
+		}
+		if now := w.Clock.Now(); now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			if err := w.Store.PruneOutbox(ctx, now.Add(-meetd.OutboxRetention)); err != nil && ctx.Err() == nil {
+				w.Log.Warn("pruning the mail outbox failed", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -396,6 +396,19 @@ func (db *DB) FinishOutbox(ctx context.Context, r meetd.OutboxResult) (err error
 	})
 }
 
+// outboxPruneSQL deletes finished messages on outbox_messages_due: one
+// range per status.
+const outboxPruneSQL = `DELETE FROM outbox_messages WHERE status IN (?, ?, ?) AND next_attempt_at < ?`
+
+// PruneOutbox implements meetd.Store.
+func (db *DB) PruneOutbox(ctx context.Context, before time.Time) (err error) {
+	defer meetd.Wrap(&err, "sqldb.PruneOutbox")
+	return db.update(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, outboxPruneSQL, meetd.OutboxSent, meetd.OutboxFailed, meetd.OutboxCancelled, ms(before))
+		return err
+	})
+}
+
 // OutboxMessages implements meetd.Store.
 func (db *DB) OutboxMessages(ctx context.Context, f meetd.OutboxFilter) (_ []meetd.OutboxMessage, _ int, err error) {
 	defer meetd.Wrap(&err, "sqldb.OutboxMessages(%s)", f.CompanyID)

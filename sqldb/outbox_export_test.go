@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -14,6 +15,8 @@ func outboxHotQueries(company string) []Query {
 	scount, spage, sargs := outboxListSQL(meetd.OutboxFilter{CompanyID: company, Status: meetd.OutboxFailed})
 	return []Query{
 		{"outbox claim", outboxDueSQL, []any{meetd.OutboxPending, ms(time.Now()), 20}},
+		{"outbox prune", strings.Replace(outboxPruneSQL, "DELETE", "SELECT id", 1), []any{meetd.OutboxSent,
+			meetd.OutboxFailed, meetd.OutboxCancelled, ms(time.Now())}},
 		{"outbox reminders of an appointment", outboxRemindersSQL, []any{meetd.NewID(), meetd.MailReminder, meetd.OutboxPending}},
 		{"outbox list count", count, args}, {"outbox list page", page, append(args, 20, 1000)},
 		{"outbox list by status count", scount, sargs}, {"outbox list by status page", spage, append(sargs, 20, 1000)},

@@ -248,6 +248,17 @@ func testMailOutbox(f *rawFixture) {
 	if got := byKind(f.outbox(c.ID)); got["reminder/cancelled to cleo@example.com"] != 2 {
 		t.Fatalf("late reminders: %v", got)
 	}
+
+	// Pruning deletes finished messages, never pending ones.
+	pending := byKind(f.outbox(c.ID))
+	if err := f.db.PruneOutbox(f.ctx, f.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range byKind(f.outbox(c.ID)) {
+		if !strings.Contains(k, "/pending ") || pending[k] != n {
+			t.Fatalf("after pruning %s: %d (had %d)", k, n, pending[k])
+		}
+	}
 }
 
 // testMailOptIn: a double opt-in booking queues its link in its own
