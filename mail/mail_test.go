@@ -393,3 +393,13 @@ func TestSMTPFailuresNeverShowThePassword(t *testing.T) {
 		t.Errorf("a refused recipient: %v, want a permanent error", err)
 	}
 }
+
+func TestAQuickMailSubjectCannotAddHeaders(t *testing.T) {
+	quick := claim(t, meetd.MailQuick, "en", facts(true), appointment(0, false))
+	quick.Message.Subject, quick.Message.Body = "Hi\r\nBcc: evil@example.com", "Text"
+	got := send(t, quick)
+	h, _ := parse(t, got[0].Data)
+	if h.Get("Bcc") != "" || len(got[0].To) != 1 || got[0].To[0] != "ada@example.com" {
+		t.Fatalf("a subject added a recipient: %v, envelope %v", h, got[0].To)
+	}
+}

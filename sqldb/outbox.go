@@ -59,10 +59,12 @@ func (t *tx) queueOutbox(ctx context.Context, m *meetd.OutboxMessage, token, pro
 	return err
 }
 
-// mailHost is a host as the messages name them.
+// mailHost is a host as the messages name them; removed hosts (no
+// longer in the workspace) are named but sent nothing.
 type mailHost struct {
 	person   mail.Person
 	timezone string
+	removed  bool
 }
 
 // mailHosts reads the hosts ids names, in that order (missing ones are
@@ -75,7 +77,7 @@ func (t *tx) mailHosts(ctx context.Context, ids []string) ([]mailHost, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := t.query(ctx, `SELECT id, email, given_name, family_name, timezone FROM users WHERE id IN (`+
+	rows, err := t.query(ctx, `SELECT id, email, given_name, family_name, timezone, status FROM users WHERE id IN (`+
 		placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -86,9 +88,10 @@ func (t *tx) mailHosts(ctx context.Context, ids []string) ([]mailHost, error) {
 	}
 	us, err := scanAll(rows, func(row interface{ Scan(...any) error }) (u, error) {
 		var x u
-		var given, family string
-		err := row.Scan(&x.id, &x.h.person.Email, &given, &family, &x.h.timezone)
+		var given, family, status string
+		err := row.Scan(&x.id, &x.h.person.Email, &given, &family, &x.h.timezone, &status)
 		x.h.person.Name = strings.TrimSpace(given + " " + family)
+		x.h.removed = status != string(meetd.UserActive)
 		return x, err
 	})
 	if err != nil {
@@ -227,6 +230,9 @@ func (t *tx) queueMail(ctx context.Context, typ string, ap meetd.Appointment, ex
 		return nil
 	}
 	for _, h := range hosts {
+		if h.removed {
+			continue
+		}
 		f := base
 		f.Recipient, f.TimeZone = h.person, h.timezone
 		if err := queue(kinds[1], f, "en", "", time.Time{}); err != nil {
