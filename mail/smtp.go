@@ -13,7 +13,8 @@ import (
 // Sender hands messages to a mail server.
 type Sender interface {
 	// Send sends msgs over one connection; errs[i] is msgs[i]'s outcome
-	// (nil: the server accepted it).
+	// (nil: the server accepted it). Once ctx ends no further message is
+	// started; those are ctx's error.
 	Send(ctx context.Context, msgs []*gomail.Msg) (errs []error)
 }
 
@@ -76,6 +77,10 @@ func (s *SMTP) Send(ctx context.Context, msgs []*gomail.Msg) []error {
 	}
 	defer c.Close()
 	for i, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			errs[i] = err // not started: ctx ended (shutdown, or the batch's time is up)
+			continue
+		}
 		errs[i] = s.clean(c.Send(m))
 	}
 	return errs

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -137,7 +138,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, err
 		}
-		w.send(context.WithoutCancel(ctx), claims)
+		w.send(ctx, claims)
 		total += len(claims)
 		if len(claims) < w.Batch || ctx.Err() != nil {
 			return total, nil
@@ -145,11 +146,16 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	}
 }
 
-// send composes and sends one batch and records every result.
+// send composes and sends one batch and records every result. When ctx
+// is cancelled (shutdown) the message being sent finishes and the rest
+// are not attempted: they are due again at once, for another node or the
+// next start.
 func (w *Worker) send(ctx context.Context, claims []meetd.OutboxClaim) {
 	if len(claims) == 0 {
 		return
 	}
+	stopping := ctx
+	ctx = context.WithoutCancel(ctx) // results are recorded whatever happens
 	now := w.Clock.Now()
 	var msgs []*gomail.Msg
 	var sent []meetd.OutboxClaim
@@ -165,7 +171,7 @@ func (w *Worker) send(ctx context.Context, claims []meetd.OutboxClaim) {
 	if len(msgs) == 0 {
 		return
 	}
-	sctx, cancel := context.WithTimeout(ctx, Timeout*time.Duration(1+len(msgs)))
+	sctx, cancel := context.WithTimeout(stopping, Timeout*time.Duration(1+len(msgs)))
 	errs := w.Sender.Send(sctx, msgs)
 	cancel()
 	now = w.Clock.Now()
@@ -177,6 +183,10 @@ func (w *Worker) send(ctx context.Context, claims []meetd.OutboxClaim) {
 			continue
 		case Permanent(err):
 			w.finish(ctx, c, meetd.OutboxResult{Outcome: meetd.OutboxOutcomeGiveUp, Error: err.Error()})
+			continue
+		case errors.Is(err, context.Canceled) && stopping.Err() != nil:
+			w.finish(ctx, c, meetd.OutboxResult{Outcome: meetd.OutboxOutcomeRetry, NextAttemptAt: now,
+				Error: "not attempted: meetd was stopping"})
 			continue
 		}
 		first := now

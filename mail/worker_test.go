@@ -1,11 +1,13 @@
 package mail_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
 	"pgregory.net/rapid"
 
 	"github.com/meetd/meetd"
@@ -218,4 +220,39 @@ func FuzzParseServerNeverShowsThePassword(f *testing.F) {
 			t.Fatalf("accepted %q as %+v", s, srv)
 		}
 	})
+}
+
+// stopper is a Sender that stops the worker (cancels its context) just
+// before handing the batch to the real one.
+type stopper struct {
+	cancel context.CancelFunc
+	next   mail.Sender
+}
+
+func (s stopper) Send(ctx context.Context, msgs []*gomail.Msg) []error {
+	s.cancel()
+	return s.next.Send(ctx, msgs)
+}
+
+func TestWorkerStoppingLeavesUnsentMessagesDueAtOnce(t *testing.T) {
+	db, clock, ap := booked(t)
+	srv := mailtest.Start(t, mailtest.Options{})
+	w := worker(db, clock, srv)
+	ctx, cancel := context.WithCancel(t.Context())
+	w.Sender = stopper{cancel: cancel, next: w.Sender}
+	if _, err := w.Deliver(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Fatal("messages were sent after the worker was stopped")
+	}
+	list, _, _ := db.OutboxMessages(t.Context(), meetd.OutboxFilter{CompanyID: ap.CompanyID, Limit: 10})
+	for _, m := range list {
+		if m.Status != meetd.OutboxPending || m.NextAttemptAt.After(clock.Now()) || m.LastError != "not attempted: meetd was stopping" {
+			t.Fatalf("after stopping: %s due %v (%q)", m.Status, m.NextAttemptAt, m.LastError)
+		}
+	}
+	if n, err := worker(db, clock, srv).Deliver(t.Context()); err != nil || n != 2 || len(srv.Messages()) != 2 {
+		t.Fatalf("the next worker: %d attempts, %v, %d messages", n, err, len(srv.Messages()))
+	}
 }
