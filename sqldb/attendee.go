@@ -248,6 +248,7 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 			ap.ID).Scan(&seq); err != nil {
 			return err
 		}
+		before := seq
 		for _, e := range emails {
 			if seen[strings.ToLower(e)] {
 				continue
@@ -265,6 +266,9 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 			return err
 		}
 		if err := t.audit(ctx, a, ap.CompanyID, "appointment.guest_add", "appointment", ap.ID); err != nil {
+			return err
+		}
+		if err := t.queueGuestMail(ctx, ap.ID, before); err != nil {
 			return err
 		}
 		out, err = appointment(ctx, t, companyID, ap.ID, "")

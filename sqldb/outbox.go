@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,84 +160,150 @@ func (t *tx) queueMail(ctx context.Context, typ string, ap meetd.Appointment, ex
 			return err
 		}
 	}
-	mt, err := t.mailMeetingType(ctx, ap.MeetingTypeID)
+	am, err := t.appointmentMail(ctx, ap, extra)
 	if err != nil {
 		return err
 	}
-	hosts, err := t.mailHosts(ctx, ap.HostIDs)
-	if err != nil {
-		return err
-	}
-	var organizer mail.Person
-	if len(hosts) > 0 {
-		organizer = hosts[0].person
-	}
-	summary := mt.Name
-	if summary == "" {
-		summary = "Meeting"
-	}
-	base := mail.Facts{MeetingType: summary, Start: ap.Start, End: ap.End, Location: ap.Location, Host: organizer,
-		Attendee: attendeePerson(ap.Attendee), CancelReason: ap.CancelReason}
-	if s, ok := extra["previousStart"].(string); ok {
-		if p, err := time.Parse(time.RFC3339, s); err == nil {
-			base.PreviousStart = &p
-		}
-	}
-	calendar := func(kind string) ([]byte, error) {
-		if organizer.Email == "" {
-			return nil, nil // no host left to organise it
-		}
-		e := invite.FromAppointment(ap)
-		e.Summary, e.Organizer, e.Stamp = summary, invite.Person{Name: organizer.Name, Email: organizer.Email}, t.now
-		return invite.Render(mail.Method(kind), e)
-	}
-	queue := func(kind string, f mail.Facts, lang, attendeeID string, sendAt time.Time) error {
-		m := meetd.OutboxMessage{CompanyID: ap.CompanyID, Kind: kind, Recipient: f.Recipient.Email,
-			AttendeeID: attendeeID, AppointmentID: ap.ID, Language: lang, SendAt: sendAt}
-		m.Subject = mail.Subject(kind, lang, f)
-		m.Data = f.Marshal()
-		if mail.HasCalendar(kind) {
-			var err error
-			if m.Calendar, err = calendar(kind); err != nil {
-				return err
-			}
-		}
-		return t.queueOutbox(ctx, &m, "", "")
+	kind := ""
+	if booking {
+		kind = kinds[0]
 	}
 	for _, at := range ap.Attendees {
-		if at.Email == "" {
-			continue
-		}
-		f := base
-		f.Recipient, f.TimeZone, f.Links = attendeePerson(at), at.Timezone, at.GuestOf == ""
-		lang := mail.Language(at.Language)
-		if booking {
-			if err := queue(kinds[0], f, lang, at.ID, time.Time{}); err != nil {
-				return err
-			}
-		}
-		if ap.Cancelled || !at.ReceiveReminders {
-			continue
-		}
-		for _, before := range mt.Reminders() {
-			if when := ap.Start.Add(-before); when.After(t.now) {
-				if err := queue(meetd.MailReminder, f, lang, at.ID, when); err != nil {
-					return err
-				}
-			}
+		if err := am.toAttendee(ctx, at, kind); err != nil {
+			return err
 		}
 	}
 	if !booking {
 		return nil
 	}
-	for _, h := range hosts {
+	for _, h := range am.hosts {
 		if h.removed {
 			continue
 		}
-		f := base
+		f := am.base
 		f.Recipient, f.TimeZone = h.person, h.timezone
-		if err := queue(kinds[1], f, "en", "", time.Time{}); err != nil {
+		if err := am.queue(ctx, kinds[1], f, "en", "", time.Time{}); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// queueGuestMail writes the confirmation and reminders of the guests just
+// added to appointment id (those whose seq is above after), in the
+// caller's transaction: they join a booking the others already heard of.
+func (t *tx) queueGuestMail(ctx context.Context, id string, after int) error {
+	ap, err := appointment(ctx, t, "", id, "")
+	if err != nil {
+		return err
+	}
+	rows, err := t.query(ctx, `SELECT id FROM appointment_attendees WHERE appointment_id = ? AND seq > ?`, id, after)
+	if err != nil {
+		return err
+	}
+	ids, err := scanAll(rows, scanString)
+	if err != nil || len(ids) == 0 || ap.Cancelled {
+		return err
+	}
+	am, err := t.appointmentMail(ctx, ap, nil)
+	if err != nil {
+		return err
+	}
+	for _, at := range ap.Attendees {
+		if slices.Contains(ids, at.ID) {
+			if err := am.toAttendee(ctx, at, meetd.MailConfirmation); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// appointmentMail is what the messages of one appointment share.
+type appointmentMail struct {
+	t         *tx
+	ap        meetd.Appointment
+	mt        meetd.MeetingType
+	hosts     []mailHost
+	organizer mail.Person
+	base      mail.Facts
+}
+
+func (t *tx) appointmentMail(ctx context.Context, ap meetd.Appointment, extra map[string]any) (*appointmentMail, error) {
+	mt, err := t.mailMeetingType(ctx, ap.MeetingTypeID)
+	if err != nil {
+		return nil, err
+	}
+	if mt.Name == "" {
+		mt.Name = "Meeting"
+	}
+	hosts, err := t.mailHosts(ctx, ap.HostIDs)
+	if err != nil {
+		return nil, err
+	}
+	am := &appointmentMail{t: t, ap: ap, mt: mt, hosts: hosts}
+	if len(hosts) > 0 {
+		am.organizer = hosts[0].person
+	}
+	am.base = mail.Facts{MeetingType: mt.Name, Start: ap.Start, End: ap.End, Location: ap.Location, Host: am.organizer,
+		Attendee: attendeePerson(ap.Attendee), CancelReason: ap.CancelReason}
+	if s, ok := extra["previousStart"].(string); ok {
+		if p, err := time.Parse(time.RFC3339, s); err == nil {
+			am.base.PreviousStart = &p
+		}
+	}
+	return am, nil
+}
+
+// calendar is the appointment's invitation as a message of kind carries
+// it, or nil when no host is left to organise it.
+func (am *appointmentMail) calendar(kind string) ([]byte, error) {
+	if am.organizer.Email == "" {
+		return nil, nil
+	}
+	e := invite.FromAppointment(am.ap)
+	e.Summary, e.Organizer, e.Stamp = am.mt.Name, invite.Person{Name: am.organizer.Name, Email: am.organizer.Email}, am.t.now
+	return invite.Render(mail.Method(kind), e)
+}
+
+// queue writes one message of the appointment, due at sendAt (zero: now).
+func (am *appointmentMail) queue(ctx context.Context, kind string, f mail.Facts, lang, attendeeID string, sendAt time.Time) error {
+	m := meetd.OutboxMessage{CompanyID: am.ap.CompanyID, Kind: kind, Recipient: f.Recipient.Email,
+		AttendeeID: attendeeID, AppointmentID: am.ap.ID, Language: lang, SendAt: sendAt}
+	m.Subject = mail.Subject(kind, lang, f)
+	m.Data = f.Marshal()
+	if mail.HasCalendar(kind) {
+		var err error
+		if m.Calendar, err = am.calendar(kind); err != nil {
+			return err
+		}
+	}
+	return am.t.queueOutbox(ctx, &m, "", "")
+}
+
+// toAttendee writes a message of kind (none when "") to one attendee and,
+// unless the appointment is cancelled, the reminders still ahead when
+// they asked for them.
+func (am *appointmentMail) toAttendee(ctx context.Context, at meetd.Attendee, kind string) error {
+	if at.Email == "" {
+		return nil
+	}
+	f := am.base
+	f.Recipient, f.TimeZone, f.Links = attendeePerson(at), at.Timezone, at.GuestOf == ""
+	lang := mail.Language(at.Language)
+	if kind != "" {
+		if err := am.queue(ctx, kind, f, lang, at.ID, time.Time{}); err != nil {
+			return err
+		}
+	}
+	if am.ap.Cancelled || !at.ReceiveReminders {
+		return nil
+	}
+	for _, before := range am.mt.Reminders() {
+		if when := am.ap.Start.Add(-before); when.After(am.t.now) {
+			if err := am.queue(ctx, meetd.MailReminder, f, lang, at.ID, when); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

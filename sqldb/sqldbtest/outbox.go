@@ -191,6 +191,17 @@ func testMailOutbox(f *rawFixture) {
 		f.finishMail(cl, meetd.OutboxOutcomeSent, time.Time{})
 	}
 
+	// A guest added later gets the confirmation and the reminders; nobody
+	// else hears of it again.
+	before := len(f.outbox(c.ID))
+	if _, err := f.db.AddGuests(f.ctx, meetd.CLIActor, c.ID, ap.ID, "", []string{"dan@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := byKind(f.outbox(c.ID)); len(f.outbox(c.ID)) != before+3 || got["booking-confirmation/pending to dan@example.com"] != 1 ||
+		got["reminder/pending to dan@example.com"] != 2 {
+		t.Fatalf("after adding a guest: %v", got)
+	}
+
 	// A reschedule cancels the reminders not yet sent and writes new ones.
 	moved := at.Add(24 * time.Hour)
 	if _, err := f.db.RescheduleAppointment(f.ctx, meetd.CLIActor, c.ID, ap.ID, moved, moved.Add(30*time.Minute), 0, 0); err != nil {
