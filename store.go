@@ -22,6 +22,7 @@ type Store interface {
 	PersonalPageStore
 	ChangeStore
 	AuditStore
+	OutboxStore
 	// Close releases the database.
 	Close() error
 }

@@ -201,6 +201,7 @@ func (d *Dashboard) routes() http.Handler {
 
 	app.Handle("GET /dashboard/audit", d.signedIn(true, d.audit))
 	app.Handle("GET /dashboard/usage", d.signedIn(true, d.usage))
+	app.Handle("GET /dashboard/outbox", d.signedIn(true, d.outbox))
 
 	app.Handle("GET /dashboard/account", d.signedIn(false, d.account))
 	app.Handle("POST /dashboard/account/password", d.signedIn(false, d.changePassword))

@@ -145,8 +145,20 @@ func renderGDPR(email string, recs meetd.GDPRRecords) ([]byte, error) {
 			"actingUserId": nullable(e.UserID), "onBehalf": e.OnBehalf, "ip": ip, "source": e.Source,
 			"at": meetd.FormatTime(e.At)}
 	}
+	emails := make([]map[string]any, len(recs.Emails))
+	for i, m := range recs.Emails {
+		// What was written to the address; the links and invitation a
+		// message carries are made when it is sent and not kept.
+		var sent any
+		if m.SentAt != nil {
+			sent = meetd.FormatTime(*m.SentAt)
+		}
+		emails[i] = map[string]any{"id": m.ID, "kind": m.Kind, "recipient": m.Recipient, "subject": m.Subject,
+			"body": nullable(m.Body), "status": m.Status, "appointmentId": nullable(m.AppointmentID),
+			"createdAt": meetd.FormatTime(m.CreatedAt), "sentAt": sent}
+	}
 	return json.Marshal(map[string]any{"users": users, "appointments": appointments,
-		"provisionalBookings": provisional, "auditEntries": audit, "webhookEvents": events})
+		"provisionalBookings": provisional, "auditEntries": audit, "webhookEvents": events, "emails": emails})
 }
 
 // subjectView takes an appointment object (or a webhook payload that is

@@ -337,6 +337,7 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 				v.Add("meetingOptions.doubleOptIn", "doubleOptIn must be enabled, disabled or useCompanySettings")
 			}
 		}
+		checkReminders(v, opts)
 		m.ExtraOptions = merge(m.ExtraOptions, opts.extras())
 	}
 	// allowPhoneOnlyBooking belongs under meetingOptions (reference §7.16).

@@ -102,7 +102,7 @@ func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r 
 		h := sha256.Sum256([]byte(token))
 		pb, err := s.Store.CreateProvisional(ctx, a, meetd.ProvisionalBooking{CompanyID: p.Company.ID,
 			MeetingTypeID: b.m.ID, HostIDs: b.hosts, QueueID: b.m.QueueID, Start: b.start, End: b.start.Add(b.duration),
-			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], CredentialID: p.CredentialID})
+			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], Token: token, CredentialID: p.CredentialID})
 		if err != nil {
 			return BookResult{}, err
 		}
@@ -256,7 +256,7 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 func (s *Service) ReissueToken(ctx context.Context, p meetd.Principal, provisionalID string) (string, error) {
 	token := randomToken()
 	h := sha256.Sum256([]byte(token))
-	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:]); err != nil {
+	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:], token); err != nil {
 		return "", err
 	}
 	return token, nil

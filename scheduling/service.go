@@ -68,7 +68,7 @@ type Store interface {
 	CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.ProvisionalBooking) (meetd.ProvisionalBooking, error)
 	ProvisionalForAttendee(ctx context.Context, id string) (meetd.ProvisionalBooking, error)
 	ConfirmProvisional(ctx context.Context, a meetd.Actor, companyID, id string, n meetd.NewAppointment) (meetd.Appointment, error)
-	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error
+	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error
 	OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error)
 }
 

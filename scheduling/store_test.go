@@ -99,9 +99,9 @@ func (c *counting) ConfirmProvisional(ctx context.Context, a meetd.Actor, compan
 	return c.s.ConfirmProvisional(ctx, a, companyID, id, n)
 }
 
-func (c *counting) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error {
+func (c *counting) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error {
 	c.n.Add(1)
-	return c.s.ResetProvisionalToken(ctx, companyID, id, hash)
+	return c.s.ResetProvisionalToken(ctx, companyID, id, hash, token)
 }
 
 func (c *counting) OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error) {

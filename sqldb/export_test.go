@@ -117,6 +117,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 	out = append(out, provisional("provisional list", meetd.ProvisionalFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, provisional("provisional list by status", meetd.ProvisionalFilter{CompanyID: company,
 		HostID: hosts[0], Status: meetd.ProvisionalPending})...)
+	out = append(out, outboxHotQueries(company)...)
 	return out
 }
 

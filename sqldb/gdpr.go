@@ -137,7 +137,23 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 		e.Payload, e.CreatedAt = json.RawMessage(payload), fromMS(created)
 		return e, err
 	})
-	return recs, err
+	if err != nil {
+		return recs, err
+	}
+
+	// The e-mails meetd sent or will send to the address.
+	rows, err = t.query(ctx, `SELECT `+outboxColumns+` FROM outbox_messages WHERE company_id = ? AND LOWER(recipient) = ?
+		ORDER BY created_at, id`, companyID, lower)
+	if err != nil {
+		return recs, err
+	}
+	if recs.Emails, err = scanAll(rows, scanOutbox); err != nil {
+		return recs, err
+	}
+	if recs.Emails == nil {
+		recs.Emails = []meetd.OutboxMessage{}
+	}
+	return recs, nil
 }
 
 // likeEscape escapes LIKE's wildcards (and its escape character) in s.

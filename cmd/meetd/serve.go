@@ -28,6 +28,7 @@ const (
 	pruneInterval   = 10 * time.Minute
 	changeRetention = time.Hour
 	webhookInterval = time.Second
+	mailInterval    = time.Second
 )
 
 func (e *env) serve(args []string) error {
@@ -46,6 +47,8 @@ func (e *env) serve(args []string) error {
 	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)
 	cfg.showDefault("metrics-addr", "off")
 	withPprof := cfg.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr")
+	smtpURL := cfg.String("smtp-url", "", "SMTP server e-mail is sent through: smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp+insecure://127.0.0.1:PORT (no TLS, loopback only); without it no mail is sent", nil)
+	mailFrom := cfg.String("mail-from", "", `From of every e-mail: an address, optionally with a name ("Acme Bookings <bookings@acme.example>"); needed with --smtp-url`, checkMailFrom)
 	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	lim := limitFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
@@ -56,6 +59,10 @@ func (e *env) serve(args []string) error {
 	}
 	if *withPprof && *metricsAddr == "" {
 		return errors.New("--pprof needs --metrics-addr: the profiler is served on the metrics listener only")
+	}
+	mailer, err := mailSettings(cfg, *smtpURL, *mailFrom)
+	if err != nil {
+		return err
 	}
 	tls := *certFile != ""
 	if tls && !cfg.given("require-https") {
@@ -145,6 +152,9 @@ func (e *env) serve(args []string) error {
 	}()
 	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS,
 		"dashboard", base+"/dashboard/")
+	// After "meetd listening", which is the first line operators and
+	// tests wait for.
+	startMail(bg, &wg, mailer, db, clock, log, *publicURL)
 	select {
 	case err = <-errc:
 	case <-e.ctx.Done():
