@@ -99,7 +99,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
 		{"calendar busy, 10 hosts", calendarBusySQL(len(hosts)), calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
-		{"busy with calendars, 10 hosts", busySQL(len(hosts)) + ` UNION ALL ` + calendarBusySQL(len(hosts)),
+		{"busy with calendars, 10 hosts", busyWithCalendarsSQL(len(hosts)),
 			append(busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to}),
 				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
 	}
