@@ -116,6 +116,12 @@ func (s *Server) writeCalendarFeed(w http.ResponseWriter, r *http.Request) error
 	// How often a subscribed application should fetch again; most take
 	// their own interval whatever it says.
 	cal.Props.Set(extension("X-PUBLISHED-TTL", "PT15M"))
+	// RFC 7986 wants VALUE=DURATION on REFRESH-INTERVAL, which go-ical's
+	// SetDuration leaves out.
+	refresh := ical.NewProp(ical.PropRefreshInterval)
+	refresh.Value = "PT15M"
+	refresh.Params.Set(ical.ParamValue, string(ical.ValueDuration))
+	cal.Props.Set(refresh)
 	if len(cal.Children) == 0 {
 		// A VCALENDAR must hold a component; an empty feed holds UTC's
 		// zone, which every application reads as nothing to show.

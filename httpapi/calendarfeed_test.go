@@ -82,6 +82,9 @@ func TestCalendarFeed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the feed is not iCalendar: %v\n%s", err, r.body)
 	}
+	if p := cal.Props.Get(ical.PropRefreshInterval); p == nil || p.Value != "PT15M" || p.Params.Get(ical.ParamValue) != "DURATION" {
+		t.Fatalf("REFRESH-INTERVAL = %+v, want PT15M as a DURATION", p)
+	}
 	events := cal.Events()
 	if len(events) != 1 {
 		t.Fatalf("%d events, want the one active appointment:\n%s", len(events), r.body)
