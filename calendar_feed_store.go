@@ -25,6 +25,9 @@ type CalendarFeedStore interface {
 	// DeleteCalendarFeed revokes a company's user's feed; ENOTFOUND when
 	// they have none.
 	DeleteCalendarFeed(ctx context.Context, a Actor, companyID, userID string) error
+	// CalendarFeedOf returns a company's user's feed; ENOTFOUND when they
+	// have none.
+	CalendarFeedOf(ctx context.Context, companyID, userID string) (CalendarFeed, error)
 	// CalendarFeedByTokenHash returns the feed of a token, of whichever
 	// company. Not scoped: it serves the feed's public address, where the
 	// token is the authority. A feed whose user is removed is ENOTFOUND.

@@ -85,3 +85,26 @@ func (db *DB) CalendarFeedByTokenHash(ctx context.Context, tokenHash []byte) (_ 
 	f.CreatedAt = fromMS(created)
 	return f, rows.Err()
 }
+
+// CalendarFeedOf implements meetd.Store.
+func (db *DB) CalendarFeedOf(ctx context.Context, companyID, userID string) (_ meetd.CalendarFeed, err error) {
+	defer meetd.Wrap(&err, "sqldb.CalendarFeedOf(%s)", userID)
+	f := meetd.CalendarFeed{CompanyID: companyID, UserID: strings.ToLower(userID)}
+	var created int64
+	rows, err := db.query(ctx, `SELECT created_at FROM calendar_feeds WHERE company_id = ? AND user_id = ?`, companyID, f.UserID)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return f, err
+		}
+		return f, errCalendarFeedNotFound
+	}
+	if err := rows.Scan(&created); err != nil {
+		return f, err
+	}
+	f.CreatedAt = fromMS(created)
+	return f, rows.Err()
+}

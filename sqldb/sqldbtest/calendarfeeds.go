@@ -22,6 +22,12 @@ func testCalendarFeeds(f *fixture) {
 	if got, err := f.db.CalendarFeedByTokenHash(f.ctx, first); err != nil || got != feed {
 		t.Fatalf("CalendarFeedByTokenHash = %+v, %v; want %+v", got, err, feed)
 	}
+	if got, err := f.db.CalendarFeedOf(f.ctx, c.ID, u.ID); err != nil || got != feed {
+		t.Fatalf("CalendarFeedOf = %+v, %v; want %+v", got, err, feed)
+	}
+	if _, err := f.db.CalendarFeedOf(f.ctx, c.ID, owner.ID); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatalf("CalendarFeedOf a user without one = %v, want ENOTFOUND", err)
+	}
 	// A new token replaces the old one.
 	f.clock.Advance(time.Minute)
 	if _, err := f.db.SetCalendarFeed(f.ctx, meetd.CLIActor, c.ID, u.ID, second); err != nil {
@@ -71,6 +77,8 @@ func testForeignCalendarFeeds(f *fixture) {
 	_, err := f.db.SetCalendarFeed(f.ctx, meetd.CLIActor, c2.ID, u.ID, meetd.HashCalendarFeedToken("theirs"))
 	wantCode(t, err, meetd.ENOTFOUND)
 	wantCode(t, f.db.DeleteCalendarFeed(f.ctx, meetd.CLIActor, c2.ID, u.ID), meetd.ENOTFOUND)
+	_, err = f.db.CalendarFeedOf(f.ctx, c2.ID, u.ID)
+	wantCode(t, err, meetd.ENOTFOUND)
 	if got, err := f.db.CalendarFeedByTokenHash(f.ctx, h); err != nil || got.CompanyID != c1.ID {
 		t.Fatalf("the feed after another company's attempts = %+v, %v", got, err)
 	}
