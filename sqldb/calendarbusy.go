@@ -124,29 +124,46 @@ func (db *DB) ReplaceCalendarBusy(ctx context.Context, companyID, userID, connec
 		} else if err != nil {
 			return err
 		}
-		// The bucket holding to may have intervals from to on, which
-		// stay; every other bucket before it is replaced whole.
-		last := bucketOf(to)
-		var kept string
-		err = t.queryRow(ctx, `SELECT busy FROM calendar_busy WHERE company_id = ? AND connection_id = ? AND bucket = ?`,
-			companyID, connectionID, last).Scan(&kept)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		tails, err := decodeBusy(nil, "", last, kept, to, fromMS(last+busyBucketMS))
+		// The buckets the window touches are rewritten whole: what they
+		// hold outside the window stays.
+		first, last := bucketOf(from), bucketOf(to.Add(-time.Second))
+		rows, err := t.query(ctx, `SELECT bucket, busy FROM calendar_busy WHERE company_id = ? AND connection_id = ?
+			AND bucket >= ? AND bucket <= ?`, companyID, connectionID, first, last)
 		if err != nil {
 			return err
 		}
-		for _, tail := range tails {
-			split(buckets, later(tail.Start, to), tail.End, 0)
+		var old []meetd.HostBusy
+		for rows.Next() {
+			var bucket int64
+			var busy string
+			if err := rows.Scan(&bucket, &busy); err != nil {
+				rows.Close()
+				return err
+			}
+			if old, err = decodeBusy(old, "", bucket, busy, fromMS(bucket), fromMS(bucket+busyBucketMS)); err != nil {
+				rows.Close()
+				return err
+			}
 		}
-		if _, err := t.exec(ctx, `DELETE FROM calendar_busy WHERE company_id = ? AND connection_id = ? AND bucket <= ?`,
-			companyID, connectionID, last); err != nil {
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, o := range old {
+			split(buckets, o.Start, earlier(o.End, from), 0)
+			split(buckets, later(o.Start, to), o.End, 0)
+		}
+		// Buckets that ended more than a week ago block nothing any more.
+		if _, err := t.exec(ctx, `DELETE FROM calendar_busy WHERE company_id = ? AND connection_id = ?
+			AND (bucket >= ? AND bucket <= ? OR bucket < ?)`,
+			companyID, connectionID, first, last, bucketOf(t.now)-busyBucketMS); err != nil {
 			return err
 		}
 		keys := make([]int64, 0, len(buckets))
 		for k := range buckets {
-			keys = append(keys, k)
+			if k >= bucketOf(t.now)-busyBucketMS {
+				keys = append(keys, k)
+			}
 		}
 		slices.Sort(keys)
 		for len(keys) > 0 {

@@ -94,12 +94,13 @@ func testCalendarBusy(f *fixture) {
 		t.Fatalf("b's busy = %v, want [50, 250) and the old [20, 21) gone", got)
 	}
 
-	// A refresh of a later window replaces what starts before its end,
-	// drops the past, and keeps the part of an interval reaching beyond.
-	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, a.ID, "conn-a1", hours(11), hours(50), busyOf([2]float64{40, 41})); err != nil {
+	// A refresh of a window replaces what lies inside it and keeps what
+	// lies outside, cut at its edges: [0, 2) keeps [0, 1) and joins the
+	// new [1, 1.5); [10, 11) is gone.
+	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, a.ID, "conn-a1", hours(1), hours(50), busyOf([2]float64{40, 41}, [2]float64{0, 1.5})); err != nil {
 		t.Fatal(err)
 	}
-	want = sorted(line(pa, 10.5, 12), line(pa, 40, 41), line(pa, 99, 100))
+	want = sorted(line(pa, 0, 1.5), line(pa, 10.5, 12), line(pa, 40, 41), line(pa, 99, 100))
 	if got := f.calendarBusy(c.ID, []string{a.ID}, hours(-50), hours(200)); !slices.Equal(got, want) {
 		t.Fatalf("after the second refresh = %v, want %v", got, want)
 	}
@@ -121,6 +122,17 @@ func testCalendarBusy(f *fixture) {
 	if got := f.calendarBusy(c.ID, []string{a.ID}, hours(-50), hours(200)); !slices.Equal(got, []string{line(pa, 99.5, 100)}) {
 		t.Fatalf("after deleting conn-a2 = %v", got)
 	}
+
+	// Two weeks on, a refresh of any window drops what ended more than a
+	// week ago.
+	f.clock.Advance(14 * 24 * time.Hour)
+	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, b.ID, "conn-b", f.clock.Now(), f.clock.Now().Add(time.Hour), busyOf()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(-50), hours(1000)); !slices.Equal(got, []string{line(pb, 63, 250)}) {
+		t.Fatalf("b's busy two weeks on = %v, want only what ended within the last week", got)
+	}
+	f.clock.Set(start)
 
 	// Busy adds them to the appointments only when asked to.
 	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(f.host(c.ID, "hc3@example.com"), hours(1), 60))
