@@ -262,3 +262,36 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestVTimezoneRulesWithHistory: a TZID known only through its VTIMEZONE,
+// whose rules changed in 2007 (UNTIL in UTC ends the old ones), gives each
+// date the offset of its own year.
+func TestVTimezoneRulesWithHistory(t *testing.T) {
+	t.Parallel()
+	zone := strings.Join([]string{"BEGIN:VTIMEZONE", "TZID:Eastern (custom)",
+		"BEGIN:DAYLIGHT", "DTSTART:19870405T020000", "RRULE:FREQ=YEARLY;UNTIL=20060402T070000Z;BYMONTH=4;BYDAY=1SU",
+		"TZOFFSETFROM:-0500", "TZOFFSETTO:-0400", "END:DAYLIGHT",
+		"BEGIN:STANDARD", "DTSTART:19671029T020000", "RRULE:FREQ=YEARLY;UNTIL=20061029T060000Z;BYMONTH=10;BYDAY=-1SU",
+		"TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "END:STANDARD",
+		"BEGIN:DAYLIGHT", "DTSTART:20070311T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+		"TZOFFSETFROM:-0500", "TZOFFSETTO:-0400", "END:DAYLIGHT",
+		"BEGIN:STANDARD", "DTSTART:20071104T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU",
+		"TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "END:STANDARD",
+		"END:VTIMEZONE"}, "\r\n") + "\r\n"
+	var events []string
+	for _, d := range []string{"20060320", "20060410", "20260306", "20260310", "20261102"} {
+		events = append(events, "DTSTART;TZID=Eastern (custom):"+d+"T090000\nDURATION:PT1H")
+	}
+	data := strings.Replace(cal(events...), "BEGIN:VEVENT", zone+"BEGIN:VEVENT", 1)
+	got, err := busy(t, data, utc("2006-01-01T00:00"), utc("2027-01-01T00:00"), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, got, []icalbusy.Interval{
+		iv("2006-03-20T14:00", "2006-03-20T15:00"), // standard time before the first Sunday of April
+		iv("2006-04-10T13:00", "2006-04-10T14:00"),
+		iv("2026-03-06T14:00", "2026-03-06T15:00"), // before the second Sunday of March
+		iv("2026-03-10T13:00", "2026-03-10T14:00"),
+		iv("2026-11-02T14:00", "2026-11-02T15:00"), // after the first Sunday of November
+	})
+}

@@ -125,7 +125,7 @@ func newVTimezone(c *ical.Component, until time.Time) (*vtimezone, bool) {
 			opt, err := rrule.StrToROption(rp.Value)
 			if err == nil && opt.Freq == rrule.YEARLY {
 				opt.Dtstart = start
-				if !opt.Until.IsZero() && strings.HasSuffix(strings.ToUpper(rp.Value), "Z") {
+				if !opt.Until.IsZero() && untilIsUTC(rp.Value) {
 					opt.Until = opt.Until.Add(from)
 				}
 				if opt.Until.IsZero() || opt.Until.After(until) {
