@@ -20,6 +20,7 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	CalendarFeedStore
 	ChangeStore
 	AuditStore
 	OutboxStore
