@@ -20,6 +20,8 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	DataFieldStore
+	RoutingFormStore
 	ChangeStore
 	AuditStore
 	// Close releases the database.
