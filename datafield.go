@@ -458,7 +458,7 @@ func CheckAnswers(asked []DataField, given map[string]json.RawMessage, prefix st
 			continue
 		}
 		val, msg := f.CheckAnswer(raw)
-		if msg == "" && f.Required && isEmptyAnswer(val) {
+		if msg == "" && f.Required && (isEmptyAnswer(val) || f.FieldType == FieldCheckboxSingle && val == false) {
 			msg = f.Name + " should not be empty"
 		}
 		if msg != "" {

@@ -273,7 +273,8 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 				// The request was checked when it was made.
 				var v meetd.Validation
 				return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-					Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
+					Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID,
+					SubmissionID: body.RoutingFormSubmissionID}, nil
 			})
 		if err != nil {
 			return err
