@@ -418,7 +418,9 @@ func MeetingTypeQuestions(m MeetingType) (refs []FieldRef, err error) {
 		return nil, nil
 	}
 	if json.Unmarshal(raw, &refs) != nil {
-		return nil, Errorf(EINVALID, "The meeting type's dataFields must be a list of {dataFieldId, order}")
+		var v Validation
+		v.Add("dataFields", "the meeting type's dataFields must be a list of {dataFieldId, order}")
+		return nil, v.Err()
 	}
 	SortRefs(refs)
 	return refs, nil

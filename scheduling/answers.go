@@ -7,9 +7,13 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// ErrSubmissionNotFound answers a booking that names a form submission
+// errSubmissionNotFound answers a booking that names a form submission
 // that is missing or another company's.
-var ErrSubmissionNotFound = meetd.Errorf(meetd.EINVALID, "routingFormSubmissionId does not name a form submission")
+func errSubmissionNotFound() error {
+	var v meetd.Validation
+	v.Add("routingFormSubmissionId", "routingFormSubmissionId does not name a form submission")
+	return v.Err()
+}
 
 // answers prepares the attendee's notes of a booking of m: the answers of
 // the routing form submission it names are added (keys the booking sets
@@ -29,7 +33,9 @@ func (s *Service) answers(ctx context.Context, companyID string, m meetd.Meeting
 	}
 	notes := map[string]json.RawMessage{}
 	if len(d.Attendee.Notes) > 0 && json.Unmarshal(d.Attendee.Notes, &notes) != nil {
-		return meetd.Errorf(meetd.EINVALID, "attendee.notes must be an object")
+		var v meetd.Validation
+		v.Add("attendee.notes", "notes must be an object")
+		return v.Err()
 	}
 	if notes == nil {
 		notes = map[string]json.RawMessage{}
@@ -38,7 +44,7 @@ func (s *Service) answers(ctx context.Context, companyID string, m meetd.Meeting
 		sub, err := s.Store.FormSubmissionByID(ctx, companyID, d.SubmissionID)
 		if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 			if strict {
-				return ErrSubmissionNotFound
+				return errSubmissionNotFound()
 			}
 		} else if err != nil {
 			return err

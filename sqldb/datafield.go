@@ -68,7 +68,9 @@ func fieldJSON(f meetd.DataField) (options, settings string, err error) {
 		return "", "", err
 	}
 	if len(s) > meetd.MaxFieldSettings {
-		return "", "", meetd.Errorf(meetd.EINVALID, "The data field's other settings must be at most %d bytes", meetd.MaxFieldSettings)
+		var v meetd.Validation
+		v.Add("settings", fmt.Sprintf("the data field's other settings must be at most %d bytes", meetd.MaxFieldSettings))
+		return "", "", v.Err()
 	}
 	return string(o), string(s), nil
 }

@@ -238,7 +238,9 @@ func (t *tx) storeRoutingForm(ctx context.Context, a meetd.Actor, f *meetd.Routi
 	}
 	settings := enc(f.Settings)
 	if len(settings) > meetd.MaxFormSettings {
-		return meetd.Errorf(meetd.EINVALID, "The form's other settings must be at most %d bytes", meetd.MaxFormSettings)
+		var v meetd.Validation
+		v.Add("settings", fmt.Sprintf("the form's other settings must be at most %d bytes", meetd.MaxFormSettings))
+		return v.Err()
 	}
 	if f.Fields == nil {
 		f.Fields = []meetd.FieldRef{}
