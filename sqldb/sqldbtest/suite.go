@@ -107,6 +107,11 @@ func Run(t *testing.T, b Backend) {
 		{"another company's one-time link is not found and books nothing", testForeignOneTimeLinks},
 		{"personal pages default, update and refuse what is not the user's", testPersonalPages},
 		{"another company's user's personal page is not found", testForeignPersonalPages},
+		{"data fields: numeric ids, unique names, update and delete", testDataFields},
+		{"another company's data field is not found", testForeignDataFields},
+		{"an attendee's answers are the valid ones to the company's data fields", testAttendeeAnswers},
+		{"routing forms: inline fields, qualifier ids, send, open, submit with its webhook event", testRoutingForms},
+		{"another company's routing form is not found", testForeignRoutingForms},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
