@@ -63,7 +63,8 @@ func sqlitePlanFaults(plan string, page bool) []string {
 	return faults
 }
 
-var growing = map[string]bool{"appointments": true, "appointment_hosts": true, "provisional_bookings": true}
+var growing = map[string]bool{"appointments": true, "appointment_hosts": true, "provisional_bookings": true,
+	"routing_forms": true, "form_recipients": true}
 
 type pgNode struct {
 	NodeType  string   `json:"Node Type"`

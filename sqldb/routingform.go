@@ -77,6 +77,13 @@ func (db *DB) RoutingFormByID(ctx context.Context, companyID, id string) (_ meet
 	return routingForm(ctx, db, companyID, id, "")
 }
 
+// formBySlug finds a form by its page's slug through the partial unique
+// index, whose condition the query repeats so that both engines use it.
+const formBySlug = ` WHERE slug = ? AND slug <> ''`
+
+// recipientByToken finds a recipient by form and token hash.
+const recipientByToken = ` WHERE form_id = ? AND token_hash = ?`
+
 // RoutingFormForPage implements meetd.Store.
 func (db *DB) RoutingFormForPage(ctx context.Context, slugOrID string) (_ meetd.RoutingForm, err error) {
 	defer meetd.Wrap(&err, "sqldb.RoutingFormForPage(%s)", slugOrID)
@@ -85,7 +92,7 @@ func (db *DB) RoutingFormForPage(ctx context.Context, slugOrID string) (_ meetd.
 		f, err = scanRoutingForm(db.queryRow(ctx, `SELECT `+routingFormColumns+` FROM routing_forms WHERE id = ?`,
 			strings.ToLower(slugOrID)))
 	} else if slugOrID != "" {
-		f, err = scanRoutingForm(db.queryRow(ctx, `SELECT `+routingFormColumns+` FROM routing_forms WHERE slug = ?`, slugOrID))
+		f, err = scanRoutingForm(db.queryRow(ctx, `SELECT `+routingFormColumns+` FROM routing_forms`+formBySlug, slugOrID))
 	} else {
 		err = sql.ErrNoRows
 	}
@@ -344,12 +351,11 @@ func (db *DB) OpenFormRecipient(ctx context.Context, formID string, hash []byte)
 	defer meetd.Wrap(&err, "sqldb.OpenFormRecipient(%s)", formID)
 	var out meetd.FormRecipient
 	err = db.update(ctx, func(t *tx) error {
-		if _, err := t.exec(ctx, `UPDATE form_recipients SET status = ?, opened_at = ? WHERE form_id = ? AND token_hash = ?
-			AND status = ?`, meetd.RecipientOpened, ms(t.now), formID, hash, meetd.RecipientSent); err != nil {
+		if _, err := t.exec(ctx, `UPDATE form_recipients SET status = ?, opened_at = ?`+recipientByToken+` AND status = ?`,
+			meetd.RecipientOpened, ms(t.now), formID, hash, meetd.RecipientSent); err != nil {
 			return err
 		}
-		out, err = scanRecipient(t.queryRow(ctx, `SELECT `+recipientColumns+` FROM form_recipients WHERE form_id = ?
-			AND token_hash = ?`, formID, hash))
+		out, err = scanRecipient(t.queryRow(ctx, `SELECT `+recipientColumns+` FROM form_recipients`+recipientByToken, formID, hash))
 		return notFound(err, errRecipientNotFound.Message)
 	})
 	return out, err
