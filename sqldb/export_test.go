@@ -99,7 +99,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
 		{"routing form page by slug", `SELECT id FROM routing_forms` + formBySlug, []any{"intake"}},
-		{"form recipient by token", `SELECT id FROM form_recipients`+recipientByToken, []any{meetd.NewID(), []byte("hash")}},
+		{"form recipient by token", `SELECT id FROM form_recipients` + recipientByToken, []any{meetd.NewID(), []byte("hash")}},
 		{"form recipients of a form", `SELECT id FROM form_recipients WHERE form_id = ? ORDER BY sent_at DESC, id`, []any{meetd.NewID()}},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
