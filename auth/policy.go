@@ -29,8 +29,9 @@ const (
 	// in a queue can be booked through it.
 	QueueMembership   Action = "queue.membership"
 	ReadPersonalPages Action = "personal_page.read_any"
-	// ReadForms reads the company's data fields and routing forms: every
-	// user of the company may, as every user's booking forms ask them.
+	// ReadForms reads the company's data fields and routing forms: company
+	// configuration, like webhooks (a member's own PAT may not; the public
+	// form page needs no credential).
 	ReadForms Action = "forms.read"
 	// ManageForms creates, changes, deletes and sends data fields and
 	// routing forms: company configuration, like webhooks.
@@ -96,7 +97,8 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can add or remove other users in a queue"},
 	ReadPersonalPages: {Deny, Any, Deny, Any,
 		"", "Only company admins can read personal pages by user id"},
-	ReadForms: {Any, Any, Any, Any, "", ""},
+	ReadForms: {Deny, Any, Any, Any,
+		"", "Only company admins can manage data fields and routing forms"},
 	ManageForms: {Deny, Any, Any, Any,
 		"", "Only company admins can manage data fields and routing forms"},
 }
