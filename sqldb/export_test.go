@@ -184,3 +184,8 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// EraseFormPerson runs eraseFormPerson in a transaction of its own.
+func (db *DB) EraseFormPerson(ctx context.Context, companyID, email string) error {
+	return db.update(ctx, func(t *tx) error { return t.eraseFormPerson(ctx, companyID, email) })
+}
