@@ -247,6 +247,14 @@ func (db *DB) AttendeeAnswers(ctx context.Context, companyID, attendeeID string)
 		companyID, strings.ToLower(attendeeID)).Scan(&notes); err != nil {
 		return nil, notFound(err, errAttendeeNotFound.Message)
 	}
+	return answersIn(ctx, db, companyID, notes)
+}
+
+// answersIn returns the valid answers to the company's data fields among
+// an attendee's notes (JSON text), on db or in a transaction: the booking
+// transaction that creates or updates the attendee's contact reads them
+// here to copy them into the contact's additionalData.
+func answersIn(ctx context.Context, q querier, companyID, notes string) (meetd.Answers, error) {
 	var given map[string]json.RawMessage
 	if json.Unmarshal([]byte(notes), &given) != nil || len(given) == 0 {
 		return meetd.Answers{}, nil
@@ -256,7 +264,7 @@ func (db *DB) AttendeeAnswers(ctx context.Context, companyID, attendeeID string)
 	for k := range given {
 		names = append(names, k)
 	}
-	rows, err := db.query(ctx, `SELECT `+dataFieldColumns+` FROM data_fields WHERE company_id = ? AND name IN (`+
+	rows, err := q.query(ctx, `SELECT `+dataFieldColumns+` FROM data_fields WHERE company_id = ? AND name IN (`+
 		placeholders(len(names)-1)+`)`, names...)
 	if err != nil {
 		return nil, err
