@@ -377,3 +377,25 @@ func TestBookingAnswersTheMeetingTypesQuestions(t *testing.T) {
 		wantStatus(t, book(map[string]any{"companySize": "big"}, map[string]any{"routingFormSubmissionId": theirSub.ID}), 400)
 	})
 }
+
+// TestSendingARoutingFormIsLimited: meetergo's 20 sends a minute per
+// acting user, answered like every 429.
+func TestSendingARoutingFormIsLimited(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	r := h.do(req{method: "POST", path: "/v4/routing-form", token: h.a.adminPAT, body: map[string]any{"name": "F", "structureType": "FORM_ONLY"}})
+	wantStatus(t, r, 201)
+	send := "/v4/routing-form/" + decode(t, r)["id"].(string) + "/send"
+	for i := range 20 {
+		if r := h.do(req{method: "POST", path: send, token: h.a.adminPAT, body: map[string]any{"recipientName": fmt.Sprint("R", i), "deliveryMethod": "link"}}); r.status != 201 {
+			t.Fatalf("send %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	r = h.do(req{method: "POST", path: send, token: h.a.adminPAT, body: map[string]any{"recipientName": "R", "deliveryMethod": "link"}})
+	if r.status != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("21st send: %d %v %s", r.status, r.header, r.body)
+	}
+	// Another user's sends are counted apart.
+	wantStatus(t, h.do(req{method: "POST", path: send, token: h.a.ownerPAT, body: map[string]any{"recipientName": "R", "deliveryMethod": "link"}}), 201)
+	h.clock.Advance(time.Minute)
+	wantStatus(t, h.do(req{method: "POST", path: send, token: h.a.adminPAT, body: map[string]any{"recipientName": "R", "deliveryMethod": "link"}}), 201)
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/links"
+	"github.com/meetd/meetd/ratelimit"
 )
 
 // Bounds of a send request.
@@ -24,6 +25,10 @@ const (
 )
 
 var errRoutingFormNotFound = meetd.Errorf(meetd.ENOTFOUND, "Routing form not found")
+
+// FormSendRate bounds POST /v4/routing-form/{id}/send per acting user:
+// meetergo's 20 a minute.
+var FormSendRate = ratelimit.Rate{Limit: 20, Per: time.Minute, Burst: 20}
 
 // readFieldRefs reads [{dataFieldId, order} | {dataField:{…}, order}]: an
 // inline dataField is created with the form. A missing order is the
@@ -456,6 +461,10 @@ func (s *Server) sendRoutingForm(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if d := s.formSendLimit.Take(p.Company.ID + "/" + p.User.ID); !d.Allowed {
+		d.SetHeaders(w.Header())
+		return errRateLimited
 	}
 	token := formToken()
 	h := sha256.Sum256([]byte(token))

@@ -77,6 +77,8 @@ type Server struct {
 	inflight  *inflight // expensive requests in flight (concurrency.go)
 	// quickMailLimit bounds quick mail per acting user (appointment_extras.go).
 	quickMailLimit *ratelimit.Limiter
+	// formSendLimit bounds routing form sends per acting user (routingforms.go).
+	formSendLimit *ratelimit.Limiter
 }
 
 // New returns a server for cfg.
@@ -97,6 +99,7 @@ func New(cfg Config) *Server {
 		inflight:  newInflight(cfg.Concurrency),
 	}
 	s.quickMailLimit = ratelimit.New(QuickMailRate, cfg.Clock)
+	s.formSendLimit = ratelimit.New(FormSendRate, cfg.Clock)
 	s.routes()
 	return s
 }
