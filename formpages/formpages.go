@@ -7,12 +7,14 @@
 package formpages
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,13 +161,15 @@ func (p *Pages) load(ctx context.Context, slug string) (meetd.RoutingForm, []mee
 	}
 	var asked []meetd.DataField
 	var sections []section
+	seen := map[int64]bool{}
 	add := func(legend string, refs []meetd.FieldRef) {
 		s := section{Legend: legend}
 		for _, r := range refs {
 			d, ok := byID[r.DataFieldID]
-			if !ok || d.Hidden || d.FieldType == meetd.FieldContact {
+			if !ok || d.Hidden || d.FieldType == meetd.FieldContact || seen[d.ID] {
 				continue
 			}
+			seen[d.ID] = true
 			asked = append(asked, d)
 			s.Fields = append(s.Fields, newField(d))
 		}
@@ -184,13 +188,11 @@ func (p *Pages) load(ctx context.Context, slug string) (meetd.RoutingForm, []mee
 	return f, asked, sections, nil
 }
 
+// sortedSteps returns the funnel steps by Index, keeping the given order
+// among equals.
 func sortedSteps(steps []meetd.FunnelStep) []meetd.FunnelStep {
 	out := append([]meetd.FunnelStep(nil), steps...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Index < out[j-1].Index; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortStableFunc(out, func(a, b meetd.FunnelStep) int { return cmp.Compare(a.Index, b.Index) })
 	return out
 }
 
@@ -253,7 +255,8 @@ func newField(d meetd.DataField) field {
 	return fl
 }
 
-// texts picks a language's map value: lang, else en, else any.
+// pick returns the text of a by-language map in lang, else in English,
+// else in any language.
 func pick(m map[string]string, lang string) string {
 	if s := m[lang]; s != "" {
 		return s
