@@ -227,3 +227,37 @@ func (s *Server) deleteDataField(w http.ResponseWriter, r *http.Request, p meetd
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// checkQuestions refuses a meeting type body whose dataFields (the
+// questions of its booking form) is not a list of {dataFieldId, order}
+// naming the company's data fields. Other keys pass: a body without
+// dataFields changes no questions.
+func (s *Server) checkQuestions(r *http.Request, p meetd.Principal, body fields) error {
+	raw, ok := body["dataFields"]
+	if !ok || isNull(raw) {
+		return nil
+	}
+	refs, err := meetd.MeetingTypeQuestions(meetd.MeetingType{Extra: map[string]json.RawMessage{"dataFields": raw}})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.DataFieldID
+	}
+	found, err := s.cfg.Store.DataFieldsByIDs(r.Context(), p.Company.ID, ids)
+	if err != nil {
+		return err
+	}
+	have := map[int64]bool{}
+	for _, d := range found {
+		have[d.ID] = true
+	}
+	var v meetd.Validation
+	for _, id := range ids {
+		if !have[id] {
+			v.Add("dataFields", "dataFieldId "+strconv.FormatInt(id, 10)+" is not one of the company's data fields")
+		}
+	}
+	return v.Err()
+}

@@ -297,6 +297,16 @@ func TestBookingAnswersTheMeetingTypesQuestions(t *testing.T) {
 		budget := field(map[string]any{"label": "Budget", "fieldType": "number"})
 		mt := h.meetingType(tok, h.a.member.ID, map[string]any{"dataFields": []map[string]any{
 			{"dataFieldId": size, "order": 0}, {"dataFieldId": budget, "order": 1}}})
+		// A meeting type's questions must be the company's data fields.
+		theirField := h.do(req{method: "POST", path: "/v4/data-field", token: h.b.key, body: map[string]any{"label": "X", "fieldType": "email"}})
+		wantStatus(t, theirField, 201)
+		r := h.do(req{method: "PATCH", path: "/v4/meeting-type/" + mt, token: tok, acting: h.a.member.ID,
+			body: map[string]any{"dataFields": []map[string]any{{"dataFieldId": decode(t, theirField)["id"], "order": 0}}}})
+		if r.status != 400 || !strings.Contains(string(r.body), "is not one of the company's data fields") {
+			t.Fatalf("another company's field as a question: %d %s", r.status, r.body)
+		}
+		wantStatus(t, h.do(req{method: "PATCH", path: "/v4/meeting-type/" + mt, token: tok, acting: h.a.member.ID,
+			body: map[string]any{"dataFields": "all of them"}}), 400)
 		slot := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
 		book := func(notes map[string]any, extra map[string]any) response {
 			a := attendee("ada@guest.example")
@@ -326,7 +336,7 @@ func TestBookingAnswersTheMeetingTypesQuestions(t *testing.T) {
 		}
 
 		// meetergo's MCP book_appointment keys notes by question label.
-		r := book(map[string]any{"Company size": "Big", "Budget": "12000", "utm_source": "newsletter"}, nil)
+		r = book(map[string]any{"Company size": "Big", "Budget": "12000", "utm_source": "newsletter"}, nil)
 		wantStatus(t, r, 201)
 		ap := decode(t, h.get("/v4/appointment/"+decode(t, r)["appointmentId"].(string), tok, h.a.member.ID))
 		att := attendeesOf(t, ap)[0]
