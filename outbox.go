@@ -16,6 +16,10 @@ const (
 	MailCancelled    = "booking-cancelled"    // to an attendee
 	MailHostCanceled = "host-cancelled"       // to a host
 	MailReminder     = "reminder"             // to an attendee, before the meeting
+	// MailRoutingForm invites a recipient to a routing form. Its body holds
+	// the recipient's personal link until it is sent or given up, then the
+	// body is erased (FinishOutbox): the link is a secret.
+	MailRoutingForm = "routing-form"
 )
 
 // Outbox message states. A message is pending until the SMTP server

@@ -21,6 +21,8 @@ type Store interface {
 	OneTimeLinkStore
 	PersonalPageStore
 	CalendarFeedStore
+	DataFieldStore
+	RoutingFormStore
 	ChangeStore
 	AuditStore
 	OutboxStore

@@ -29,6 +29,13 @@ const (
 	// in a queue can be booked through it.
 	QueueMembership   Action = "queue.membership"
 	ReadPersonalPages Action = "personal_page.read_any"
+	// ReadForms reads the company's data fields and routing forms: company
+	// configuration, like webhooks (a member's own PAT may not; the public
+	// form page needs no credential).
+	ReadForms Action = "forms.read"
+	// ManageForms creates, changes, deletes and sends data fields and
+	// routing forms: company configuration, like webhooks.
+	ManageForms Action = "forms.manage"
 )
 
 // Grant is how far a principal may go with an action.
@@ -90,6 +97,10 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can add or remove other users in a queue"},
 	ReadPersonalPages: {Deny, Any, Deny, Any,
 		"", "Only company admins can read personal pages by user id"},
+	ReadForms: {Deny, Any, Any, Any,
+		"", "Only company admins can manage data fields and routing forms"},
+	ManageForms: {Deny, Any, Any, Any,
+		"", "Only company admins can manage data fields and routing forms"},
 }
 
 // GrantFor returns the grant the table gives p for act.

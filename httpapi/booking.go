@@ -24,6 +24,9 @@ type bookingBody struct {
 	Location           string          `json:"location"`
 	IgnoreAvailability bool            `json:"ignoreAvailability"`
 	OneTimeLinkID      string          `json:"oneTimeLinkId"`
+	// RoutingFormSubmissionID is meetd's: the submission of a routing form
+	// whose answers the booking carries (docs/decisions.md#routing-forms).
+	RoutingFormSubmissionID string `json:"routingFormSubmissionId"`
 	// Timezone and Notes are not BookingDto fields: the community Python
 	// client sends them next to attendee (docs/decisions.md, "Lenient
 	// booking bodies").
@@ -180,7 +183,7 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 	return scheduling.BookRequest{MeetingTypeID: body.MeetingTypeID, Start: start,
 		HostIDs: hostIDsParam(url.Values{"hostIds": body.HostIDs}), QueueID: body.QueueID, Duration: body.Duration,
 		BookingDetails: scheduling.BookingDetails{Channel: body.Channel, Location: body.Location, Attendee: attendee,
-			OneTimeLinkID: body.OneTimeLinkID},
+			OneTimeLinkID: body.OneTimeLinkID, SubmissionID: body.RoutingFormSubmissionID},
 		IgnoreAvailability: body.IgnoreAvailability, Request: raw}, nil
 }
 
@@ -286,5 +289,6 @@ func BookingDetailsOf(raw json.RawMessage) (scheduling.BookingDetails, error) {
 	}
 	var v meetd.Validation
 	return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-		Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
+		Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID,
+		SubmissionID: body.RoutingFormSubmissionID}, nil
 }

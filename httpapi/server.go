@@ -83,6 +83,8 @@ type Server struct {
 	quickMailLimit *ratelimit.Limiter
 	// pagesPath is where the booking pages live (pages.go).
 	pagesPath string
+	// formSendLimit bounds routing form sends per acting user (routingforms.go).
+	formSendLimit *ratelimit.Limiter
 }
 
 // New returns a server for cfg.
@@ -104,6 +106,7 @@ func New(cfg Config) *Server {
 	}
 	s.quickMailLimit = ratelimit.New(QuickMailRate, cfg.Clock)
 	s.pagesPath = pagesPathOf(cfg.PublicURL)
+	s.formSendLimit = ratelimit.New(FormSendRate, cfg.Clock)
 	s.routes()
 	return s
 }

@@ -41,6 +41,17 @@ func (b Base) Booking(userSlug, meetingTypeSlug string) string {
 	return b.path(userSlug, meetingTypeSlug)
 }
 
+// Form is the public page of a routing form, by its slug or, without one,
+// its id; token, when not empty, is a recipient's token (POST
+// /v4/routing-form/{id}/send), in the query.
+func (b Base) Form(slugOrID, token string) string {
+	u := b.path("f", slugOrID)
+	if token != "" {
+		u += "?r=" + url.QueryEscape(token)
+	}
+	return u
+}
+
 // OneTime is the booking page of a one-time link's token.
 func (b Base) OneTime(token string) string { return b.path("1t", token) }
 

@@ -13,6 +13,8 @@ func TestLinksAreBuiltUnderTheBaseWithSecretsInTheQuery(t *testing.T) {
 		{"reschedule", b.Reschedule("a1", "s"), "https://cal.example.test/appointment/a1/reschedule?secret=s"},
 		{"invitation", b.Invitation("a1", "s"), "https://cal.example.test/appointment/a1/invite.ics?secret=s"},
 		{"confirm", b.Confirm("p1", "t"), "https://cal.example.test/confirm/p1?token=t"},
+		{"form", b.Form("intake", ""), "https://cal.example.test/f/intake"},
+		{"form recipient", b.Form("intake", "t+k"), "https://cal.example.test/f/intake?r=t%2Bk"},
 		{"relative", New("").User("ada"), "/ada"},
 	} {
 		if tc.got != tc.want {

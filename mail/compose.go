@@ -117,7 +117,7 @@ func (c Composer) Compose(cl meetd.OutboxClaim, now time.Time) (*gomail.Msg, err
 		v.Footer = ""
 	}
 	base := links.New(c.PublicURL)
-	if m.Kind == meetd.MailQuick {
+	if m.Kind == meetd.MailQuick || m.Kind == meetd.MailRoutingForm {
 		v.Paragraphs = []string{m.Body}
 	} else {
 		intro := w.intros[m.Kind]

@@ -24,6 +24,9 @@ type BookingDetails struct {
 	// meetd.NewAppointment); a double opt-in booking uses it up when it is
 	// confirmed.
 	OneTimeLinkID string
+	// SubmissionID names a routing form submission whose answers go into
+	// the attendee's notes (see Service.answers).
+	SubmissionID string
 }
 
 // BookRequest is a booking whose form the caller has checked (start
@@ -92,6 +95,9 @@ func (s *Service) Replayed(ctx context.Context, p meetd.Principal, key string) (
 func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r BookRequest) (BookResult, error) {
 	b, err := s.check(ctx, p, r)
 	if err != nil {
+		return BookResult{}, err
+	}
+	if err := s.answers(ctx, p.Company.ID, b.m, &r.BookingDetails, true); err != nil {
 		return BookResult{}, err
 	}
 	if b.m.RequiresDoubleOptIn() {
@@ -228,6 +234,9 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		return meetd.Appointment{}, ErrTypeDeleted
 	} else if err != nil {
+		return meetd.Appointment{}, err
+	}
+	if err := s.answers(ctx, pb.CompanyID, m, &details, false); err != nil {
 		return meetd.Appointment{}, err
 	}
 	if pb.Status == meetd.ProvisionalPending {

@@ -70,6 +70,8 @@ type Store interface {
 	ConfirmProvisional(ctx context.Context, a meetd.Actor, companyID, id string, n meetd.NewAppointment) (meetd.Appointment, error)
 	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error
 	OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error)
+	DataFieldsByIDs(ctx context.Context, companyID string, ids []int64) ([]meetd.DataField, error)
+	FormSubmissionByID(ctx context.Context, companyID, id string) (meetd.FormSubmission, error)
 }
 
 var _ Store = meetd.Store(nil)

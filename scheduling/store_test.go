@@ -123,3 +123,13 @@ func (c *counting) UpdateAppointmentTexts(ctx context.Context, a meetd.Actor, co
 	c.n.Add(1)
 	return c.s.UpdateAppointmentTexts(ctx, a, companyID, id, u)
 }
+
+func (c *counting) DataFieldsByIDs(ctx context.Context, companyID string, ids []int64) ([]meetd.DataField, error) {
+	c.n.Add(1)
+	return c.s.DataFieldsByIDs(ctx, companyID, ids)
+}
+
+func (c *counting) FormSubmissionByID(ctx context.Context, companyID, id string) (meetd.FormSubmission, error) {
+	c.n.Add(1)
+	return c.s.FormSubmissionByID(ctx, companyID, id)
+}

@@ -103,6 +103,9 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"busy with calendars, 10 hosts", busyWithCalendarsSQL(len(hosts)),
 			append(busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to}),
 				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
+		{"routing form page by slug", `SELECT id FROM routing_forms` + formBySlug, []any{"intake"}},
+		{"form recipient by token", `SELECT id FROM form_recipients` + recipientByToken, []any{meetd.NewID(), []byte("hash")}},
+		{"form recipients of a form", `SELECT id FROM form_recipients WHERE form_id = ? ORDER BY sent_at DESC, id`, []any{meetd.NewID()}},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)
@@ -186,4 +189,9 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	}
 	_, err = p.DownTo(ctx, version)
 	return err
+}
+
+// EraseFormPerson runs eraseFormPerson in a transaction of its own.
+func (db *DB) EraseFormPerson(ctx context.Context, companyID, email string) error {
+	return db.update(ctx, func(t *tx) error { return t.eraseFormPerson(ctx, companyID, email) })
 }

@@ -34,6 +34,10 @@ func scanOutbox(row interface{ Scan(...any) error }) (meetd.OutboxMessage, error
 	return m, nil
 }
 
+// eraseLinkBody is the new body of a finished message: a routing form
+// invitation's body is its recipient's secret link, kept only until sent.
+const eraseLinkBody = `CASE WHEN kind = ? THEN '' ELSE body END`
+
 // queueOutbox writes a pending message, due at m.SendAt (now when zero),
 // in the caller's transaction. token and provisionalID are a double
 // opt-in message's.
@@ -452,12 +456,13 @@ func (db *DB) FinishOutbox(ctx context.Context, r meetd.OutboxResult) (err error
 		var args []any
 		switch r.Outcome {
 		case meetd.OutboxOutcomeSent:
-			q, args = `status = ?, sent_at = ?, leased_until = NULL, last_error = '', token = NULL`,
-				[]any{meetd.OutboxSent, ms(t.now)}
+			q, args = `status = ?, sent_at = ?, leased_until = NULL, last_error = '', token = NULL, body = `+eraseLinkBody,
+				[]any{meetd.OutboxSent, ms(t.now), meetd.MailRoutingForm}
 		case meetd.OutboxOutcomeRetry:
 			q, args = `next_attempt_at = ?, leased_until = NULL, last_error = ?`, []any{ms(r.NextAttemptAt), msg}
 		case meetd.OutboxOutcomeGiveUp:
-			q, args = `status = ?, leased_until = NULL, last_error = ?, token = NULL`, []any{meetd.OutboxFailed, msg}
+			q, args = `status = ?, leased_until = NULL, last_error = ?, token = NULL, body = `+eraseLinkBody,
+				[]any{meetd.OutboxFailed, msg, meetd.MailRoutingForm}
 		default:
 			return fmt.Errorf("outbox message %s: unknown outcome %d", r.ID, r.Outcome)
 		}

@@ -64,7 +64,7 @@ func sqlitePlanFaults(plan string, page bool) []string {
 }
 
 var growing = map[string]bool{"appointments": true, "appointment_hosts": true, "provisional_bookings": true,
-	"outbox_messages": true, "calendar_busy": true}
+	"outbox_messages": true, "calendar_busy": true, "routing_forms": true, "form_recipients": true}
 
 type pgNode struct {
 	NodeType  string   `json:"Node Type"`

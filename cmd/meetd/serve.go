@@ -14,6 +14,7 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/dashboard"
+	"github.com/meetd/meetd/formpages"
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/pages"
 	"github.com/meetd/meetd/webhook"
@@ -128,6 +129,8 @@ func (e *env) serve(args []string) error {
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
 		Passwords: e.passwords, LoginRate: lim.login()})
 	dash.Mount(api.Mux())
+	formpages.New(formpages.Config{Store: db, PublicURL: *publicURL, Clock: clock, Log: log,
+		ClientIP: clientip.Proxies(trusted).IP}).Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 

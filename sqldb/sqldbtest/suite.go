@@ -113,6 +113,11 @@ func Run(t *testing.T, b Backend) {
 		{"another company's calendar busy times are neither written, read nor deleted", testForeignCalendarBusy},
 		{"calendar feeds are made, replaced, found by token hash and revoked", testCalendarFeeds},
 		{"another company can neither make nor revoke a user's calendar feed", testForeignCalendarFeeds},
+		{"data fields: numeric ids, unique names, update and delete", testDataFields},
+		{"another company's data field is not found", testForeignDataFields},
+		{"an attendee's answers are the valid ones to the company's data fields", testAttendeeAnswers},
+		{"routing forms: inline fields, qualifier ids, send, open, submit with its webhook event", testRoutingForms},
+		{"another company's routing form is not found", testForeignRoutingForms},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
