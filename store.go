@@ -20,6 +20,8 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	ContactStore
+	GDPRErasureStore
 	ChangeStore
 	AuditStore
 	// Close releases the database.

@@ -29,6 +29,11 @@ const (
 	// in a queue can be booked through it.
 	QueueMembership   Action = "queue.membership"
 	ReadPersonalPages Action = "personal_page.read_any"
+	// ManageContacts is every /crm route, aimed at the contact's account
+	// owner (docs/decisions.md#contacts).
+	ManageContacts Action = "contacts.manage"
+	// EraseGDPR is POST /v4/gdpr/erase.
+	EraseGDPR Action = "gdpr.erase"
 )
 
 // Grant is how far a principal may go with an action.
@@ -90,6 +95,10 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can add or remove other users in a queue"},
 	ReadPersonalPages: {Deny, Any, Deny, Any,
 		"", "Only company admins can read personal pages by user id"},
+	ManageContacts: {Self, Any, Self, Any,
+		"", "Only company admins can access contacts other users own"},
+	EraseGDPR: {Deny, Deny, Any, Any,
+		"Personal access tokens cannot erase personal data; use a platform API key", ""},
 }
 
 // GrantFor returns the grant the table gives p for act.
