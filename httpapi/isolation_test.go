@@ -20,6 +20,7 @@ type objects struct {
 	provisional, webhook, export                                   string
 	appointmentSecret, confirmToken                                string
 	oneTimeToken                                                   string
+	contact                                                        string
 }
 
 func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
@@ -59,6 +60,10 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 	r = h.do(req{method: "POST", path: "/v4/one-time-booking-link/create/" + o.meetingType, token: tn.key, acting: user})
 	wantStatus(h.t, r, 201)
 	o.oneTimeToken = decode(h.t, r)["token"].(string)
+	r = h.do(req{method: "POST", path: "/crm", token: tn.key, acting: user,
+		body: map[string]any{"email": "iso-" + user[:8] + "@contact.example", "accountOwnerId": user}})
+	wantStatus(h.t, r, 201)
+	o.contact = decode(h.t, r)["item"].(map[string]any)["id"].(string)
 	return o
 }
 
@@ -79,6 +84,8 @@ func (o objects) ids() map[string]string {
 		"/webhooks/{id}":                                   o.webhook,
 		"/v4/one-time-booking-link/create/{meetingTypeId}": o.meetingType,
 		"/v4/personal-page/{userId}":                       o.user,
+		"/crm/{id}":                                        o.contact,
+		"/crm/contacts/{id}":                               o.contact,
 	}
 }
 
@@ -123,6 +130,7 @@ var isolationBodies = map[string]any{
 	"PATCH /v4/appointment/{id}/transcription":    map[string]any{"summary": "mine now"},
 	"PATCH /v4/queue/meeting-type/{id}":           map[string]any{"type": "equalDistribution"},
 	"PATCH /webhooks/{id}":                        map[string]any{"description": "mine now"},
+	"PATCH /crm/{id}":                             map[string]any{"notes": "mine now"},
 	"POST /v4/public/appointment/{id}/cancel":     map[string]any{},
 	"POST /v4/public/appointment/{id}/reschedule": map[string]any{"start": "2026-03-05T10:00:00Z"},
 }
