@@ -31,6 +31,22 @@ type eraser struct {
 	email string
 	full  []string
 	all   []string
+	// own are the ids of the person's records (appointments, attendees,
+	// provisional bookings): a text that names one is about them, and
+	// loses their single names too.
+	own []string
+}
+
+// needlesFor returns what to erase from s: every name when s is about one
+// of the person's records, the address and full names otherwise.
+func (e *eraser) needlesFor(s string) []string {
+	lower := strings.ToLower(s)
+	for _, id := range e.own {
+		if strings.Contains(lower, id) {
+			return e.all
+		}
+	}
+	return e.full
 }
 
 func newEraser(email string) *eraser {
@@ -163,6 +179,11 @@ func (db *DB) EraseGDPR(ctx context.Context, a meetd.Actor, companyID, email str
 		provisional, err := t.eraseProvisional(ctx, companyID, e, out.Counts)
 		if err != nil {
 			return err
+		}
+		for _, ids := range [][]string{appointments, attendees, provisional} {
+			for _, id := range ids {
+				e.own = append(e.own, strings.ToLower(id))
+			}
 		}
 		if err := t.eraseMessages(ctx, companyID, e, attendees, out.Counts); err != nil {
 			return err
@@ -349,7 +370,7 @@ func (t *tx) eraseMessages(ctx context.Context, companyID string, e *eraser, att
 		return err
 	}
 	for _, x := range list {
-		if strings.EqualFold(x.email, e.email) || e.names(x.data, e.full) {
+		if strings.EqualFold(x.email, e.email) || e.scrub(x.data, e.needlesFor(x.data)) != x.data {
 			if _, err := t.exec(ctx, `DELETE FROM gdpr_exports WHERE id = ?`, x.id); err != nil {
 				return err
 			}
@@ -372,11 +393,12 @@ func (t *tx) eraseMessages(ctx context.Context, companyID string, e *eraser, att
 		return err
 	}
 	for _, k := range keys {
-		if !e.names(k.response, e.full) {
+		scrubbed := e.scrub(k.response, e.needlesFor(k.response))
+		if scrubbed == k.response {
 			continue
 		}
 		if _, err := t.exec(ctx, `UPDATE idempotency_keys SET response = ? WHERE credential_id = ? AND idem_key = ?`,
-			e.scrub(k.response, e.all), k.cred, k.key); err != nil {
+			scrubbed, k.cred, k.key); err != nil {
 			return err
 		}
 		counts["idempotentAnswers"]++
@@ -403,35 +425,80 @@ func (t *tx) eraseEverywhere(ctx context.Context, companyID string, e *eraser, c
 			continue
 		}
 		for _, col := range tb.text {
-			cond, args := make([]string, len(e.full)), []any{companyID}
-			for i, n := range e.full {
-				cond[i] = `LOWER(` + quoteIdent(col) + `) LIKE ? ESCAPE '\'`
-				args = append(args, "%"+likeEscape(n)+"%")
-			}
-			rows, err := t.query(ctx, `SELECT DISTINCT `+quoteIdent(col)+` FROM `+quoteIdent(tb.name)+
-				` WHERE company_id = ? AND (`+strings.Join(cond, " OR ")+`)`, args...)
-			if err != nil {
-				return err
-			}
-			values, err := scanAll(rows, func(r interface{ Scan(...any) error }) (string, error) {
-				var s string
-				return s, r.Scan(&s)
-			})
+			values, err := t.namingValues(ctx, tb.name, col, companyID, e)
 			if err != nil {
 				return err
 			}
 			for _, v := range values {
+				scrubbed := e.scrub(v, e.needlesFor(v))
+				if scrubbed == v {
+					continue
+				}
 				res, err := t.exec(ctx, `UPDATE `+quoteIdent(tb.name)+` SET `+quoteIdent(col)+` = ? WHERE company_id = ? AND `+
-					quoteIdent(col)+` = ?`, e.scrub(v, e.full), companyID, v)
+					quoteIdent(col)+` = ?`, scrubbed, companyID, v)
 				if err != nil {
 					return err
 				}
 				n, _ := res.RowsAffected()
-				counts[tb.name] += int(n)
+				counts["text:"+tb.name] += int(n)
 			}
 		}
 	}
 	return nil
+}
+
+// namingValues returns the distinct values of a text column of the
+// company's rows that may name the person: that hold the address, every
+// word of a full name, or the id of one of their records. The SQL only
+// narrows; scrub decides.
+func (t *tx) namingValues(ctx context.Context, table, col, companyID string, e *eraser) ([]string, error) {
+	like := `LOWER(` + quoteIdent(col) + `) LIKE ? ESCAPE '\'`
+	var conds []string
+	var args []any
+	for _, n := range e.full {
+		words := strings.Fields(n)
+		c := make([]string, len(words))
+		for i, w := range words {
+			c[i] = like
+			args = append(args, "%"+likeEscape(w)+"%")
+		}
+		conds = append(conds, "("+strings.Join(c, " AND ")+")")
+	}
+	for _, id := range e.own {
+		conds = append(conds, like)
+		args = append(args, "%"+likeEscape(id)+"%")
+	}
+	var out []string
+	for i := 0; i < len(conds); i += 100 {
+		part := conds[i:min(i+100, len(conds))]
+		// Count the arguments of the conditions in this part.
+		from := 0
+		for _, c := range conds[:i] {
+			from += strings.Count(c, "?")
+		}
+		n := 0
+		for _, c := range part {
+			n += strings.Count(c, "?")
+		}
+		rows, err := t.query(ctx, `SELECT DISTINCT `+quoteIdent(col)+` FROM `+quoteIdent(table)+
+			` WHERE company_id = ? AND (`+strings.Join(part, " OR ")+`)`, append([]any{companyID}, args[from:from+n]...)...)
+		if err != nil {
+			return nil, err
+		}
+		values, err := scanAll(rows, func(r interface{ Scan(...any) error }) (string, error) {
+			var s string
+			return s, r.Scan(&s)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range values {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

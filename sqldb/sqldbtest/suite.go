@@ -107,11 +107,15 @@ func Run(t *testing.T, b Backend) {
 		{"another company's one-time link is not found and books nothing", testForeignOneTimeLinks},
 		{"personal pages default, update and refuse what is not the user's", testPersonalPages},
 		{"another company's user's personal page is not found", testForeignPersonalPages},
+		{"contacts are created, searched, changed and deleted, one per e-mail", testContacts},
+		{"another company's contact is not found", testForeignContacts},
+		{"a booking makes or fills the contact of each attendee", testBookingContacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
 	}
 	runOperator(t, b)
+	runErasure(t, b)
 }
 
 func testCompanies(f *fixture) {
