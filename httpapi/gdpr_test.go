@@ -31,6 +31,7 @@ type exportDoc struct {
 		ProvisionalBookings []map[string]any
 		AuditEntries        []map[string]any
 		WebhookEvents       []map[string]any
+		Contacts            []map[string]any
 	}
 }
 
