@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 )
@@ -74,6 +75,13 @@ const contactWrite = `first_name, last_name, email, email_lower, phone_number, l
 	account_owner_id, additional_data, address, title, employer, seniority, job_function, location, no_show_count,
 	search_key`
 
+// countContact adds d to the contacts owner has in companyID.
+func (t *tx) countContact(ctx context.Context, companyID, owner string, d int) error {
+	_, err := t.exec(ctx, `INSERT INTO contact_counts (company_id, owner_id, n) VALUES (?, ?, ?)
+		ON CONFLICT (company_id, owner_id) DO UPDATE SET n = contact_counts.n + ?`, companyID, owner, d, d)
+	return err
+}
+
 // insertContact writes c as a new contact of its company, dated now.
 func (t *tx) insertContact(ctx context.Context, c *meetd.Contact) error {
 	c.ID, c.CreatedAt, c.UpdatedAt = meetd.NewID(), t.now, t.now
@@ -82,13 +90,27 @@ func (t *tx) insertContact(ctx context.Context, c *meetd.Contact) error {
 		return err
 	}
 	args = append([]any{c.ID, c.CompanyID}, append(args, ms(t.now), ms(t.now))...)
-	_, err = t.exec(ctx, `INSERT INTO contacts (id, company_id, `+contactWrite+`, created_at, updated_at)
-		VALUES (`+placeholders(len(args))+`)`, args...)
-	return err
+	if _, err = t.exec(ctx, `INSERT INTO contacts (id, company_id, `+contactWrite+`, created_at, updated_at)
+		VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		return err
+	}
+	return t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1)
 }
 
 // writeContact stores every field of c, dated now.
 func (t *tx) writeContact(ctx context.Context, c *meetd.Contact) error {
+	var owner string
+	if err := t.queryRow(ctx, `SELECT account_owner_id FROM contacts WHERE id = ?`, c.ID).Scan(&owner); err != nil {
+		return err
+	}
+	if owner != c.AccountOwnerID {
+		if err := t.countContact(ctx, c.CompanyID, owner, -1); err != nil {
+			return err
+		}
+		if err := t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1); err != nil {
+			return err
+		}
+	}
 	c.UpdatedAt = t.now
 	args, err := contactArgs(*c)
 	if err != nil {
@@ -228,15 +250,21 @@ var contactOrder = map[string]string{
 
 // contactListSQL is the count and the page query of f, with the
 // arguments of the count; the page takes LIMIT and OFFSET after them.
-func contactListSQL(f meetd.ContactFilter) (count, page string, args []any) {
+// fts says the SQLite trigram index over search_key answers searchTerm
+// (see trigramSelective).
+func contactListSQL(f meetd.ContactFilter, fts bool) (count, page string, args []any) {
 	where, args := `company_id = ?`, []any{f.CompanyID}
 	if f.OwnerID != "" {
 		where += ` AND account_owner_id = ?`
 		args = append(args, strings.ToLower(f.OwnerID))
 	}
-	if s := strings.TrimSpace(f.Search); s != "" {
+	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" && fts && ftsTerm(s) {
+		// The trigram index finds the rows holding the substring.
+		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE search_key LIKE ?)`
+		args = append(args, "%"+s+"%")
+	} else if s != "" {
 		where += ` AND search_key LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(strings.ToLower(s))+"%")
+		args = append(args, "%"+likeEscape(s)+"%")
 	}
 	for _, tag := range f.Tags {
 		// tags is a JSON array: the quoted, escaped tag matches one element.
@@ -249,8 +277,42 @@ func contactListSQL(f meetd.ContactFilter) (count, page string, args []any) {
 		dir = "DESC"
 	}
 	order := strings.ReplaceAll(contactOrder[f.SortBy], "%[1]s", dir)
-	return `SELECT COUNT(*) FROM contacts WHERE ` + where,
+	count = `SELECT COUNT(*) FROM contacts WHERE ` + where
+	if strings.TrimSpace(f.Search) == "" && len(f.Tags) == 0 {
+		// Kept by every write: no count of the company's contacts.
+		count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ?`
+		if f.OwnerID != "" {
+			count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ? AND owner_id = ?`
+		}
+	}
+	return count,
 		`SELECT ` + contactColumns + ` FROM contacts WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
+}
+
+// ftsMaxCandidates is how many rows of the SQLite trigram index a term
+// may match for a search to go through it: each candidate costs a row
+// read, so a term that many contacts hold is found faster by reading the
+// company's search keys in order.
+const ftsMaxCandidates = 500
+
+// ftsTerm reports whether the trigram index can answer term: three
+// characters or more, none that LIKE or FTS5 treat specially.
+func ftsTerm(term string) bool {
+	return utf8.RuneCountInString(term) >= 3 && !strings.ContainsAny(term, `%_\*?[]"`)
+}
+
+// trigramSelective reports whether a search for term should go through
+// the SQLite trigram index: the engine has it, the term suits it, and it
+// matches fewer than ftsMaxCandidates rows.
+func (db *DB) trigramSelective(ctx context.Context, search string) (bool, error) {
+	term := strings.ToLower(strings.TrimSpace(search))
+	if db.d.name != "sqlite" || !ftsTerm(term) {
+		return false, nil
+	}
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM contacts_search WHERE search_key LIKE ? LIMIT ?)`,
+		"%"+term+"%", ftsMaxCandidates).Scan(&n)
+	return n < ftsMaxCandidates, err
 }
 
 // ListContacts implements meetd.Store.
@@ -259,7 +321,11 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	if f.OwnerID != "" && !meetd.IsUUID(f.OwnerID) {
 		return []meetd.ContactDetails{}, 0, nil
 	}
-	count, page, args := contactListSQL(f)
+	fts, err := db.trigramSelective(ctx, f.Search)
+	if err != nil {
+		return nil, 0, err
+	}
+	count, page, args := contactListSQL(f, fts)
 	var total int
 	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -344,6 +410,13 @@ func (db *DB) UpdateContact(ctx context.Context, a meetd.Actor, companyID, id st
 
 // deleteContact detaches a contact from its attendees and deletes it.
 func (t *tx) deleteContact(ctx context.Context, id string) error {
+	var company, owner string
+	if err := t.queryRow(ctx, `SELECT company_id, account_owner_id FROM contacts WHERE id = ?`, id).Scan(&company, &owner); err != nil {
+		return err
+	}
+	if err := t.countContact(ctx, company, owner, -1); err != nil {
+		return err
+	}
 	if _, err := t.exec(ctx, `UPDATE appointment_attendees SET contact_id = NULL WHERE contact_id = ?`, id); err != nil {
 		return err
 	}
@@ -497,10 +570,18 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 				return err
 			}
 			args = append([]any{c.ID, c.CompanyID}, append(args, ms(t.now), ms(t.now))...)
-			if _, err := t.exec(ctx, `INSERT INTO contacts (id, company_id, `+contactWrite+`, created_at, updated_at)
+			res, err := t.exec(ctx, `INSERT INTO contacts (id, company_id, `+contactWrite+`, created_at, updated_at)
 				VALUES (`+placeholders(len(args))+`) ON CONFLICT (company_id, email_lower) WHERE email_lower <> '' DO NOTHING`,
-				args...); err != nil {
+				args...)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				if err := t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1); err != nil {
+					return err
+				}
 			}
 			if c, _, err = contactByEmail(ctx, t, ap.CompanyID, at.Email); err != nil {
 				return err
