@@ -142,6 +142,13 @@ func testContacts(f *fixture) {
 	}
 	wantCode(t, f.db.DeleteContact(f.ctx, meetd.CLIActor, c.ID, zoe.ID, allowAll), meetd.ENOTFOUND)
 	wantCode(t, f.db.DeleteContact(f.ctx, meetd.CLIActor, c.ID, "not-a-uuid", allowAll), meetd.ENOTFOUND)
+	// The kept totals follow every create, move and delete.
+	if ids, total := list(meetd.ContactFilter{}); total != len(ids) || total != 2 {
+		t.Fatalf("after the deletes: %v, total %d", ids, total)
+	}
+	if _, total := list(meetd.ContactFilter{OwnerID: owner.ID}); total != 1 {
+		t.Fatalf("the owner's total %d, want 1", total)
+	}
 	entries, err := f.db.Audit(f.ctx, meetd.AuditFilter{CompanyID: c.ID, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
