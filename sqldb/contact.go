@@ -250,9 +250,9 @@ var contactOrder = map[string]string{
 
 // contactListSQL is the count and the page query of f, with the
 // arguments of the count; the page takes LIMIT and OFFSET after them.
-// fts says the SQLite trigram index over search_key answers searchTerm
+// sqlite names the engine; fts says the SQLite trigram index over search_key answers searchTerm
 // (see trigramSelective).
-func contactListSQL(f meetd.ContactFilter, fts bool) (count, page string, args []any) {
+func contactListSQL(f meetd.ContactFilter, sqlite, fts bool) (count, page string, args []any) {
 	where, args := `company_id = ?`, []any{f.CompanyID}
 	if f.OwnerID != "" {
 		where += ` AND account_owner_id = ?`
@@ -262,6 +262,11 @@ func contactListSQL(f meetd.ContactFilter, fts bool) (count, page string, args [
 		// The trigram index finds the rows holding the substring.
 		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE search_key LIKE ?)`
 		args = append(args, "%"+s+"%")
+	} else if s != "" && sqlite {
+		// instr compares bytes, several times faster than LIKE's pattern
+		// match on a scan; both sides are lower-cased in Go.
+		where += ` AND instr(search_key, ?) > 0`
+		args = append(args, s)
 	} else if s != "" {
 		where += ` AND search_key LIKE ? ESCAPE '\'`
 		args = append(args, "%"+likeEscape(s)+"%")
@@ -325,7 +330,7 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	if err != nil {
 		return nil, 0, err
 	}
-	count, page, args := contactListSQL(f, fts)
+	count, page, args := contactListSQL(f, db.d.name == "sqlite", fts)
 	var total int
 	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err

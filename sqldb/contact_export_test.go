@@ -88,7 +88,7 @@ func ContactHotQueries(dialect, company, owner string) []Query {
 		if dialect != "sqlite" && f.f.Search != "" {
 			continue // PostgreSQL indexes substrings only with pg_trgm
 		}
-		count, page, args := contactListSQL(f.f, dialect == "sqlite")
+		count, page, args := contactListSQL(f.f, dialect == "sqlite", dialect == "sqlite")
 		out = append(out, Query{f.name + " page", page, append(append([]any{}, args...), 20, 1000)})
 		if f.f.OwnerID != "" || f.f.Search != "" {
 			out = append(out, Query{f.name + " count", count, args})
