@@ -133,21 +133,25 @@ func (e *eraser) value(v any, needles []string) any {
 
 // scrub erases the person from stored text: JSON (an object or a list)
 // is decoded and erased value by value, anything else as text.
+//
+// Text that names nobody is returned as it is (JSON keeps its key order).
 func (e *eraser) scrub(s string, needles []string) string {
+	plain := e.text(s, needles)
+	if plain == s {
+		return s // no needle, and every object that is the person holds one
+	}
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		var v any
 		if json.Unmarshal([]byte(s), &v) == nil {
-			if b, err := json.Marshal(e.value(v, needles)); err == nil {
-				return string(b)
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			if enc.Encode(e.value(v, needles)) == nil {
+				return strings.TrimSuffix(b.String(), "\n")
 			}
 		}
 	}
-	return e.text(s, needles)
-}
-
-// names reports whether s names the person by a needle.
-func (e *eraser) names(s string, needles []string) bool {
-	return e.text(s, needles) != s
+	return plain
 }
 
 // EraseGDPR implements meetd.Store (docs/decisions.md#gdpr-erasure).
