@@ -54,6 +54,8 @@ type GDPRRecords struct {
 	// Emails are the company's e-mails to the address (the mail outbox),
 	// in every status.
 	Emails []OutboxMessage
+	// Contacts are the company's CRM contacts with the address.
+	Contacts []Contact
 }
 
 // GDPRWebhookEvent is one webhook event as the outbox keeps it.

@@ -23,6 +23,8 @@ type Store interface {
 	CalendarFeedStore
 	DataFieldStore
 	RoutingFormStore
+	ContactStore
+	GDPRErasureStore
 	ChangeStore
 	AuditStore
 	OutboxStore

@@ -36,6 +36,11 @@ const (
 	// ManageForms creates, changes, deletes and sends data fields and
 	// routing forms: company configuration, like webhooks.
 	ManageForms Action = "forms.manage"
+	// ManageContacts is every /crm route, aimed at the contact's account
+	// owner (docs/decisions.md#contacts).
+	ManageContacts Action = "contacts.manage"
+	// EraseGDPR is POST /v4/gdpr/erase.
+	EraseGDPR Action = "gdpr.erase"
 )
 
 // Grant is how far a principal may go with an action.
@@ -101,6 +106,10 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can manage data fields and routing forms"},
 	ManageForms: {Deny, Any, Any, Any,
 		"", "Only company admins can manage data fields and routing forms"},
+	ManageContacts: {Self, Any, Self, Any,
+		"", "Only company admins can access contacts other users own"},
+	EraseGDPR: {Deny, Deny, Any, Any,
+		"Personal access tokens cannot erase personal data; use a platform API key", ""},
 }
 
 // GrantFor returns the grant the table gives p for act.

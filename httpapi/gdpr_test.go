@@ -33,6 +33,7 @@ type exportDoc struct {
 		AuditEntries        []map[string]any
 		WebhookEvents       []map[string]any
 		Emails              []map[string]any
+		Contacts            []map[string]any
 	}
 }
 

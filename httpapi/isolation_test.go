@@ -21,6 +21,7 @@ type objects struct {
 	appointmentSecret, confirmToken                                string
 	oneTimeToken                                                   string
 	dataField, routingForm                                         string
+	contact                                                        string
 }
 
 func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
@@ -68,6 +69,10 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 		body: map[string]any{"name": "Qualify", "structureType": "FORM_ONLY", "fields": []map[string]any{{"dataFieldId": decode(h.t, r)["id"]}}}})
 	wantStatus(h.t, r, 201)
 	o.routingForm = decode(h.t, r)["id"].(string)
+	r = h.do(req{method: "POST", path: "/crm", token: tn.key, acting: user,
+		body: map[string]any{"email": "iso-" + user[:8] + "@contact.example", "accountOwnerId": user}})
+	wantStatus(h.t, r, 201)
+	o.contact = decode(h.t, r)["item"].(map[string]any)["id"].(string)
 	return o
 }
 
@@ -90,6 +95,8 @@ func (o objects) ids() map[string]string {
 		"/v4/personal-page/{userId}":                       o.user,
 		"/v4/data-field/{id}":                              o.dataField,
 		"/v4/routing-form/{id}":                            o.routingForm,
+		"/crm/{id}":                                        o.contact,
+		"/crm/contacts/{id}":                               o.contact,
 	}
 }
 
@@ -137,6 +144,7 @@ var isolationBodies = map[string]any{
 	"PATCH /v4/data-field/{id}":                   map[string]any{"label": "Mine now"},
 	"PATCH /v4/routing-form/{id}":                 map[string]any{"name": "Mine now"},
 	"POST /v4/routing-form/{id}/send":             map[string]any{"recipientName": "Intruder", "deliveryMethod": "link"},
+	"PATCH /crm/{id}":                             map[string]any{"notes": "mine now"},
 	"POST /v4/public/appointment/{id}/cancel":     map[string]any{},
 	"POST /v4/public/appointment/{id}/reschedule": map[string]any{"start": "2026-03-05T10:00:00Z"},
 }
@@ -304,7 +312,7 @@ func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite)
 	nobody := objects{user: meetd.NewID(), meetingType: meetd.NewID(), availability: meetd.NewID(), exception: "1",
 		provisional: meetd.NewID(), appointment: meetd.NewID(), queue: meetd.NewID(), export: meetd.NewID(), webhook: meetd.NewID(),
-		dataField: "999999", routingForm: meetd.NewID()}
+		dataField: "999999", routingForm: meetd.NewID(), contact: meetd.NewID()}
 	for _, route := range httpapi.Routes() {
 		key := route.Method + " " + route.Pattern
 		switch route.Access {

@@ -166,11 +166,21 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/audit", Credential, s.listAudit),
 		expensive(guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport)),
 		expensive(guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport)),
+		expensive(guarded("POST", "/v4/gdpr/erase", Credential, s.eraseGDPR)),
 
 		guarded("POST", "/webhooks", Credential, s.createWebhook),
 		guarded("GET", "/webhooks", Credential, s.listWebhooks),
 		guarded("PATCH", "/webhooks/{id}", Credential, s.updateWebhook),
 		guarded("DELETE", "/webhooks/{id}", Credential, s.deleteWebhook),
+
+		expensive(guarded("GET", "/crm", Credential, s.searchContacts)),
+		guarded("POST", "/crm", Credential, s.createContact),
+		guarded("GET", "/crm/details", Credential, s.contactDetails),
+		guarded("PATCH", "/crm/{id}", Credential, s.updateContact),
+		guarded("DELETE", "/crm/{id}", Credential, s.deleteContact),
+		expensive(guarded("POST", "/crm/bulk", Credential, s.bulkCreateContacts)),
+		expensive(guarded("POST", "/crm/bulk-delete", Credential, s.bulkDeleteContacts)),
+		guarded("GET", "/crm/contacts/{id}/activity", Credential, s.contactActivity),
 	}
 }
 

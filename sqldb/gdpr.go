@@ -44,7 +44,7 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	lower := strings.ToLower(email)
 	recs := meetd.GDPRRecords{Users: []meetd.User{}, Appointments: []meetd.Appointment{},
 		ProvisionalBookings: []meetd.ProvisionalBooking{}, AuditEntries: []meetd.AuditEntry{},
-		WebhookEvents: []meetd.GDPRWebhookEvent{}}
+		WebhookEvents: []meetd.GDPRWebhookEvent{}, Contacts: []meetd.Contact{}}
 
 	rows, err := t.query(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND email_lower = ?
 		ORDER BY created_at, id`, companyID, lower)
@@ -123,6 +123,9 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	cond, args = `LOWER(payload) LIKE ? ESCAPE '\'`, []any{companyID, "%" + likeEscape(lower) + "%"}
 	for _, id := range userIDs {
 		cond, args = cond+` OR payload LIKE ?`, append(args, `%"`+id.(string)+`"%`)
+	}
+	if recs.Contacts, err = t.gdprContacts(ctx, companyID, lower); err != nil {
+		return recs, err
 	}
 	rows, err = t.query(ctx, `SELECT id, type, payload, created_at FROM webhook_events WHERE company_id = ? AND (`+cond+`)
 		ORDER BY created_at, id`, args...)
@@ -206,4 +209,14 @@ func (db *DB) PruneGDPRExports(ctx context.Context, before time.Time) (err error
 		_, err := t.exec(ctx, `DELETE FROM gdpr_exports WHERE created_at < ?`, ms(before))
 		return err
 	})
+}
+
+// gdprContacts reads the company's contacts with the address lower.
+func (t *tx) gdprContacts(ctx context.Context, companyID, lower string) ([]meetd.Contact, error) {
+	rows, err := t.query(ctx, `SELECT `+contactColumns+` FROM contacts WHERE company_id = ? AND email_lower = ?
+		ORDER BY created_at, id`, companyID, lower)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scanContact)
 }

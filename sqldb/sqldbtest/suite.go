@@ -118,11 +118,15 @@ func Run(t *testing.T, b Backend) {
 		{"an attendee's answers are the valid ones to the company's data fields", testAttendeeAnswers},
 		{"routing forms: inline fields, qualifier ids, send, open, submit with its webhook event", testRoutingForms},
 		{"another company's routing form is not found", testForeignRoutingForms},
+		{"contacts are created, searched, changed and deleted, one per e-mail", testContacts},
+		{"another company's contact is not found", testForeignContacts},
+		{"a booking makes or fills the contact of each attendee", testBookingContacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
 	}
 	runOperator(t, b)
+	runErasure(t, b)
 }
 
 func testCompanies(f *fixture) {
