@@ -20,6 +20,7 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	CalendarConnectionStore
 	ChangeStore
 	AuditStore
 	// Close releases the database.
