@@ -1,0 +1,89 @@
+package calsync
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/meetd/meetd"
+)
+
+// Interval is one busy time, [Start, End).
+type Interval struct{ Start, End time.Time }
+
+// Expander turns calendar data into busy times: recurrences, overridden
+// and deleted instances, all-day events and time zones expanded, and
+// transparent or cancelled events left out. Package icalbusy provides it.
+type Expander interface {
+	// Parse decodes an iCalendar stream of at most max bytes.
+	Parse(r io.Reader, max int64) (*ical.Calendar, error)
+	// Busy returns the busy times of cal that touch [from, to).
+	Busy(cal *ical.Calendar, from, to time.Time) ([]Interval, error)
+}
+
+// withoutOwn drops the events meetd wrote itself (UIDs ending "@meetd",
+// see invite.UID): meetd already knows its appointments, and counting
+// the written copy too would keep a rescheduled or cancelled slot busy
+// until the next refresh.
+func withoutOwn(cal *ical.Calendar) *ical.Calendar {
+	kept := cal.Children[:0:0]
+	for _, c := range cal.Children {
+		if c.Name == ical.CompEvent {
+			if uid, _ := c.Props.Text(ical.PropUID); strings.HasSuffix(uid, "@meetd") {
+				continue
+			}
+		}
+		kept = append(kept, c)
+	}
+	out := *cal
+	out.Component = &ical.Component{Name: cal.Name, Props: cal.Props, Children: kept}
+	return &out
+}
+
+// fetchBusy reads a connection's busy times in [from, to) from its server,
+// with the secret opened by the caller.
+func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, secret []byte, from, to time.Time) ([]Interval, error) {
+	if s.Expander == nil {
+		return nil, fmt.Errorf("no calendar expander configured")
+	}
+	var cals []*ical.Calendar
+	switch c.Kind {
+	case meetd.CalendarFeed:
+		body, err := fetchFeed(ctx, s.http, string(secret))
+		if err != nil {
+			return nil, err
+		}
+		cal, err := s.Expander.Parse(bytes.NewReader(body), MaxFeedSize)
+		if err != nil {
+			return nil, fmt.Errorf("the feed is not valid iCalendar: %v", err)
+		}
+		cals = append(cals, cal)
+	case meetd.CalendarCalDAV:
+		cl, err := caldavClient(s.http, c.ServerURL, c.Username, string(secret))
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range c.BusyCalendars {
+			got, err := queryEvents(ctx, cl, path, from, to)
+			if err != nil {
+				return nil, err
+			}
+			cals = append(cals, got...)
+		}
+	default:
+		return nil, fmt.Errorf("unknown connection kind %q", c.Kind)
+	}
+	out := []Interval{}
+	for _, cal := range cals {
+		busy, err := s.Expander.Busy(withoutOwn(cal), from, to)
+		if err != nil {
+			return nil, fmt.Errorf("expanding events: %v", err)
+		}
+		out = append(out, busy...)
+	}
+	return out, nil
+}
