@@ -29,6 +29,10 @@ const (
 	// in a queue can be booked through it.
 	QueueMembership   Action = "queue.membership"
 	ReadPersonalPages Action = "personal_page.read_any"
+	// ManageCalendars connects, changes, tests and removes a user's
+	// calendar connections; ReadCalendars lists and reads them.
+	ManageCalendars Action = "calendars.manage"
+	ReadCalendars   Action = "calendars.read"
 )
 
 // Grant is how far a principal may go with an action.
@@ -90,6 +94,10 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can add or remove other users in a queue"},
 	ReadPersonalPages: {Deny, Any, Deny, Any,
 		"", "Only company admins can read personal pages by user id"},
+	ManageCalendars: {Self, Self, Any, Any,
+		"Personal access tokens cannot manage other users' calendar connections; use a platform API key", ""},
+	ReadCalendars: {Self, Any, Any, Any,
+		"", "Only company admins can read other users' calendar connections"},
 }
 
 // GrantFor returns the grant the table gives p for act.

@@ -21,8 +21,9 @@ type Interval struct{ Start, End time.Time }
 type Expander interface {
 	// Parse decodes an iCalendar stream of at most max bytes.
 	Parse(r io.Reader, max int64) (*ical.Calendar, error)
-	// Busy returns the busy times of cal that touch [from, to).
-	Busy(cal *ical.Calendar, from, to time.Time) ([]Interval, error)
+	// Busy returns the busy times of cal that touch [from, to); loc is
+	// the zone of floating times (the calendar owner's).
+	Busy(cal *ical.Calendar, from, to time.Time, loc *time.Location) ([]Interval, error)
 }
 
 // withoutOwn drops the events meetd wrote itself (UIDs ending "@meetd",
@@ -79,11 +80,25 @@ func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, sec
 	}
 	out := []Interval{}
 	for _, cal := range cals {
-		busy, err := s.Expander.Busy(withoutOwn(cal), from, to)
+		busy, err := s.Expander.Busy(withoutOwn(cal), from, to, s.zoneOf(ctx, c))
 		if err != nil {
 			return nil, fmt.Errorf("expanding events: %v", err)
 		}
 		out = append(out, busy...)
 	}
 	return out, nil
+}
+
+// zoneOf is the zone of a connection's floating times: its user's time
+// zone, or UTC when it is unknown.
+func (s *Service) zoneOf(ctx context.Context, c meetd.CalendarConnection) *time.Location {
+	users, err := s.Store.UsersByIDs(ctx, c.CompanyID, []string{c.UserID})
+	if err != nil || len(users) == 0 || users[0].Timezone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(users[0].Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }

@@ -20,6 +20,7 @@ type objects struct {
 	provisional, webhook, export                                   string
 	appointmentSecret, confirmToken                                string
 	oneTimeToken                                                   string
+	calendar                                                       string
 }
 
 func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
@@ -59,6 +60,7 @@ func (h *harness) objectsOf(tn tenant, user string, slot time.Time) objects {
 	r = h.do(req{method: "POST", path: "/v4/one-time-booking-link/create/" + o.meetingType, token: tn.key, acting: user})
 	wantStatus(h.t, r, 201)
 	o.oneTimeToken = decode(h.t, r)["token"].(string)
+	o.calendar = h.feedConnection(tn.key, user, "iso-"+user[:8])
 	return o
 }
 
@@ -79,6 +81,7 @@ func (o objects) ids() map[string]string {
 		"/webhooks/{id}":                                   o.webhook,
 		"/v4/one-time-booking-link/create/{meetingTypeId}": o.meetingType,
 		"/v4/personal-page/{userId}":                       o.user,
+		"/v4/calendar-connections/connections/{id}":        o.calendar,
 	}
 }
 
@@ -123,6 +126,7 @@ var isolationBodies = map[string]any{
 	"PATCH /v4/appointment/{id}/transcription":    map[string]any{"summary": "mine now"},
 	"PATCH /v4/queue/meeting-type/{id}":           map[string]any{"type": "equalDistribution"},
 	"PATCH /webhooks/{id}":                        map[string]any{"description": "mine now"},
+	"PATCH /v4/calendar-connections/connections/{id}": map[string]any{"name": "mine now"},
 	"POST /v4/public/appointment/{id}/cancel":     map[string]any{},
 	"POST /v4/public/appointment/{id}/reschedule": map[string]any{"start": "2026-03-05T10:00:00Z"},
 }
@@ -135,6 +139,7 @@ func requests(userID string) []req {
 		{method: "GET", path: "/v4/availability?userId=" + userID},
 		{method: "GET", path: "/v4/appointment/paginated?page=0&pageSize=10&userId=" + userID},
 		{method: "GET", path: "/v4/provisional-booking/paginated?page=0&pageSize=10&userId=" + userID},
+		{method: "GET", path: "/v4/calendar-connections/connections?userId=" + userID},
 	}
 }
 

@@ -47,6 +47,7 @@ func (e *env) serve(args []string) error {
 	withPprof := cfg.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr")
 	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	lim := limitFlags(cfg)
+	cal := calendarFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -109,10 +110,15 @@ func (e *env) serve(args []string) error {
 	// Every committed write that changes a credential, user or company
 	// refreshes this node's cache before it returns: no handler has to.
 	db.OnChange(verifier.AfterWrite)
+	calendars, err := cal.calendars(db, calendarCache{db}, icalExpander{}, clock, log, *publicURL)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
-		Concurrency: lim.concurrency(),
+		Concurrency: lim.concurrency(), Calendars: calendars.svc,
 		Ready:       readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
@@ -131,6 +137,7 @@ func (e *env) serve(args []string) error {
 	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
 		Observe: mx.Metrics().WebhookResult}
 	wg.Go(func() { hooks.Run(bg, webhookInterval) })
+	calendars.run(bg, &wg)
 
 	errc := make(chan error, 1)
 	go func() {
