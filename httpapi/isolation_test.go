@@ -114,21 +114,21 @@ func hasParams(pattern string) bool { return strings.Contains(pattern, "{") }
 // isolationBodies are the bodies that get a request past validation, so
 // that what it meets is the lookup of the object. Other routes send none.
 var isolationBodies = map[string]any{
-	"PATCH /v4/user/{id}":                         map[string]any{"givenName": "Taken"},
-	"PATCH /v4/meeting-type/{id}":                 map[string]any{"meetingInfo": map[string]any{"name": "Taken over"}},
-	"PATCH /v4/availability/{id}":                 map[string]any{"name": "Taken over"},
-	"POST /v4/availability/{id}/exceptions":       map[string]any{"start": "2026-12-31"},
-	"POST /v4/appointment/{id}/cancel":            map[string]any{},
-	"POST /v4/appointment/{id}/reschedule":        map[string]any{"start": "2026-03-05T10:00:00Z"},
-	"PATCH /v4/appointment/{id}/guest":            map[string]any{"email": "intruder@guest.example"},
-	"PATCH /v4/appointment/{id}/guest-emails":     map[string]any{"emails": []string{"intruder@guest.example"}},
-	"PATCH /v4/appointment/{id}/notes":            map[string]any{"note": "mine now"},
-	"PATCH /v4/appointment/{id}/transcription":    map[string]any{"summary": "mine now"},
-	"PATCH /v4/queue/meeting-type/{id}":           map[string]any{"type": "equalDistribution"},
-	"PATCH /webhooks/{id}":                        map[string]any{"description": "mine now"},
+	"PATCH /v4/user/{id}":                             map[string]any{"givenName": "Taken"},
+	"PATCH /v4/meeting-type/{id}":                     map[string]any{"meetingInfo": map[string]any{"name": "Taken over"}},
+	"PATCH /v4/availability/{id}":                     map[string]any{"name": "Taken over"},
+	"POST /v4/availability/{id}/exceptions":           map[string]any{"start": "2026-12-31"},
+	"POST /v4/appointment/{id}/cancel":                map[string]any{},
+	"POST /v4/appointment/{id}/reschedule":            map[string]any{"start": "2026-03-05T10:00:00Z"},
+	"PATCH /v4/appointment/{id}/guest":                map[string]any{"email": "intruder@guest.example"},
+	"PATCH /v4/appointment/{id}/guest-emails":         map[string]any{"emails": []string{"intruder@guest.example"}},
+	"PATCH /v4/appointment/{id}/notes":                map[string]any{"note": "mine now"},
+	"PATCH /v4/appointment/{id}/transcription":        map[string]any{"summary": "mine now"},
+	"PATCH /v4/queue/meeting-type/{id}":               map[string]any{"type": "equalDistribution"},
+	"PATCH /webhooks/{id}":                            map[string]any{"description": "mine now"},
 	"PATCH /v4/calendar-connections/connections/{id}": map[string]any{"name": "mine now"},
-	"POST /v4/public/appointment/{id}/cancel":     map[string]any{},
-	"POST /v4/public/appointment/{id}/reschedule": map[string]any{"start": "2026-03-05T10:00:00Z"},
+	"POST /v4/public/appointment/{id}/cancel":         map[string]any{},
+	"POST /v4/public/appointment/{id}/reschedule":     map[string]any{"start": "2026-03-05T10:00:00Z"},
 }
 
 // requests lists every route that takes a user id in its query, aimed at

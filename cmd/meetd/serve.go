@@ -119,7 +119,7 @@ func (e *env) serve(args []string) error {
 		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
 		Concurrency: lim.concurrency(), Calendars: calendars.svc,
-		Ready:       readyChecks(db)})
+		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
 		Passwords: e.passwords, LoginRate: lim.login()})
