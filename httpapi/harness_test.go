@@ -15,6 +15,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/sqldb"
@@ -65,6 +66,9 @@ type harness struct {
 	// feeds serves an iCalendar feed at every path, for calendar
 	// connections (calendars_test.go).
 	feeds *httptest.Server
+	// calendars is the server's calendar service (nil when an option
+	// removed it).
+	calendars *calsync.Service
 }
 
 type option func(*httpapi.Config)
@@ -90,7 +94,7 @@ func newHarness(t *testing.T, backend sqldbtest.Backend, opts ...option) *harnes
 	}
 	srv := httptest.NewServer(httpapi.New(cfg).Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, db: db, clock: clock, verifier: v, usage: usage, srv: srv, logs: logs, feeds: feeds,
+	h := &harness{t: t, db: db, clock: clock, verifier: v, usage: usage, srv: srv, logs: logs, feeds: feeds, calendars: cfg.Calendars,
 		client: &http.Client{Transport: oasTransport(t, nil)}}
 	h.a = h.newTenant("a", meetd.PlanEnterprise)
 	h.b = h.newTenant("b", meetd.PlanEnterprise)
