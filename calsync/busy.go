@@ -2,6 +2,7 @@ package calsync
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"fmt"
 	"io"
@@ -26,6 +27,8 @@ type Expander interface {
 	Busy(cal *ical.Calendar, from, to time.Time, loc *time.Location) ([]Interval, error)
 }
 
+var errNoExpander = errors.New("no calendar expander configured")
+
 // withoutOwn drops the events meetd wrote itself (UIDs ending "@meetd",
 // see invite.UID): meetd already knows its appointments, and counting
 // the written copy too would keep a rescheduled or cancelled slot busy
@@ -48,15 +51,15 @@ func withoutOwn(cal *ical.Calendar) *ical.Calendar {
 // fetchBusy reads a connection's busy times in [from, to) from its server,
 // with the secret opened by the caller.
 func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, secret []byte, from, to time.Time) ([]Interval, error) {
-	if s.Expander == nil {
-		return nil, fmt.Errorf("no calendar expander configured")
-	}
 	var cals []*ical.Calendar
 	switch c.Kind {
 	case meetd.CalendarFeed:
 		body, err := fetchFeed(ctx, s.http, string(secret))
 		if err != nil {
 			return nil, err
+		}
+		if s.Expander == nil {
+			return nil, errNoExpander
 		}
 		cal, err := s.Expander.Parse(bytes.NewReader(body), MaxFeedSize)
 		if err != nil {
@@ -79,6 +82,9 @@ func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, sec
 		return nil, fmt.Errorf("unknown connection kind %q", c.Kind)
 	}
 	out := []Interval{}
+	if s.Expander == nil && len(cals) > 0 {
+		return nil, errNoExpander
+	}
 	for _, cal := range cals {
 		busy, err := s.Expander.Busy(withoutOwn(cal), from, to, s.zoneOf(ctx, c))
 		if err != nil {

@@ -123,6 +123,9 @@ func (r *Refresher) refresh(ctx context.Context, c meetd.CalendarConnection) {
 		if err != nil {
 			return err
 		}
+		if r.Cache == nil {
+			return errors.New("no busy-time cache configured")
+		}
 		return r.Cache.ReplaceCalendarBusy(ctx, c.CompanyID, c.UserID, c.ID, from, to, busy)
 	}()
 	if ctx.Err() != nil {
