@@ -28,6 +28,7 @@ type Server struct {
 	User, Password string
 	client         *caldav.Client
 	http           webdav.HTTPClient
+	users          string
 }
 
 // Start runs Radicale for t and stops it when t ends. Without the radicale
@@ -45,7 +46,8 @@ func Start(t testing.TB) *Server {
 	dir := t.TempDir()
 	port := freePort(t)
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), User: "dora", Password: "app-pw-Rad1cale-" + filepath.Base(dir)}
-	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(s.User+":"+s.Password+"\n"), 0o600); err != nil {
+	s.users = filepath.Join(dir, "users")
+	if err := os.WriteFile(s.users, []byte(s.User+":"+s.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	config := fmt.Sprintf(`[server]
@@ -151,4 +153,14 @@ func (s *Server) Events(t testing.TB, calendar string) map[string]*ical.Calendar
 		out[o.Path] = o.Data
 	}
 	return out
+}
+
+// SetPassword changes the user's password on the server (Radicale reads
+// its htpasswd file on every login), so a connection holding the old one
+// is refused from now on.
+func (s *Server) SetPassword(t testing.TB, password string) {
+	t.Helper()
+	if err := os.WriteFile(s.users, []byte(s.User+":"+password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

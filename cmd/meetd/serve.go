@@ -122,7 +122,7 @@ func (e *env) serve(args []string) error {
 		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
-		Passwords: e.passwords, LoginRate: lim.login()})
+		Passwords: e.passwords, LoginRate: lim.login(), Calendars: calendars.svc})
 	dash.Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
