@@ -2,8 +2,8 @@ package calsync
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"

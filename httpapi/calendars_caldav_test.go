@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/calsync/caldavtest"
+	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -125,6 +126,50 @@ func TestCalDAVWriteBackCreatesUpdatesAndDeletesOneEvent(t *testing.T) {
 		}
 		if strings.Contains(h.logs.String(), rad.Password) {
 			t.Fatal("the app password is in the log")
+		}
+	})
+}
+
+// A connection whose server starts refusing its password turns broken
+// (shown in the API) and emits credential_error once, however often it is
+// refreshed; a new password mends it.
+func TestBrokenConnectionEmitsCredentialErrorOnce(t *testing.T) {
+	rad := caldavtest.Start(t)
+	rad.Calendar(t, "work")
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b, func(c *httpapi.Config) { c.WebhookAllowPrivate = true })
+		a := h.a
+		rad.SetPassword(t, rad.Password)
+		r := h.do(req{method: "POST", path: "/webhooks", token: a.key,
+			body: map[string]any{"endpoint": "https://127.0.0.1:9/cred", "eventTypes": []string{"credential_error"}}})
+		wantStatus(t, r, 201)
+		hook := decode(t, r)["id"].(string)
+		id := h.caldavConnection(rad, a.key, a.member.ID, "")["id"].(string)
+		rad.SetPassword(t, "changed-"+b.Name)
+		refresh := func() {
+			t.Helper()
+			h.clock.Advance(calsync.DefaultRefreshInterval)
+			if _, err := (&calsync.Refresher{Service: h.calendars}).RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		refresh()
+		got := decode(t, h.get("/v4/calendar-connections/connections/"+id, a.key, a.member.ID))
+		if got["status"] != "broken" || got["isConnected"] != false || !strings.Contains(got["lastError"].(string), "refused") {
+			t.Fatalf("after the refusal: %v", got)
+		}
+		refresh()
+		refresh()
+		stats, err := h.db.WebhookStats(context.Background(), a.company.ID, hook)
+		if err != nil || stats.Pending != 1 {
+			t.Fatalf("credential_error deliveries %+v, %v; want 1", stats, err)
+		}
+		rad.SetPassword(t, rad.Password)
+		r = h.do(req{method: "PATCH", path: "/v4/calendar-connections/connections/" + id, token: a.key, acting: a.member.ID,
+			body: map[string]any{"password": rad.Password}})
+		wantStatus(t, r, 200)
+		if got := decode(t, r); got["status"] != "pending" || got["isConnected"] != true {
+			t.Fatalf("after a new password: %v", got)
 		}
 	})
 }
