@@ -391,7 +391,11 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := db.query(ctx, busySQL(len(f.HostIDs)), busyArgs(f)...)
+	q, args := busySQL(len(f.HostIDs)), busyArgs(f)
+	if f.Calendars && f.From.Before(f.To) {
+		q, args = q+` UNION ALL `+calendarBusySQL(len(f.HostIDs)), append(args, calendarBusyArgs(f)...)
+	}
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -98,6 +98,10 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"busy, 10 hosts", busySQL(len(hosts)), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
 		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
+		{"calendar busy, 10 hosts", calendarBusySQL(len(hosts)), calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
+		{"busy with calendars, 10 hosts", busySQL(len(hosts)) + ` UNION ALL ` + calendarBusySQL(len(hosts)),
+			append(busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to}),
+				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)

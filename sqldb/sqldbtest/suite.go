@@ -107,6 +107,8 @@ func Run(t *testing.T, b Backend) {
 		{"another company's one-time link is not found and books nothing", testForeignOneTimeLinks},
 		{"personal pages default, update and refuse what is not the user's", testPersonalPages},
 		{"another company's user's personal page is not found", testForeignPersonalPages},
+		{"calendar busy times are replaced per connection, clipped, pieced and read by window", testCalendarBusy},
+		{"another company's calendar busy times are neither written, read nor deleted", testForeignCalendarBusy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
