@@ -11,10 +11,29 @@ import (
 
 	"github.com/emersion/go-ical"
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/icalbusy"
 )
 
-// Interval is one busy time, [Start, End).
-type Interval struct{ Start, End time.Time }
+// Interval is one busy time, [Start, End), as the store's cache keeps it.
+type Interval = meetd.BusyInterval
+
+// ICalBusy is the Expander of package icalbusy, the default.
+type ICalBusy struct{}
+
+// Parse implements Expander with icalbusy.Parse.
+func (ICalBusy) Parse(r io.Reader, max int64) (*ical.Calendar, error) { return icalbusy.Parse(r, max) }
+
+// Busy implements Expander with icalbusy.Busy. A partial expansion
+// (events it could not read, a cap reached) is returned with what was
+// found and its *icalbusy.Partial error.
+func (ICalBusy) Busy(cal *ical.Calendar, from, to time.Time, loc *time.Location) ([]Interval, error) {
+	got, err := icalbusy.Busy(cal, from, to, loc)
+	out := make([]Interval, len(got))
+	for i, iv := range got {
+		out[i] = Interval{Start: iv.Start, End: iv.End}
+	}
+	return out, err
+}
 
 // Expander turns calendar data into busy times: recurrences, overridden
 // and deleted instances, all-day events and time zones expanded, and
@@ -87,7 +106,11 @@ func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, sec
 	}
 	for _, cal := range cals {
 		busy, err := s.Expander.Busy(withoutOwn(cal), from, to, s.zoneOf(ctx, c))
-		if err != nil {
+		var partial *icalbusy.Partial
+		if errors.As(err, &partial) {
+			// What could be read blocks time; what could not is logged.
+			s.Log.Warn("calendar data partly unreadable", "connection_id", c.ID, "err", err.Error())
+		} else if err != nil {
 			return nil, fmt.Errorf("expanding events: %v", err)
 		}
 		out = append(out, busy...)

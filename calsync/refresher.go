@@ -24,8 +24,8 @@ const (
 	refreshBatch = 4
 )
 
-// BusyCache keeps the busy times the refresher reads (the store's cache
-// of package icalbusy's intervals, adapted by cmd/meetd).
+// BusyCache keeps the busy times the refresher reads: the store's
+// calendar busy cache (meetd.CalendarBusyStore).
 type BusyCache interface {
 	// ReplaceCalendarBusy replaces the connection's busy times within
 	// [from, to) with busy.

@@ -42,9 +42,10 @@ const (
 // Service checks, discovers and stores connections for the API and the
 // dashboard. Box nil means no key: connections cannot be stored.
 type Service struct {
-	Store    Store
-	Box      *Box
-	Guard    webhook.Guard
+	Store Store
+	Box   *Box
+	Guard webhook.Guard
+	// Expander defaults to ICalBusy.
 	Expander Expander
 	Clock    meetd.Clock
 	Log      *slog.Logger
@@ -58,6 +59,9 @@ type Service struct {
 // NewService returns a Service with its guarded HTTP client.
 func NewService(s Service) *Service {
 	s.http = httpClient(s.Guard)
+	if s.Expander == nil {
+		s.Expander = ICalBusy{}
+	}
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}

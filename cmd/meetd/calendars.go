@@ -51,8 +51,7 @@ type calendarWork struct {
 
 // calendars wires calendar connections. Without a key file the service
 // refuses to store connections (calsync.ErrNoKey) and the workers idle.
-func (c calendarSettings) calendars(db meetd.Store, cache calsync.BusyCache, exp calsync.Expander, clock meetd.Clock,
-	log *slog.Logger, publicURL string) (*calendarWork, error) {
+func (c calendarSettings) calendars(db meetd.Store, clock meetd.Clock, log *slog.Logger, publicURL string) (*calendarWork, error) {
 	var box *calsync.Box
 	if *c.keyFile != "" {
 		b, err := calsync.LoadKey(*c.keyFile)
@@ -62,9 +61,9 @@ func (c calendarSettings) calendars(db meetd.Store, cache calsync.BusyCache, exp
 		box = b
 	}
 	interval, _ := parseDuration(*c.interval)
-	w := &calendarWork{refresher: &calsync.Refresher{Cache: cache, Interval: interval}}
+	w := &calendarWork{refresher: &calsync.Refresher{Cache: db, Interval: interval}}
 	w.svc = calsync.NewService(calsync.Service{Store: db, Box: box, Guard: webhook.Guard{AllowPrivate: *c.allowPrivate},
-		Expander: exp, Clock: clock, Log: log, Poke: w.refresher.Poke})
+		Clock: clock, Log: log, Poke: w.refresher.Poke})
 	w.refresher.Service = w.svc
 	w.writer = &calsync.Writer{Service: w.svc, PublicURL: publicURL}
 	return w, nil

@@ -110,7 +110,7 @@ func (e *env) serve(args []string) error {
 	// Every committed write that changes a credential, user or company
 	// refreshes this node's cache before it returns: no handler has to.
 	db.OnChange(verifier.AfterWrite)
-	calendars, err := cal.calendars(db, nil, nil, clock, log, *publicURL)
+	calendars, err := cal.calendars(db, clock, log, *publicURL)
 	if err != nil {
 		ln.Close()
 		return err

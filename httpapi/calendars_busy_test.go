@@ -1,0 +1,125 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/meetd/meetd/calsync"
+	"github.com/meetd/meetd/calsync/caldavtest"
+	"github.com/meetd/meetd/sqldb/sqldbtest"
+)
+
+// newEvent is a VEVENT with uid, a start and an end.
+func newEvent(uid string, start, end time.Time) *ical.Event {
+	ev := ical.NewEvent()
+	ev.Props.SetText(ical.PropUID, uid)
+	ev.Props.SetDateTime(ical.PropDateTimeStamp, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	ev.Props.SetDateTime(ical.PropDateTimeStart, start)
+	ev.Props.SetDateTime(ical.PropDateTimeEnd, end)
+	ev.Props.SetText(ical.PropSummary, uid)
+	return ev
+}
+
+func calendarOf(events ...*ical.Event) *ical.Calendar {
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, "-//meetd tests//EN")
+	for _, e := range events {
+		cal.Children = append(cal.Children, e.Component)
+	}
+	return cal
+}
+
+// The done-means of calendar connections: a Radicale calendar with a
+// weekly lunch (Mondays 12:00–13:00 Berlin, one instance moved to 14:00,
+// one deleted), an all-day event and a transparent event removes exactly
+// the right slots, across the switch to summer time on 29 March 2026
+// (the lunch is 11:00 UTC before it and 10:00 UTC after).
+func TestCalDAVBusyTimesRemoveExactlyTheRightSlotsAcrossDST(t *testing.T) {
+	rad := caldavtest.Start(t)
+	cal := rad.Calendar(t, "busy")
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, berlin) }
+	lunch := newEvent("lunch@test", at(16, 12), at(16, 13))
+	rule := ical.NewProp(ical.PropRecurrenceRule)
+	rule.SetValueType(ical.ValueRecurrence)
+	rule.Value = "FREQ=WEEKLY;COUNT=5"
+	lunch.Props.Set(rule)
+	exdate := ical.NewProp(ical.PropExceptionDates)
+	exdate.SetDateTime(time.Date(2026, 4, 6, 12, 0, 0, 0, berlin))
+	lunch.Props.Add(exdate)
+	moved := newEvent("lunch@test", at(23, 14), at(23, 15))
+	rid := ical.NewProp(ical.PropRecurrenceID)
+	rid.SetDateTime(at(23, 12))
+	moved.Props.Add(rid)
+	rad.Put(t, cal, "lunch", calendarOf(lunch, moved))
+	allDay := ical.NewEvent()
+	allDay.Props.SetText(ical.PropUID, "offsite@test")
+	allDay.Props.SetDateTime(ical.PropDateTimeStamp, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	allDay.Props.SetDate(ical.PropDateTimeStart, time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	allDay.Props.SetDate(ical.PropDateTimeEnd, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	allDay.Props.SetText(ical.PropSummary, "Offsite")
+	rad.Put(t, cal, "offsite", calendarOf(allDay))
+	free := newEvent("reminder@test", time.Date(2026, 4, 1, 10, 0, 0, 0, berlin), time.Date(2026, 4, 1, 11, 0, 0, 0, berlin))
+	free.Props.SetText(ical.PropTransparency, "TRANSPARENT")
+	rad.Put(t, cal, "reminder", calendarOf(free))
+
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		h.clock.Set(time.Date(2026, 3, 9, 6, 0, 0, 0, time.UTC))
+		a := h.a
+		mt := h.meetingType(a.key, a.member.ID, map[string]any{"slug": "dst-" + b.Name})
+		slotsNow := func() []time.Time {
+			t.Helper()
+			q := url.Values{"meetingTypeId": {mt}, "hostIds": {a.member.ID}, "start": {"2026-03-16"}, "end": {"2026-04-14"},
+				"timezone": {"UTC"}}
+			r := h.get("/v4/booking-availability?"+q.Encode(), a.key, "")
+			wantStatus(t, r, 200)
+			var out []time.Time
+			for _, s := range slotStarts(t, r) {
+				v, err := time.Parse(time.RFC3339, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, v.UTC())
+			}
+			return out
+		}
+		before := slotsNow()
+		h.caldavConnection(rad, a.key, a.member.ID, "")
+		if _, err := (&calsync.Refresher{Service: h.calendars, Cache: h.db}).RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		after := slotsNow()
+		var removed []time.Time
+		for _, s := range before {
+			if !slices.ContainsFunc(after, s.Equal) {
+				removed = append(removed, s)
+			}
+		}
+		utc := func(day, hour, min int) time.Time { return time.Date(2026, 3, day, hour, min, 0, 0, time.UTC) }
+		want := []time.Time{
+			utc(16, 11, 0), utc(16, 11, 30), // lunch, winter time
+			utc(23, 13, 0), utc(23, 13, 30), // the moved instance, 14:00 Berlin
+			utc(30, 10, 0), utc(30, 10, 30), // lunch, summer time
+		}
+		for m := 7 * 60; m < 15*60; m += 30 { // all of 31 March: 09:00–17:00 Berlin is 07:00–15:00 UTC
+			want = append(want, utc(31, 0, 0).Add(time.Duration(m)*time.Minute))
+		}
+		want = append(want, time.Date(2026, 4, 13, 10, 0, 0, 0, time.UTC), time.Date(2026, 4, 13, 10, 30, 0, 0, time.UTC))
+		if !slices.EqualFunc(removed, want, time.Time.Equal) {
+			t.Fatalf("removed slots\n%v\nwant\n%v", removed, want)
+		}
+		st := decode(t, h.get("/v4/calendar-connections/connections", a.key, a.member.ID))["connections"].([]any)[0].(map[string]any)
+		if st["status"] != "ok" || st["lastSyncAt"] == nil {
+			t.Fatalf("after the refresh: %v", st)
+		}
+	})
+}
