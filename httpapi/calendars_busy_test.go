@@ -2,7 +2,10 @@ package httpapi_test
 
 import (
 	"context"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
+	"strings"
 	"slices"
 	"testing"
 	"time"
@@ -120,6 +123,46 @@ func TestCalDAVBusyTimesRemoveExactlyTheRightSlotsAcrossDST(t *testing.T) {
 		st := decode(t, h.get("/v4/calendar-connections/connections", a.key, a.member.ID))["connections"].([]any)[0].(map[string]any)
 		if st["status"] != "ok" || st["lastSyncAt"] == nil {
 			t.Fatalf("after the refresh: %v", st)
+		}
+	})
+}
+
+// At booking time the slot is checked against the calendar live: an event
+// added after the last refresh makes it 409 Slot no longer available; a
+// calendar that cannot be reached leaves the cache in charge and says so
+// in the log.
+func TestBookingRechecksTheCalendarLive(t *testing.T) {
+	rad := caldavtest.Start(t)
+	cal := rad.Calendar(t, "live")
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		h.clock.Set(monday)
+		a := h.a
+		mt := h.meetingType(a.key, a.member.ID, map[string]any{"slug": "live-" + b.Name})
+		// The account is reached through a proxy the test can take away.
+		target, _ := url.Parse(rad.URL)
+		proxy := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+		defer proxy.Close()
+		via := *rad
+		via.URL = proxy.URL
+		h.caldavConnection(&via, a.key, a.member.ID, "")
+		if _, err := (&calsync.Refresher{Service: h.calendars, Cache: h.db}).RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		slot := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+		rad.Put(t, cal, "late-"+b.Name, calendarOf(newEvent("late-"+b.Name+"@test", slot, slot.Add(time.Hour))))
+		r := h.book(a.key, mt, a.member.ID, slot, nil)
+		wantStatus(t, r, 409)
+		if string(r.body) != slotTaken {
+			t.Fatalf("answer %s", r.body)
+		}
+
+		// The server goes away: the booking goes by the cache.
+		proxy.Close()
+		r = h.book(a.key, mt, a.member.ID, slot.Add(2*time.Hour), nil)
+		wantStatus(t, r, 201)
+		if !strings.Contains(h.logs.String(), "calendar unreachable at booking time; using its cached busy times") {
+			t.Fatal("the fallback to the cache is not logged")
 		}
 	})
 }
