@@ -5,8 +5,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
