@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
@@ -48,25 +47,6 @@ type Expander interface {
 
 var errNoExpander = errors.New("no calendar expander configured")
 
-// withoutOwn drops the events meetd wrote itself (UIDs ending "@meetd",
-// see invite.UID): meetd already knows its appointments, and counting
-// the written copy too would keep a rescheduled or cancelled slot busy
-// until the next refresh.
-func withoutOwn(cal *ical.Calendar) *ical.Calendar {
-	kept := cal.Children[:0:0]
-	for _, c := range cal.Children {
-		if c.Name == ical.CompEvent {
-			if uid, _ := c.Props.Text(ical.PropUID); strings.HasSuffix(uid, "@meetd") {
-				continue
-			}
-		}
-		kept = append(kept, c)
-	}
-	out := *cal
-	out.Component = &ical.Component{Name: cal.Name, Props: cal.Props, Children: kept}
-	return &out
-}
-
 // fetchBusy reads a connection's busy times in [from, to) from its server,
 // with the secret opened by the caller.
 func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, secret []byte, from, to time.Time) ([]Interval, error) {
@@ -105,7 +85,7 @@ func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, sec
 		return nil, errNoExpander
 	}
 	for _, cal := range cals {
-		busy, err := s.Expander.Busy(withoutOwn(cal), from, to, s.zoneOf(ctx, c))
+		busy, err := s.Expander.Busy(cal, from, to, s.zoneOf(ctx, c))
 		var partial *icalbusy.Partial
 		if errors.As(err, &partial) {
 			// What could be read blocks time; what could not is logged.
