@@ -137,8 +137,7 @@ func (db *DB) CalendarConnectionsOfUsers(ctx context.Context, companyID string, 
 	for _, id := range userIDs {
 		args = append(args, strings.ToLower(id))
 	}
-	rows, err := db.query(ctx, `SELECT `+calendarConnectionColumns+` FROM calendar_connections WHERE company_id = ?
-		AND user_id IN (`+placeholders(len(userIDs))+`) ORDER BY created_at, id`, args...)
+	rows, err := db.query(ctx, calendarConnectionsOfUsersSQL(len(userIDs)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +219,7 @@ func (db *DB) ClaimCalendarRefreshes(ctx context.Context, limit int, lease time.
 	defer meetd.Wrap(&err, "sqldb.ClaimCalendarRefreshes")
 	var out []meetd.CalendarConnection
 	err = db.update(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+calendarConnectionColumns+` FROM calendar_connections WHERE next_refresh_at <= ?
-			ORDER BY next_refresh_at, id LIMIT ?`+t.d.skipLocked(), ms(t.now), limit)
+		rows, err := t.query(ctx, calendarRefreshesDueSQL+t.d.skipLocked(), ms(t.now), limit)
 		if err != nil {
 			return err
 		}

@@ -15,9 +15,7 @@ import (
 // never doubled: the worker writes the appointment as it stands.
 func (t *tx) queueCalendarWrites(ctx context.Context, ap meetd.Appointment) error {
 	id, companyID := ap.ID, ap.CompanyID
-	rows, err := t.query(ctx, `SELECT c.id, c.user_id, c.write_calendar FROM calendar_connections c
-		JOIN appointment_hosts h ON h.user_id = c.user_id AND h.appointment_id = ?
-		WHERE c.company_id = ? AND c.kind = ? AND c.write_calendar <> ''`, id, companyID, string(meetd.CalendarCalDAV))
+	rows, err := t.query(ctx, calendarWriteTargetsSQL, id, companyID, string(meetd.CalendarCalDAV))
 	if err != nil {
 		return err
 	}
@@ -43,14 +41,31 @@ func (t *tx) queueCalendarWrites(ctx context.Context, ap meetd.Appointment) erro
 	return err
 }
 
+// The hot queries of calendar connections (plan_test.go): the write-back
+// targets read in every booking's transaction, and the workers' claims.
+const (
+	calendarWriteTargetsSQL = `SELECT c.id, c.user_id, c.write_calendar FROM calendar_connections c
+		JOIN appointment_hosts h ON h.user_id = c.user_id AND h.appointment_id = ?
+		WHERE c.company_id = ? AND c.kind = ? AND c.write_calendar <> ''`
+	calendarWritesDueSQL = `SELECT id, company_id, appointment_id, connection_id, user_id, path, version, attempts
+		FROM calendar_writes WHERE done = FALSE AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`
+	calendarRefreshesDueSQL = `SELECT ` + calendarConnectionColumns + ` FROM calendar_connections WHERE next_refresh_at <= ?
+		ORDER BY next_refresh_at, id LIMIT ?`
+)
+
+// calendarConnectionsOfUsersSQL reads the connections of n users of a
+// company (the live check of every booking).
+func calendarConnectionsOfUsersSQL(n int) string {
+	return `SELECT ` + calendarConnectionColumns + ` FROM calendar_connections WHERE company_id = ?
+		AND user_id IN (` + placeholders(n) + `) ORDER BY created_at, id`
+}
+
 // ClaimCalendarWrites implements meetd.Store.
 func (db *DB) ClaimCalendarWrites(ctx context.Context, limit int, lease time.Duration) (_ []meetd.CalendarWrite, err error) {
 	defer meetd.Wrap(&err, "sqldb.ClaimCalendarWrites")
 	var out []meetd.CalendarWrite
 	err = db.update(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id, company_id, appointment_id, connection_id, user_id, path, version, attempts
-			FROM calendar_writes WHERE done = FALSE AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+
-			t.d.skipLocked(), ms(t.now), limit)
+		rows, err := t.query(ctx, calendarWritesDueSQL+t.d.skipLocked(), ms(t.now), limit)
 		if err != nil {
 			return err
 		}

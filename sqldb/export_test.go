@@ -102,6 +102,10 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"busy with calendars, 10 hosts", busySQL(len(hosts)) + ` UNION ALL ` + calendarBusySQL(len(hosts)),
 			append(busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to}),
 				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
+		{"calendar write-back targets", calendarWriteTargetsSQL, []any{"00000000-0000-4000-8000-000000000000", company, "caldav"}},
+		{"calendar write-backs due", calendarWritesDueSQL, []any{ms(from), 8}},
+		{"calendar refreshes due", calendarRefreshesDueSQL, []any{ms(from), 4}},
+		{"calendar connections of 10 hosts", calendarConnectionsOfUsersSQL(len(hosts)), append([]any{company}, anySlice(hosts)...)},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)
@@ -184,4 +188,12 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	}
 	_, err = p.DownTo(ctx, version)
 	return err
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
