@@ -109,6 +109,8 @@ func Run(t *testing.T, b Backend) {
 		{"another company's user's personal page is not found", testForeignPersonalPages},
 		{"calendar busy times are replaced per connection, clipped, pieced and read by window", testCalendarBusy},
 		{"another company's calendar busy times are neither written, read nor deleted", testForeignCalendarBusy},
+		{"calendar connections: stored, claimed, broken once, written back once per change", testCalendarConnections},
+		{"another company's calendar connection is not found", testForeignCalendarConnections},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
