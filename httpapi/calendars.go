@@ -169,6 +169,9 @@ func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request, p meetd.
 // POST /v4/calendar-connections/connections/{id}/test talks to the
 // connection's server now and answers {ok, error, calendars, busyCount}.
 func (s *Server) testCalendar(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	if err := ignoredBody(w, r); err != nil {
+		return err
+	}
 	c, err := s.calendarFor(r, p, auth.ManageCalendars)
 	if err != nil {
 		return err

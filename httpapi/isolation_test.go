@@ -294,7 +294,8 @@ func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 	)
 	h := newHarness(t, sqldbtest.SQLite)
 	nobody := objects{user: meetd.NewID(), meetingType: meetd.NewID(), availability: meetd.NewID(), exception: "1",
-		provisional: meetd.NewID(), appointment: meetd.NewID(), queue: meetd.NewID(), export: meetd.NewID(), webhook: meetd.NewID()}
+		provisional: meetd.NewID(), appointment: meetd.NewID(), queue: meetd.NewID(), export: meetd.NewID(), webhook: meetd.NewID(),
+		calendar: meetd.NewID()}
 	for _, route := range httpapi.Routes() {
 		key := route.Method + " " + route.Pattern
 		switch route.Access {
