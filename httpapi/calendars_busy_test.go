@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -165,4 +167,53 @@ func TestBookingRechecksTheCalendarLive(t *testing.T) {
 			t.Fatal("the fallback to the cache is not logged")
 		}
 	})
+}
+
+// An Outlook feed (Windows zone names, a weekly meeting with an EXDATE)
+// connected by its secret address blocks the right slots once refreshed.
+func TestOutlookFeedBlocksSlots(t *testing.T) {
+	outlook, err := os.ReadFile("../icalbusy/testdata/outlook.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		w.Write(outlook)
+	}))
+	defer feed.Close()
+	h := newHarness(t, sqldbtest.SQLite)
+	h.clock.Set(monday)
+	a := h.a
+	mt := h.meetingType(a.key, a.member.ID, nil)
+	r := h.do(req{method: "POST", path: "/v4/calendar-connections/connections", token: a.key, acting: a.member.ID,
+		body: map[string]any{"provider": "ics", "feedUrl": feed.URL + "/owa/calendar/s3cret/reachcalendar.ics"}})
+	wantStatus(t, r, 201)
+	if _, err := (&calsync.Refresher{Service: h.calendars, Cache: h.db}).RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"meetingTypeId": {mt}, "hostIds": {a.member.ID}, "start": {"2026-03-02"}, "end": {"2026-04-01"}, "timezone": {"UTC"}}
+	r = h.get("/v4/booking-availability?"+q.Encode(), a.key, "")
+	wantStatus(t, r, 200)
+	free := map[time.Time]bool{}
+	for _, s := range slotStarts(t, r) {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		free[v.UTC()] = true
+	}
+	for _, c := range []struct {
+		at   time.Time
+		free bool
+	}{
+		{time.Date(2026, 3, 3, 11, 0, 0, 0, time.UTC), false},  // Team sync, 12:00 W. Europe Standard Time
+		{time.Date(2026, 3, 3, 10, 30, 0, 0, time.UTC), true},  // just before it
+		{time.Date(2026, 3, 17, 11, 0, 0, 0, time.UTC), true},  // the EXDATE
+		{time.Date(2026, 3, 31, 10, 0, 0, 0, time.UTC), false}, // after the switch to summer time
+		{time.Date(2026, 3, 31, 11, 0, 0, 0, time.UTC), true},
+	} {
+		if free[c.at] != c.free {
+			t.Errorf("slot %v free = %v, want %v", c.at, free[c.at], c.free)
+		}
+	}
 }
