@@ -16,10 +16,10 @@ const (
 	// Fastmail, SOGo, Baïkal): a server URL, a user name and an app
 	// password. Its calendars block time, and one may receive new events.
 	CalendarCalDAV CalendarKind = "caldav"
-	// CalendarFeed is an iCalendar feed URL (the secret address Google,
+	// CalendarICS is an iCalendar feed URL (the secret address Google,
 	// Outlook and Apple calendars offer): read-only, and the URL itself
 	// is the secret.
-	CalendarFeed CalendarKind = "ics"
+	CalendarICS CalendarKind = "ics"
 )
 
 // CalendarStatus says whether the last contact with a connection's server

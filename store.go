@@ -21,6 +21,7 @@ type Store interface {
 	OneTimeLinkStore
 	PersonalPageStore
 	CalendarConnectionStore
+	CalendarFeedStore
 	ChangeStore
 	AuditStore
 	// Close releases the database.

@@ -52,7 +52,7 @@ var errNoExpander = errors.New("no calendar expander configured")
 func (s *Service) fetchBusy(ctx context.Context, c meetd.CalendarConnection, secret []byte, from, to time.Time) ([]Interval, error) {
 	var cals []*ical.Calendar
 	switch c.Kind {
-	case meetd.CalendarFeed:
+	case meetd.CalendarICS:
 		body, err := fetchFeed(ctx, s.http, string(secret))
 		if err != nil {
 			return nil, err

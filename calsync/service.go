@@ -113,7 +113,7 @@ func (s *Service) Create(ctx context.Context, a meetd.Actor, companyID, userID s
 		s.checkURL(ctx, &v, "serverUrl", n.ServerURL)
 		required(&v, "username", n.Username, maxUsernameLen)
 		required(&v, "password", secret, maxSecretLen)
-	case meetd.CalendarFeed:
+	case meetd.CalendarICS:
 		if in.ServerURL != nil || in.Username != nil || in.Password != nil {
 			v.Add("feedUrl", "provider ics takes feedUrl only, no serverUrl, username or password")
 		}
@@ -147,7 +147,7 @@ func (s *Service) Create(ctx context.Context, a meetd.Actor, companyID, userID s
 		if err := checkPicks(cals, n.BusyCalendars, n.WriteCalendar); err != nil {
 			return meetd.CalendarConnection{}, err
 		}
-	case meetd.CalendarFeed:
+	case meetd.CalendarICS:
 		if _, err := fetchFeed(cctx, s.http, secret); err != nil {
 			return meetd.CalendarConnection{}, reachErr("feedUrl", err)
 		}
@@ -194,7 +194,7 @@ func (s *Service) Update(ctx context.Context, a meetd.Actor, c meetd.CalendarCon
 			required(&v, "password", *in.Password, maxSecretLen)
 			newSecret = in.Password
 		}
-	case meetd.CalendarFeed:
+	case meetd.CalendarICS:
 		if in.ServerURL != nil || in.Username != nil || in.Password != nil {
 			v.Add("feedUrl", "provider ics takes feedUrl only, no serverUrl, username or password")
 		}
@@ -234,7 +234,7 @@ func (s *Service) Update(ctx context.Context, a meetd.Actor, c meetd.CalendarCon
 			return c, reachErr("serverUrl", err)
 		}
 		calendars, up.Calendars, up.ServerURL = cals, cals, &endpoint
-	case c.Kind == meetd.CalendarFeed && newSecret != nil:
+	case c.Kind == meetd.CalendarICS && newSecret != nil:
 		if _, err := fetchFeed(cctx, s.http, *newSecret); err != nil {
 			return c, reachErr("feedUrl", err)
 		}

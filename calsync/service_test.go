@@ -38,7 +38,7 @@ func TestFeedConnectionsAreGuardedCappedAndNeverQuoted(t *testing.T) {
 	ctx := context.Background()
 	create := func(allow bool, feed string) error {
 		svc := calsync.NewService(calsync.Service{Store: db, Box: box, Guard: webhook.Guard{AllowPrivate: allow}, Clock: clock})
-		_, err := svc.Create(ctx, meetd.CLIActor, tn.Company.ID, tn.Member.ID, calsync.Input{Kind: meetd.CalendarFeed, FeedURL: &feed})
+		_, err := svc.Create(ctx, meetd.CLIActor, tn.Company.ID, tn.Member.ID, calsync.Input{Kind: meetd.CalendarICS, FeedURL: &feed})
 		return err
 	}
 	for _, tc := range []struct {

@@ -102,7 +102,7 @@ func (d *Dashboard) connectCalendar(w http.ResponseWriter, r *http.Request, v *v
 	data := calendarsData{Provider: r.PostFormValue("provider"), ServerURL: strings.TrimSpace(r.PostFormValue("serverUrl")),
 		Username: strings.TrimSpace(r.PostFormValue("username")), Name: strings.TrimSpace(r.PostFormValue("name"))}
 	in := calsync.Input{Kind: meetd.CalendarKind(data.Provider), Name: formPtr(r, "name")}
-	if in.Kind == meetd.CalendarFeed {
+	if in.Kind == meetd.CalendarICS {
 		in.FeedURL = formPtr(r, "feedUrl")
 	} else {
 		in.ServerURL, in.Username = formPtr(r, "serverUrl"), formPtr(r, "username")

@@ -211,6 +211,8 @@ func (d *Dashboard) routes() http.Handler {
 
 	app.Handle("GET /dashboard/account", d.signedIn(false, d.account))
 	app.Handle("POST /dashboard/account/password", d.signedIn(false, d.changePassword))
+	app.Handle("POST /dashboard/account/calendar-feed", d.signedIn(false, d.createCalendarFeed))
+	app.Handle("POST /dashboard/account/calendar-feed/revoke", d.signedIn(false, d.revokeCalendarFeed))
 
 	app.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, nil, http.StatusNotFound, "Page not found", "There is no dashboard page at this address.")

@@ -145,6 +145,9 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/personal-page/me", ActingUser, s.getMyPersonalPage),
 		guarded("PATCH", "/v4/personal-page/me", ActingUser, s.updateMyPersonalPage),
 		guarded("GET", "/v4/personal-page/{userId}", ActingUser, s.getPersonalPage),
+		guarded("POST", "/v4/calendar-feed", ActingUser, s.createCalendarFeed),
+		guarded("DELETE", "/v4/calendar-feed", ActingUser, s.deleteCalendarFeed),
+		open("GET", "/v4/public/calendar-feed.ics", s.calendarFeed),
 
 		guarded("GET", "/v4/usage", Credential, s.usage),
 		guarded("GET", "/v4/audit", Credential, s.listAudit),

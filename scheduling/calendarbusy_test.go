@@ -1,13 +1,17 @@
 package scheduling_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/icalbusy"
 	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/slots"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
@@ -122,5 +126,79 @@ func TestCalendarBusyBlocksLikeAppointments(t *testing.T) {
 				t.Fatalf("after disconnecting, h0's slots = %v; want 10:30", got)
 			}
 		})
+	}
+}
+
+// TestGoogleExportRemovesExactlyItsSlots runs the whole way a feed takes:
+// a Google Calendar export (a weekly lunch with one instance moved and one
+// deleted, an all-day event, a transparent and a cancelled event) read by
+// icalbusy, cached, and the host's slots in Berlin across the change to
+// summer time.
+func TestGoogleExportRemovesExactlyItsSlots(t *testing.T) {
+	b := sqldbtest.Backends()[0]
+	clock := meetd.NewManualClock(now)
+	db := sqldbtest.Open(t, b, clock)
+	ctx := context.Background()
+	w := newWorkspace(t, db, "google", 0)
+	svc := &scheduling.Service{Store: db, Clock: clock}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../icalbusy/testdata/google.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := icalbusy.Parse(bytes.NewReader(data), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	busy, err := icalbusy.Busy(cal, from, to, berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cached []meetd.BusyInterval
+	for _, iv := range busy {
+		cached = append(cached, meetd.BusyInterval{Start: iv.Start, End: iv.End})
+	}
+	if err := db.ReplaceCalendarBusy(ctx, w.company.ID, w.owner.ID, "google", from, to, cached); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.CreateMeetingType(ctx, meetd.CLIActor, meetd.MeetingType{CompanyID: w.company.ID, UserID: w.owner.ID,
+		Name: "Berlin", Slug: "berlin", Duration: 60, Channel: "zoom", Enabled: true, Spots: 1,
+		DoubleOptIn: meetd.DoubleOptInDisabled}, &meetd.NewAvailability{CompanyID: w.company.ID, UserID: w.owner.ID,
+		Name: "Hours", Timezone: "Europe/Berlin", Schedule: meetd.DefaultSchedule()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(date string) string {
+		t.Helper()
+		d, err := time.ParseInLocation("2006-01-02", date, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.Slots(ctx, w.p, scheduling.SlotRequest{MeetingTypeID: m.ID, From: d, To: d.AddDate(0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var starts []string
+		for _, s := range list {
+			starts = append(starts, s.Start.In(berlin).Format("15"))
+		}
+		return strings.Join(starts, " ")
+	}
+	for _, c := range []struct{ date, want string }{
+		{"2026-03-02", "09 10 11 13 14 15 16"}, // lunch 12–13
+		{"2026-03-03", "09 10 11 12 13 14 15 16"},
+		{"2026-03-04", ""},                        // the all-day offsite
+		{"2026-03-05", "09 10 11 12 13 14 15 16"}, // a transparent birthday
+		{"2026-03-16", "09 10 11 12 13 14 15 16"}, // lunch deleted (EXDATE)
+		{"2026-03-23", "09 10 11 12 13 15 16"},    // lunch moved to 14–15
+		{"2026-03-30", "09 10 11 13 14 15 16"},    // lunch 12–13 in summer time
+	} {
+		if got := day(c.date); got != c.want {
+			t.Errorf("%s: slots at %q, want %q", c.date, got, c.want)
+		}
 	}
 }

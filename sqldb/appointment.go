@@ -391,11 +391,14 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
-	q, args := busySQL(len(f.HostIDs)), busyArgs(f)
 	if f.Calendars && f.From.Before(f.To) {
-		q, args = q+` UNION ALL `+calendarBusySQL(len(f.HostIDs)), append(args, calendarBusyArgs(f)...)
+		rows, err := db.query(ctx, busyWithCalendarsSQL(len(f.HostIDs)), append(busyArgs(f), calendarBusyArgs(f)...)...)
+		if err != nil {
+			return nil, err
+		}
+		return scanBusy(rows, f)
 	}
-	rows, err := db.query(ctx, q, args...)
+	rows, err := db.query(ctx, busySQL(len(f.HostIDs)), busyArgs(f)...)
 	if err != nil {
 		return nil, err
 	}
@@ -417,6 +420,13 @@ func busySQL(n int) string {
 		JOIN appointments a ON a.id = h.appointment_id AND a.company_id = ?
 		WHERE h.user_id IN (` + hosts + `) AND h.start_at >= ` + floorSQL("appointment_hosts", "l.user_id IN ("+hosts+")") + `
 		AND h.start_at < ? AND h.end_at > ? AND h.cancelled = FALSE AND h.appointment_id <> ?`
+}
+
+// busyWithCalendarsSQL is Busy's query for n hosts with f.Calendars: the
+// appointments, then the calendar buckets, in scanBusy's columns; its
+// arguments are busyArgs' and calendarBusyArgs'.
+func busyWithCalendarsSQL(n int) string {
+	return `SELECT b.user_id, b.start_at, b.end_at, '' FROM (` + busySQL(n) + `) b UNION ALL ` + calendarBusySQL(n)
 }
 
 func busyArgs(f meetd.BusyFilter) []any {

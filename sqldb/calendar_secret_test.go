@@ -43,7 +43,7 @@ func TestCalendarSecretsAreNotStoredInClear(t *testing.T) {
 			svc := calsync.NewService(calsync.Service{Store: db, Box: box, Guard: webhook.Guard{AllowPrivate: true}, Clock: clock})
 			first := feed.URL + "/private-FirstPathSecret/basic.ics?k=FirstQuerySecret"
 			second := feed.URL + "/private-SecondPathSecret/basic.ics"
-			c, err := svc.Create(ctx, meetd.CLIActor, tn.Company.ID, tn.Member.ID, calsync.Input{Kind: meetd.CalendarFeed, FeedURL: &first})
+			c, err := svc.Create(ctx, meetd.CLIActor, tn.Company.ID, tn.Member.ID, calsync.Input{Kind: meetd.CalendarICS, FeedURL: &first})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,16 +9,31 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// calendarBusy lists what CalendarBusy returns for hosts in [from, to), as
-// sorted "user start-end" lines with times as hours after start.
+// calendarBusy lists what CalendarBusy returns for hosts in [from, to),
+// touching pieces of one host merged, as sorted "user start-end" lines
+// with times as hours after start.
 func (f *fixture) calendarBusy(companyID string, hosts []string, from, to time.Time) []string {
 	f.t.Helper()
 	got, err := f.db.CalendarBusy(f.ctx, meetd.BusyFilter{CompanyID: companyID, HostIDs: hosts, From: from, To: to})
 	if err != nil {
 		f.t.Fatalf("CalendarBusy: %v", err)
 	}
-	var out []string
+	slices.SortFunc(got, func(a, b meetd.HostBusy) int {
+		if c := strings.Compare(a.UserID, b.UserID); c != 0 {
+			return c
+		}
+		return a.Start.Compare(b.Start)
+	})
+	var merged []meetd.HostBusy
 	for _, b := range got {
+		if n := len(merged); n > 0 && merged[n-1].UserID == b.UserID && merged[n-1].End.Equal(b.Start) {
+			merged[n-1].End = b.End
+			continue
+		}
+		merged = append(merged, b)
+	}
+	var out []string
+	for _, b := range merged {
 		out = append(out, fmt.Sprintf("%s %g-%g", b.UserID[:4], b.Start.Sub(start).Hours(), b.End.Sub(start).Hours()))
 	}
 	slices.Sort(out)
@@ -67,24 +82,25 @@ func testCalendarBusy(f *fixture) {
 		t.Fatalf("a's busy in [11.5, 99.5) = %v", got)
 	}
 
-	// A long interval is kept in pieces of at most a day, and a window
-	// inside it still finds the piece that covers it.
-	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, b.ID, "conn-b", hours(0), hours(200), busyOf([2]float64{100, 160})); err != nil {
+	// A long interval crossing weeks reads back whole, and a window inside
+	// it finds it.
+	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, b.ID, "conn-b", hours(0), hours(400), busyOf([2]float64{50, 250})); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(150), hours(151)); !slices.Equal(got, []string{line(pb, 148, 160)}) {
-		t.Fatalf("b's busy in [150, 151) = %v, want the piece [148, 160)", got)
+	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(150), hours(151)); len(got) != 1 {
+		t.Fatalf("b's busy in [150, 151) = %v, want the piece covering it", got)
 	}
-	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(0), hours(300)); !slices.Equal(got, []string{line(pb, 100, 124), line(pb, 124, 148), line(pb, 148, 160)}) {
-		t.Fatalf("b's busy = %v, want three pieces and the old [20, 21) gone", got)
+	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(0), hours(400)); !slices.Equal(got, []string{line(pb, 50, 250)}) {
+		t.Fatalf("b's busy = %v, want [50, 250) and the old [20, 21) gone", got)
 	}
 
-	// A refresh of a later window replaces what starts before its end,
-	// drops the past, and keeps the part of an interval reaching beyond.
-	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, a.ID, "conn-a1", hours(11), hours(50), busyOf([2]float64{40, 41})); err != nil {
+	// A refresh of a window replaces what lies inside it and keeps what
+	// lies outside, cut at its edges: [0, 2) keeps [0, 1) and joins the
+	// new [1, 1.5); [10, 11) is gone.
+	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, a.ID, "conn-a1", hours(1), hours(50), busyOf([2]float64{40, 41}, [2]float64{0, 1.5})); err != nil {
 		t.Fatal(err)
 	}
-	want = sorted(line(pa, 10.5, 12), line(pa, 40, 41), line(pa, 99, 100))
+	want = sorted(line(pa, 0, 1.5), line(pa, 10.5, 12), line(pa, 40, 41), line(pa, 99, 100))
 	if got := f.calendarBusy(c.ID, []string{a.ID}, hours(-50), hours(200)); !slices.Equal(got, want) {
 		t.Fatalf("after the second refresh = %v, want %v", got, want)
 	}
@@ -106,6 +122,17 @@ func testCalendarBusy(f *fixture) {
 	if got := f.calendarBusy(c.ID, []string{a.ID}, hours(-50), hours(200)); !slices.Equal(got, []string{line(pa, 99.5, 100)}) {
 		t.Fatalf("after deleting conn-a2 = %v", got)
 	}
+
+	// Two weeks on, a refresh of any window drops what ended more than a
+	// week ago.
+	f.clock.Advance(14 * 24 * time.Hour)
+	if err := f.db.ReplaceCalendarBusy(f.ctx, c.ID, b.ID, "conn-b", f.clock.Now(), f.clock.Now().Add(time.Hour), busyOf()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calendarBusy(c.ID, []string{b.ID}, hours(-50), hours(1000)); !slices.Equal(got, []string{line(pb, 63, 250)}) {
+		t.Fatalf("b's busy two weeks on = %v, want only what ended within the last week", got)
+	}
+	f.clock.Set(start)
 
 	// Busy adds them to the appointments only when asked to.
 	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(f.host(c.ID, "hc3@example.com"), hours(1), 60))

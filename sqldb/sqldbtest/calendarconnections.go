@@ -28,7 +28,7 @@ func testCalendarConnections(f *fixture) {
 	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
 	h := f.host(c.ID, "h1@example.com")
 	dav := f.connection(c.ID, h.user.ID, meetd.CalendarCalDAV, "/dora/work/")
-	feed := f.connection(c.ID, h.user.ID, meetd.CalendarFeed, "")
+	feed := f.connection(c.ID, h.user.ID, meetd.CalendarICS, "")
 	if dav.Status != meetd.CalendarPending || len(dav.Calendars) != 2 || dav.WriteCalendar != "/dora/work/" ||
 		string(dav.Secret) != "\x01\x02\x03" || feed.ServerURL != "" || len(feed.BusyCalendars) != 0 {
 		t.Fatalf("created %+v and %+v", dav, feed)
@@ -124,10 +124,10 @@ func testCalendarConnections(f *fixture) {
 	_, err = f.db.CalendarConnectionByID(f.ctx, c.ID, dav.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 	for range meetd.MaxCalendarConnectionsPerUser - 1 {
-		f.connection(c.ID, h.user.ID, meetd.CalendarFeed, "")
+		f.connection(c.ID, h.user.ID, meetd.CalendarICS, "")
 	}
 	_, err = f.db.CreateCalendarConnection(f.ctx, meetd.CLIActor, meetd.NewCalendarConnection{ID: meetd.NewID(),
-		CompanyID: c.ID, UserID: h.user.ID, Kind: meetd.CalendarFeed, Secret: []byte{1}})
+		CompanyID: c.ID, UserID: h.user.ID, Kind: meetd.CalendarICS, Secret: []byte{1}})
 	wantCode(t, err, meetd.ENOTACCEPTABLE)
 }
 
@@ -136,7 +136,7 @@ func testForeignCalendarConnections(f *fixture) {
 	mine, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
 	theirs, _ := f.company(meetd.PlanEnterprise, "owner@other.example.com")
 	h := f.host(theirs.ID, "h1@other.example.com")
-	conn := f.connection(theirs.ID, h.user.ID, meetd.CalendarFeed, "")
+	conn := f.connection(theirs.ID, h.user.ID, meetd.CalendarICS, "")
 	_, err := f.db.CalendarConnectionByID(f.ctx, mine.ID, conn.ID)
 	wantCode(t, err, meetd.ENOTFOUND)
 	name := "mine"
@@ -144,7 +144,7 @@ func testForeignCalendarConnections(f *fixture) {
 	wantCode(t, err, meetd.ENOTFOUND)
 	wantCode(t, f.db.DeleteCalendarConnection(f.ctx, meetd.CLIActor, mine.ID, conn.ID), meetd.ENOTFOUND)
 	_, err = f.db.CreateCalendarConnection(f.ctx, meetd.CLIActor, meetd.NewCalendarConnection{ID: meetd.NewID(),
-		CompanyID: mine.ID, UserID: h.user.ID, Kind: meetd.CalendarFeed, Secret: []byte{1}})
+		CompanyID: mine.ID, UserID: h.user.ID, Kind: meetd.CalendarICS, Secret: []byte{1}})
 	wantCode(t, err, meetd.ENOTFOUND)
 	if list, err := f.db.CalendarConnections(f.ctx, mine.ID, h.user.ID); err != nil || len(list) != 0 {
 		t.Fatalf("list = %v, %v", list, err)
