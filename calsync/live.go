@@ -13,7 +13,8 @@ const DefaultLiveTimeout = 3 * time.Second
 
 // Live re-checks a chosen slot against the hosts' calendars at booking
 // time (scheduling.LiveCalendars): the cache may be up to one refresh
-// interval old. A calendar that does not answer within Timeout, or fails,
+// interval old. What a calendar answers replaces the cache within the
+// slot's window, so slot queries agree with the booking's answer. A calendar that does not answer within Timeout, or fails,
 // counts as free here, which leaves the cached busy times (already
 // applied by the booking's rules) as the answer; the log says so.
 type Live struct {
@@ -50,6 +51,13 @@ func (l *Live) BusyHosts(ctx context.Context, companyID string, hostIDs []string
 			if err == nil {
 				var got []Interval
 				got, err = s.fetchBusy(ctx, c, secret, start, end)
+				if err == nil {
+					// What the calendar says now about this slot is
+					// fresher than the cache: keep it (the window only).
+					if cerr := s.Store.ReplaceCalendarBusy(ctx, c.CompanyID, c.UserID, c.ID, start, end, got); cerr != nil {
+						s.Log.Warn("caching the live check failed", "connection_id", c.ID, "err", cerr)
+					}
+				}
 				for _, iv := range got {
 					if iv.Start.Before(end) && iv.End.After(start) {
 						mu.Lock()

@@ -27,6 +27,7 @@ type Store interface {
 	AppointmentByID(ctx context.Context, companyID, id string) (meetd.Appointment, error)
 	MeetingTypeByID(ctx context.Context, companyID, id string) (meetd.MeetingType, error)
 	UsersByIDs(ctx context.Context, companyID string, ids []string) ([]meetd.User, error)
+	ReplaceCalendarBusy(ctx context.Context, companyID, userID, connectionID string, from, to time.Time, busy []meetd.BusyInterval) error
 }
 
 var _ Store = meetd.Store(nil)

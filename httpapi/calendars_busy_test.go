@@ -158,6 +158,16 @@ func TestBookingRechecksTheCalendarLive(t *testing.T) {
 		if string(r.body) != slotTaken {
 			t.Fatalf("answer %s", r.body)
 		}
+		// The live answer is cached: slot queries no longer offer it.
+		q := url.Values{"meetingTypeId": {mt}, "hostIds": {a.member.ID}, "start": {"2026-03-04"}, "end": {"2026-03-04"},
+			"timezone": {"UTC"}}
+		sr := h.get("/v4/booking-availability?"+q.Encode(), a.key, "")
+		wantStatus(t, sr, 200)
+		for _, s := range slotStarts(t, sr) {
+			if v, _ := time.Parse(time.RFC3339, s); v.Equal(slot) {
+				t.Fatal("the slot the live check found busy is still offered")
+			}
+		}
 
 		// The server goes away: the booking goes by the cache.
 		proxy.Close()
