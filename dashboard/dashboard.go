@@ -195,6 +195,9 @@ func (d *Dashboard) routes() http.Handler {
 	app.Handle("GET /dashboard/settings/api/keys/{id}/{action}", d.signedIn(true, d.confirmAPIKey))
 	app.Handle("POST /dashboard/settings/api/keys/{id}/{action}", d.signedIn(true, d.changeAPIKey))
 
+	app.Handle("GET /dashboard/settings/booking-pages", d.signedIn(true, d.bookingPages))
+	app.Handle("POST /dashboard/settings/booking-pages", d.signedIn(true, d.setFrameAncestors))
+
 	app.Handle("GET /dashboard/users", d.signedIn(true, d.users))
 	app.Handle("POST /dashboard/users", d.signedIn(true, d.addUser))
 	app.Handle("GET /dashboard/users/{id}/remove", d.signedIn(true, d.confirmRemoveUser))

@@ -262,16 +262,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 	}
 	err := func() error {
 		ap, err := s.scheduler().Confirm(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"}, r.PathValue("id"),
-			r.URL.Query().Get("token"), func(raw json.RawMessage) (scheduling.BookingDetails, error) {
-				var body bookingBody
-				if err := json.Unmarshal(raw, &body); err != nil {
-					return scheduling.BookingDetails{}, err
-				}
-				// The request was checked when it was made.
-				var v meetd.Validation
-				return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-					Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
-			})
+			r.URL.Query().Get("token"), BookingDetailsOf)
 		if err != nil {
 			return err
 		}
@@ -281,4 +272,19 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, err)
 	}
+}
+
+// BookingDetailsOf reads the details of a booking request kept with a
+// provisional booking (the body of POST /v4/booking, or the same shape
+// written by the booking pages), for scheduling.Service.Confirm. The
+// request was checked when it was made, so only a body that is not JSON
+// fails.
+func BookingDetailsOf(raw json.RawMessage) (scheduling.BookingDetails, error) {
+	var body bookingBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return scheduling.BookingDetails{}, err
+	}
+	var v meetd.Validation
+	return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
+		Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
 }

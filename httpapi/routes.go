@@ -190,6 +190,10 @@ func (s *Server) routes() {
 		}
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if s.servesPage(r.URL.Path) {
+			s.cfg.Pages.ServeHTTP(w, r)
+			return
+		}
 		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
 			Message: "Cannot " + r.Method + " " + r.URL.Path, Error: "Not Found"})
 	})

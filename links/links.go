@@ -44,6 +44,13 @@ func (b Base) Booking(userSlug, meetingTypeSlug string) string {
 // OneTime is the booking page of a one-time link's token.
 func (b Base) OneTime(token string) string { return b.path("1t", token) }
 
+// Appointment is the attendee's page of a booked appointment: what was
+// booked, "add to calendar" and the cancel and reschedule links. The
+// booking page leads there once a booking is made.
+func (b Base) Appointment(appointmentID, secret string) string {
+	return b.path("appointment", appointmentID) + "?secret=" + url.QueryEscape(secret)
+}
+
 // Cancel is the attendee's cancel page of an appointment.
 func (b Base) Cancel(appointmentID, secret string) string {
 	return b.path("appointment", appointmentID, "cancel") + "?secret=" + url.QueryEscape(secret)

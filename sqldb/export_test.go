@@ -106,6 +106,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"calendar write-backs due", calendarWritesDueSQL, []any{ms(from), 8}},
 		{"calendar refreshes due", calendarRefreshesDueSQL, []any{ms(from), 4}},
 		{"calendar connections of 10 hosts", calendarConnectionsOfUsersSQL(len(hosts)), append([]any{company}, anySlice(hosts)...)},
+		{"user by slug", userBySlugSQL, []any{"some-slug"}},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)

@@ -45,7 +45,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 
 // sqliteFullScan matches a full scan of a growing table, by the names
 // the queries give them.
-var sqliteFullScan = regexp.MustCompile(`^SCAN (h|a|l|m|appointments|appointment_hosts|provisional_bookings|calendar_busy|calendar_writes|calendar_connections|c)\b`)
+var sqliteFullScan = regexp.MustCompile(`^SCAN (h|a|l|m|u|appointments|appointment_hosts|provisional_bookings|calendar_busy|calendar_writes|calendar_connections|c)\b`)
 
 // sqlitePlanFaults lists what is wrong with an EXPLAIN QUERY PLAN: a full
 // scan of a growing table, or for a page a sort of every row (a partial

@@ -9,6 +9,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/calsync"
+	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/webhook"
 )
 
@@ -77,4 +78,13 @@ func (w *calendarWork) run(ctx context.Context, wg *sync.WaitGroup) {
 	}
 	wg.Go(func() { w.refresher.Run(ctx, calendarTick) })
 	wg.Go(func() { w.writer.Run(ctx, time.Second) })
+}
+
+// live is the booking pages' live check of calendars, or nil without a key
+// (the API makes its own from the same service).
+func (w *calendarWork) live() scheduling.LiveCalendars {
+	if !w.svc.Enabled() {
+		return nil
+	}
+	return &calsync.Live{Service: w.svc}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/pages"
 	"github.com/meetd/meetd/webhook"
 )
 
@@ -41,7 +42,7 @@ func (e *env) serve(args []string) error {
 	cfg.showDefault("require-https", "true with --tls-cert, else false")
 	proxies := cfg.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed", checkProxies)
 	publicURL := cfg.String("public-url", "", "base URL of booking pages in bookingUrl fields", checkPublicURL)
-	cfg.showDefault("public-url", "http(s)://ADDR/book")
+	cfg.showDefault("public-url", "http(s)://ADDR")
 	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)
 	cfg.showDefault("metrics-addr", "off")
 	withPprof := cfg.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr")
@@ -91,7 +92,7 @@ func (e *env) serve(args []string) error {
 	}
 	base := scheme + "://" + ln.Addr().String()
 	if *publicURL == "" {
-		*publicURL = base + "/book"
+		*publicURL = base
 	}
 	if *demo {
 		if err := e.seedDemo(db, base); err != nil {
@@ -115,8 +116,10 @@ func (e *env) serve(args []string) error {
 		ln.Close()
 		return err
 	}
+	booking := pages.New(pages.Config{Store: db, Clock: clock, Log: log, PublicURL: *publicURL,
+		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf, Calendars: calendars.live()})
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
-		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
+		PublicURL: *publicURL, Pages: booking, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
 		Concurrency: lim.concurrency(), Calendars: calendars.svc,
 		Ready: readyChecks(db)})

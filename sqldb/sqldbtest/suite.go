@@ -64,6 +64,8 @@ func Run(t *testing.T, b Backend) {
 		fn   func(*fixture)
 	}{
 		{"companies", testCompanies},
+		{"companies keep the origins that may embed their booking pages", testFrameAncestors},
+		{"a slug finds its active user", testUserBySlug},
 		{"concurrent first companies admit one", testFirstCompany},
 		{"users are created with unique emails and slugs", testCreateUser},
 		{"platform users are provisioned", testProvision},
