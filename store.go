@@ -20,6 +20,7 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	CalendarConnectionStore
 	CalendarFeedStore
 	DataFieldStore
 	RoutingFormStore

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Webhook event types. meetd emits the first six and form_submission; the
-// others are meetergo's, accepted as subscriptions so meetergo clients can
+// Webhook event types. meetd emits the first six, form_submission and
+// credential_error (a calendar connection whose server refuses its
+// credentials); the others are meetergo's, accepted as subscriptions so meetergo clients can
 // subscribe to them, and never sent.
 const (
 	EventBookingCreated     = "booking_created"

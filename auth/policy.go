@@ -41,6 +41,10 @@ const (
 	ManageContacts Action = "contacts.manage"
 	// EraseGDPR is POST /v4/gdpr/erase.
 	EraseGDPR Action = "gdpr.erase"
+	// ManageCalendars connects, changes, tests and removes a user's
+	// calendar connections; ReadCalendars lists and reads them.
+	ManageCalendars Action = "calendars.manage"
+	ReadCalendars   Action = "calendars.read"
 )
 
 // Grant is how far a principal may go with an action.
@@ -110,6 +114,10 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can access contacts other users own"},
 	EraseGDPR: {Deny, Deny, Any, Any,
 		"Personal access tokens cannot erase personal data; use a platform API key", ""},
+	ManageCalendars: {Self, Self, Any, Any,
+		"Personal access tokens cannot manage other users' calendar connections; use a platform API key", ""},
+	ReadCalendars: {Self, Any, Any, Any,
+		"", "Only company admins can read other users' calendar connections"},
 }
 
 // GrantFor returns the grant the table gives p for act.

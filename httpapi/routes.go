@@ -168,6 +168,13 @@ func (s *Server) table() []route {
 		expensive(guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport)),
 		expensive(guarded("POST", "/v4/gdpr/erase", Credential, s.eraseGDPR)),
 
+		guarded("GET", "/v4/calendar-connections/connections", ActingUser, s.listCalendars),
+		guarded("POST", "/v4/calendar-connections/connections", ActingUser, s.createCalendar),
+		guarded("GET", "/v4/calendar-connections/connections/{id}", ActingUser, s.getCalendar),
+		guarded("PATCH", "/v4/calendar-connections/connections/{id}", ActingUser, s.updateCalendar),
+		guarded("DELETE", "/v4/calendar-connections/connections/{id}", ActingUser, s.deleteCalendar),
+		guarded("POST", "/v4/calendar-connections/connections/{id}/test", ActingUser, s.testCalendar),
+
 		guarded("POST", "/webhooks", Credential, s.createWebhook),
 		guarded("GET", "/webhooks", Credential, s.listWebhooks),
 		guarded("PATCH", "/webhooks/{id}", Credential, s.updateWebhook),

@@ -25,6 +25,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/metrics"
 	"github.com/meetd/meetd/ratelimit"
@@ -68,6 +69,9 @@ type Config struct {
 	// Concurrency bounds the expensive requests in flight; zero fields
 	// mean DefaultConcurrency's.
 	Concurrency Concurrency
+	// Calendars connects users' calendars (calsync); nil answers every
+	// create and change with calsync.ErrNoKey.
+	Calendars *calsync.Service
 }
 
 // Server is the v4 API. Create it with New.

@@ -76,6 +76,9 @@ type Config struct {
 	// (httpapi.BookingDetailsOf), so a booking made on either surface is
 	// confirmed the same way.
 	Details func(json.RawMessage) (scheduling.BookingDetails, error)
+	// Calendars, when set, re-checks a chosen slot live against the hosts'
+	// connected calendars, as the API's bookings do (calsync.Live).
+	Calendars scheduling.LiveCalendars
 }
 
 // Pages is the handler of the booking pages. Create it with New.
@@ -104,7 +107,7 @@ func New(cfg Config) *Pages {
 		cfg.Rate = BookingRate
 	}
 	p := &Pages{cfg: cfg, log: cfg.Log, links: links.New(cfg.PublicURL), mux: http.NewServeMux(),
-		limit: ratelimit.New(cfg.Rate, cfg.Clock), sched: &scheduling.Service{Store: cfg.Store, Clock: cfg.Clock}}
+		limit: ratelimit.New(cfg.Rate, cfg.Clock), sched: &scheduling.Service{Store: cfg.Store, Clock: cfg.Clock, Calendars: cfg.Calendars}}
 	if u, err := url.Parse(string(p.links)); err == nil {
 		p.prefix = strings.TrimSuffix(u.Path, "/")
 	}

@@ -185,6 +185,9 @@ func (s *Service) check(ctx context.Context, p meetd.Principal, r BookRequest) (
 	if len(free) == 0 {
 		return b, meetd.ErrSlotTaken
 	}
+	if free, err = s.liveFree(ctx, p.Company.ID, free, b.start, b.start.Add(b.duration), b.queue == nil); err != nil {
+		return b, err
+	}
 	if b.queue != nil {
 		b.hosts = firstInOrder(b.hosts, free)
 	}

@@ -81,4 +81,7 @@ var _ Store = meetd.Store(nil)
 type Service struct {
 	Store Store
 	Clock meetd.Clock
+	// Calendars, when set, re-checks a slot live against the hosts'
+	// connected calendars at booking and rescheduling (live.go).
+	Calendars LiveCalendars
 }

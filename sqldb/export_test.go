@@ -106,6 +106,10 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"routing form page by slug", `SELECT id FROM routing_forms` + formBySlug, []any{"intake"}},
 		{"form recipient by token", `SELECT id FROM form_recipients` + recipientByToken, []any{meetd.NewID(), []byte("hash")}},
 		{"form recipients of a form", `SELECT id FROM form_recipients WHERE form_id = ? ORDER BY sent_at DESC, id`, []any{meetd.NewID()}},
+		{"calendar write-back targets", calendarWriteTargetsSQL, []any{"00000000-0000-4000-8000-000000000000", company, "caldav"}},
+		{"calendar write-backs due", calendarWritesDueSQL, []any{ms(from), 8}},
+		{"calendar refreshes due", calendarRefreshesDueSQL, []any{ms(from), 4}},
+		{"calendar connections of 10 hosts", calendarConnectionsOfUsersSQL(len(hosts)), append([]any{company}, anySlice(hosts)...)},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's list, descending", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Descending: true})...)
@@ -194,4 +198,12 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 // EraseFormPerson runs eraseFormPerson in a transaction of its own.
 func (db *DB) EraseFormPerson(ctx context.Context, companyID, email string) error {
 	return db.update(ctx, func(t *tx) error { return t.eraseFormPerson(ctx, companyID, email) })
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

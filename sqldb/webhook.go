@@ -266,6 +266,9 @@ func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string,
 	if err := t.syncContacts(ctx, ap); err != nil {
 		return err
 	}
+	if err := t.queueCalendarWrites(ctx, ap); err != nil {
+		return err
+	}
 	return t.emit(ctx, ap.CompanyID, typ, payload)
 }
 

@@ -52,6 +52,7 @@ func (e *env) serve(args []string) error {
 	mailFrom := cfg.String("mail-from", "", `From of every e-mail: an address, optionally with a name ("Acme Bookings <bookings@acme.example>"); needed with --smtp-url`, checkMailFrom)
 	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	lim := limitFlags(cfg)
+	cal := calendarFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -118,16 +119,21 @@ func (e *env) serve(args []string) error {
 	// Every committed write that changes a credential, user or company
 	// refreshes this node's cache before it returns: no handler has to.
 	db.OnChange(verifier.AfterWrite)
+	calendars, err := cal.calendars(db, clock, log, *publicURL)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	booking := pages.New(pages.Config{Store: db, Clock: clock, Log: log, PublicURL: *publicURL,
-		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf})
+		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf, Calendars: calendars.live()})
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
 		PublicURL: *publicURL, Pages: booking, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
-		Concurrency: lim.concurrency(),
-		Ready:       readyChecks(db)})
+		Concurrency: lim.concurrency(), Calendars: calendars.svc,
+		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
-		Passwords: e.passwords, LoginRate: lim.login()})
+		Passwords: e.passwords, LoginRate: lim.login(), Calendars: calendars.svc})
 	dash.Mount(api.Mux())
 	formpages.New(formpages.Config{Store: db, PublicURL: *publicURL, Clock: clock, Log: log,
 		ClientIP: clientip.Proxies(trusted).IP}).Mount(api.Mux())
@@ -144,6 +150,7 @@ func (e *env) serve(args []string) error {
 	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
 		Observe: mx.Metrics().WebhookResult}
 	wg.Go(func() { hooks.Run(bg, webhookInterval) })
+	calendars.run(bg, &wg)
 
 	errc := make(chan error, 1)
 	go func() {

@@ -111,6 +111,8 @@ func Run(t *testing.T, b Backend) {
 		{"another company's user's personal page is not found", testForeignPersonalPages},
 		{"calendar busy times are replaced per connection, clipped, pieced and read by window", testCalendarBusy},
 		{"another company's calendar busy times are neither written, read nor deleted", testForeignCalendarBusy},
+		{"calendar connections: stored, claimed, broken once, written back once per change", testCalendarConnections},
+		{"another company's calendar connection is not found", testForeignCalendarConnections},
 		{"calendar feeds are made, replaced, found by token hash and revoked", testCalendarFeeds},
 		{"another company can neither make nor revoke a user's calendar feed", testForeignCalendarFeeds},
 		{"data fields: numeric ids, unique names, update and delete", testDataFields},
