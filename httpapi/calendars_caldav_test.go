@@ -108,8 +108,8 @@ func TestCalDAVWriteBackCreatesUpdatesAndDeletesOneEvent(t *testing.T) {
 		if start, _ := ev.Props.DateTime(ical.PropDateTimeStart, time.UTC); !start.Equal(moved) {
 			t.Fatalf("after the reschedule DTSTART %v, want %v", start, moved)
 		}
-		if seq, _ := ev.Props.Text(ical.PropSequence); seq != "1" {
-			t.Fatalf("after the reschedule SEQUENCE %q, want 1", seq)
+		if seq := ev.Props.Get(ical.PropSequence); seq == nil || seq.Value != "1" {
+			t.Fatalf("after the reschedule SEQUENCE %+v, want 1", seq)
 		}
 
 		r = h.do(req{method: "POST", path: "/v4/appointment/" + id + "/cancel", token: a.key, acting: a.member.ID,
