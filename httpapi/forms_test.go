@@ -348,6 +348,13 @@ func TestBookingAnswersTheMeetingTypesQuestions(t *testing.T) {
 		if err != nil || answers["companySize"] != "big" || answers["budget"] != 12000.0 || len(answers) != 2 {
 			t.Fatalf("AttendeeAnswers = %v, %v", answers, err)
 		}
+		// The booking made the attendee a contact carrying the answers,
+		// and only the answers (not the other notes).
+		details := decode(t, h.get("/crm/details?attendeeId="+att["id"].(string), tok, h.a.member.ID))
+		extra := details["item"].(map[string]any)["additionalData"].(map[string]any)
+		if extra["companySize"] != "big" || extra["budget"] != 12000.0 || extra["utm_source"] != nil {
+			t.Fatalf("the contact's additionalData %v", extra)
+		}
 
 		// A routing form submission's answers fill what the booking leaves
 		// out; an unknown submission is a 400.
@@ -367,6 +374,13 @@ func TestBookingAnswersTheMeetingTypesQuestions(t *testing.T) {
 		ap = decode(t, h.get("/v4/appointment/"+decode(t, r)["appointmentId"].(string), tok, h.a.member.ID))
 		if notes := attendeesOf(t, ap)[0]["notes"].(map[string]any); notes["companySize"] != "small" || notes["budget"] != 70.0 {
 			t.Fatalf("notes with a submission %v", notes)
+		}
+		// The same person booking again: still one contact, with the
+		// latest answers.
+		details = decode(t, h.get("/crm/details?attendeeId="+attendeesOf(t, ap)[0]["id"].(string), tok, h.a.member.ID))
+		if item := details["item"].(map[string]any); item["id"] != decode(t, h.get("/crm/details?attendeeId="+att["id"].(string), tok, h.a.member.ID))["item"].(map[string]any)["id"] ||
+			item["additionalData"].(map[string]any)["companySize"] != "small" || item["additionalData"].(map[string]any)["budget"] != 70.0 {
+			t.Fatalf("the contact after a second booking %v", item)
 		}
 		slot = slot.Add(time.Hour)
 		r = book(map[string]any{"companySize": "big"}, map[string]any{"routingFormSubmissionId": meetd.NewID()})

@@ -564,6 +564,23 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 			return err
 		}
 		from := meetd.ContactFromAttendee(at)
+		// The answers to the company's data fields (a booking form's
+		// questions, a routing form's) become the contact's custom data:
+		// the latest answer to a field wins.
+		answers, err := answersIn(ctx, t, ap.CompanyID, string(at.Notes))
+		if err != nil {
+			return err
+		}
+		if len(answers) > 0 {
+			from.AdditionalData = map[string]json.RawMessage{}
+			for k, v := range answers {
+				b, err := json.Marshal(v)
+				if err != nil {
+					return err
+				}
+				from.AdditionalData[k] = b
+			}
+		}
 		if !found {
 			c = from
 			c.CompanyID, c.AccountOwnerID = ap.CompanyID, ap.MainHostID
@@ -597,6 +614,14 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 				{&c.PhoneNumber, &from.PhoneNumber}, {&c.Language, &from.Language}} {
 				if *f.dst == "" && *f.src != "" {
 					*f.dst, changed = *f.src, true
+				}
+			}
+			for k, v := range from.AdditionalData {
+				if c.AdditionalData == nil {
+					c.AdditionalData = map[string]json.RawMessage{}
+				}
+				if string(c.AdditionalData[k]) != string(v) {
+					c.AdditionalData[k], changed = v, true
 				}
 			}
 			if changed {

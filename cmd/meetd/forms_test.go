@@ -79,4 +79,15 @@ func TestARoutingFormBooksWithItsAnswers(t *testing.T) {
 	if notes["companySize"] != "big" {
 		t.Fatalf("the booking's notes %v do not carry the form's answer", notes)
 	}
+
+	// The booking made the attendee a contact, with the form's answer.
+	attendee := ap["attendees"].([]any)[0].(map[string]any)["id"].(string)
+	details := call("GET", "/crm/details?attendeeId="+attendee, nil, 200)
+	item := details["item"].(map[string]any)
+	if item["email"] != "ada@guest.example" || item["additionalData"].(map[string]any)["companySize"] != "big" {
+		t.Fatalf("the attendee's contact %v does not carry the form's answer", item)
+	}
+	if page := call("GET", "/crm?searchTerm=ada%40guest.example", nil, 200); page["total"] != float64(1) {
+		t.Fatalf("contacts for the address: %v, want exactly one", page)
+	}
 }
