@@ -4,11 +4,15 @@ import (
 	"errors"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/invite"
 	"github.com/meetd/meetd/slots"
 )
+
+// maxReason is the API's bound on a cancellation's reason, in characters.
+const maxReason = 500
 
 // booked is an appointment an attendee's secret unlocked, with what its
 // pages show.
@@ -190,9 +194,13 @@ func (p *Pages) cancel(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
+	// The API's bound on a reason (POST /v4/public/appointment/{id}/cancel);
+	// cutting a longer one at a byte split characters, which PostgreSQL
+	// refused.
 	reason := r.PostFormValue("reason")
-	if len(reason) > maxNotes {
-		reason = reason[:maxNotes]
+	if utf8.RuneCountInString(reason) > maxReason {
+		p.fail(w, r, &b.company, meetd.Errorf(meetd.EINVALID, "The reason must be at most 500 characters."))
+		return
 	}
 	if _, err := p.sched.Cancel(r.Context(), p.actor(r), b.ap, reason, "attendee"); err != nil {
 		p.fail(w, r, &b.company, err)
