@@ -109,7 +109,7 @@ func (p *Pages) appointmentData(r *http.Request, b *booked, lang, heading string
 	}
 	if !b.ap.Cancelled {
 		d.Cancel = withLang(p.links.Cancel(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
-		if !b.typeGone {
+		if !b.typeGone && b.m.Enabled {
 			d.Reschedule = withLang(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		}
 	} else if !b.typeGone {
@@ -223,7 +223,7 @@ func (p *Pages) reschedulePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked, status int) {
-	if b.typeGone || b.ap.Cancelled {
+	if b.typeGone || b.ap.Cancelled || !b.m.Enabled {
 		p.fail(w, r, &b.company, errCannotMove(b))
 		return
 	}
@@ -271,6 +271,9 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 func errCannotMove(b *booked) error {
 	if b.ap.Cancelled {
 		return meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
+	}
+	if !b.typeGone {
+		return meetd.Errorf(meetd.ECONFLICT, "This meeting type can no longer be booked, so the appointment cannot be moved.")
 	}
 	return meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
 }

@@ -551,8 +551,11 @@ func (p *Pages) taken(w http.ResponseWriter, r *http.Request, t *target, st stat
 	p.render(w, "taken", v, &t.company)
 }
 
+// withLang appends lang to u, an address that already has a query, when
+// it is one of the pages' languages: the value comes from the request, and
+// anything else appended raw would add parameters of its own.
 func withLang(u, lang string) string {
-	if lang == "" {
+	if lang != "en" && lang != "de" {
 		return u
 	}
 	return u + "&lang=" + lang

@@ -31,6 +31,11 @@ func (p *Pages) byToken(ctx context.Context, token string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !owner.Active() {
+		// As for the removed user's own booking page (UserBySlug finds
+		// only active users).
+		return nil, errNotFound
+	}
 	t, err := p.targetOf(ctx, owner, m, p.links.OneTime(token))
 	if err != nil {
 		return nil, err

@@ -57,3 +57,79 @@ func TestCancelReasonIsBoundedLikeTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestLangOnlyTakesItsTwoValues: a lang= that is neither en nor de adds
+// nothing to the addresses the pages write (it was appended raw, so
+// "x&moved=1" forged the "moved" heading and any other parameter).
+func TestLangOnlyTakesItsTwoValues(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	done := h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Lang Test", "l@example.org")).want(t, 303)
+	ap := h.appointmentOf(done.header.Get("Location"))
+	p := h.get(l.Appointment(ap.ID, ap.Secret) + "&lang=x%26moved%3D1").want(t, 200)
+	for _, link := range append(p.links("/cancel"), p.links("/reschedule")...) {
+		if strings.Contains(link, "moved") || strings.Contains(link, "lang=") {
+			t.Fatalf("link %s carries the forged lang", link)
+		}
+	}
+	c := h.post(l.Cancel(ap.ID, ap.Secret), url.Values{"lang": {"x&moved=1"}}).want(t, 303)
+	if loc := c.header.Get("Location"); strings.Contains(loc, "moved") || strings.Contains(loc, "lang=") {
+		t.Fatalf("redirect %s carries the forged lang", loc)
+	}
+	c = h.post(l.Cancel(ap.ID, ap.Secret), url.Values{"lang": {"de"}})
+	if c.status == 303 {
+		t.Fatal("cancelled twice")
+	}
+}
+
+// TestPhoneProfileIsACallLink: the personal page's phone is a tel: link
+// (html/template turned an untyped tel: address into #ZgotmplZ), made of
+// the number's digits and + only.
+func TestPhoneProfileIsACallLink(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	if _, err := h.db.UpdatePersonalPage(context.Background(), meetd.CLIActor, h.tenant.Company.ID, h.host.ID, func(p *meetd.PersonalPage) error {
+		p.Profiles = map[string]string{"phone": "+49 (30) 123-45\"><script>"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := h.get(links.New(h.base).User(h.host.Slug)).want(t, 200, `href="tel:&#43;493012345"`)
+	if strings.Contains(p.body, "ZgotmplZ") || strings.Contains(p.body, "<script>") {
+		t.Fatal("the phone link is broken or unescaped")
+	}
+}
+
+// TestRemovedHostsOneTimeLinkIsNotFound: a one-time link whose meeting
+// type belongs to a removed user is the same 404 as their booking page
+// (it was a 400 "Validation failed" page naming the removed host).
+func TestRemovedHostsOneTimeLinkIsNotFound(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	ctx := context.Background()
+	token := meetd.NewOneTimeToken()
+	if _, err := h.db.CreateOneTimeLink(ctx, meetd.CLIActor, h.tenant.Company.ID, h.mt.ID, meetd.HashOneTimeToken(token)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.RemoveUser(ctx, meetd.CLIActor, h.tenant.Company.ID, h.host.ID); err != nil {
+		t.Fatal(err)
+	}
+	l := links.New(h.base)
+	h.get(l.Booking(h.host.Slug, h.mt.Slug)).want(t, 404)
+	h.get(l.OneTime(token)).want(t, 404, "Page not found")
+	h.post(l.OneTime(token), bookingForm("2026-03-03T08:00:00Z", "Late Comer", "late@example.org")).want(t, 404)
+}
+
+// TestDisabledTypeOffersNoReschedule: once its meeting type is disabled
+// an appointment's page offers no "Reschedule" that leads to "Page not
+// found"; the reschedule address says why instead; cancelling still works.
+func TestDisabledTypeOffersNoReschedule(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	done := h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Dis Abled", "d@example.org")).want(t, 303)
+	ap := h.appointmentOf(done.header.Get("Location"))
+	h.change(func(m *meetd.MeetingType) { m.Enabled = false })
+	p := h.get(l.Appointment(ap.ID, ap.Secret)).want(t, 200, `id="cancel"`)
+	if strings.Contains(p.body, `id="reschedule"`) {
+		t.Fatal("a disabled meeting type's appointment offers to reschedule")
+	}
+	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 409, "no longer be booked")
+}
