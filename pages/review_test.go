@@ -8,6 +8,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
+	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -66,7 +67,7 @@ func TestLangOnlyTakesItsTwoValues(t *testing.T) {
 	l := links.New(h.base)
 	done := h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Lang Test", "l@example.org")).want(t, 303)
 	ap := h.appointmentOf(done.header.Get("Location"))
-	p := h.get(l.Appointment(ap.ID, ap.Secret) + "&lang=x%26moved%3D1").want(t, 200)
+	p := h.get(l.Appointment(ap.ID, ap.Secret)+"&lang=x%26moved%3D1").want(t, 200)
 	for _, link := range append(p.links("/cancel"), p.links("/reschedule")...) {
 		if strings.Contains(link, "moved") || strings.Contains(link, "lang=") {
 			t.Fatalf("link %s carries the forged lang", link)
@@ -132,4 +133,40 @@ func TestDisabledTypeOffersNoReschedule(t *testing.T) {
 		t.Fatal("a disabled meeting type's appointment offers to reschedule")
 	}
 	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 409, "no longer be booked")
+}
+
+// TestPageDoubleOptInKeepsTheForm: a double opt-in booking made on the
+// page and confirmed on the page books what the form said (name, phone,
+// notes, guests, zone, language): the request the page keeps is read by
+// the API's reader at confirmation.
+func TestPageDoubleOptInKeepsTheForm(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	h.change(func(m *meetd.MeetingType) { m.DoubleOptIn = meetd.DoubleOptInEnabled; m.Channel = "phone" })
+	l := links.New(h.base)
+	f := bookingForm("2026-03-03T08:00:00Z", "Dora Maria Doe", "dora@example.org")
+	f.Set("phone", "+49 30 1234567")
+	f.Set("notes", "Bitte pünktlich")
+	f.Set("guests", "g1@example.org, g2@example.org")
+	f.Set("tz", "America/New_York")
+	h.post(l.Booking(h.host.Slug, h.mt.Slug), f, "Accept-Language", "de").want(t, 200, "dora@example.org")
+	ctx := context.Background()
+	list, _, err := h.db.ListProvisional(ctx, meetd.ProvisionalFilter{CompanyID: h.tenant.Company.ID, Limit: 10})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("provisional %v %v", list, err)
+	}
+	token, err := (&scheduling.Service{Store: h.db, Clock: h.clock}).ReissueToken(ctx, meetd.Principal{Company: h.tenant.Company}, list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := h.post(l.Confirm(list[0].ID, token), url.Values{"token": {token}, "lang": {"de"}}).want(t, 303)
+	if !strings.HasSuffix(done.header.Get("Location"), "&lang=de") {
+		t.Fatalf("confirmation leads to %s", done.header.Get("Location"))
+	}
+	ap := h.appointmentOf(done.header.Get("Location"))
+	a := ap.Attendees[0]
+	if a.Fullname != "Dora Maria Doe" || a.Lastname != "Doe" || a.Phone != "+49 30 1234567" || a.Timezone != "America/New_York" ||
+		a.Language != "de" || len(ap.Attendees) != 3 || ap.Attendees[2].Email != "g2@example.org" ||
+		!strings.Contains(string(a.Notes), "Bitte pünktlich") {
+		t.Fatalf("confirmed attendee %+v notes %s", a, a.Notes)
+	}
 }
