@@ -31,7 +31,10 @@ func mustRead(name string) string {
 // brand is the look of a user's personal page.
 type brand struct {
 	Primary, Secondary template.CSS
-	HeaderImage        string
+	// OnPrimary, PrimaryText and OnSecondary are the text colours that
+	// read on the company's colours (see textColours).
+	OnPrimary, PrimaryText, OnSecondary template.CSS
+	HeaderImage                         string
 }
 
 func brandOf(pp meetd.PersonalPage) *brand {
@@ -42,6 +45,7 @@ func brandOf(pp meetd.PersonalPage) *brand {
 	if pp.UseCustomColors {
 		// Validate lets only #rgb and #rrggbb through.
 		b.Primary, b.Secondary = template.CSS(pp.PrimaryColor), template.CSS(pp.SecondaryColor)
+		b.OnPrimary, b.PrimaryText, b.OnSecondary = textColours(pp.PrimaryColor, pp.SecondaryColor)
 	}
 	return b
 }

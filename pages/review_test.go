@@ -170,3 +170,22 @@ func TestPageDoubleOptInKeepsTheForm(t *testing.T) {
 		t.Fatalf("confirmed attendee %+v notes %s", a, a.Notes)
 	}
 }
+
+// TestLightBrandColourKeepsButtonsReadable: with a light primary colour
+// the pages write dark text on it and do not use it as link text (white
+// on #ffdd00 was 1.4:1).
+func TestLightBrandColourKeepsButtonsReadable(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	if _, err := h.db.UpdatePersonalPage(context.Background(), meetd.CLIActor, h.tenant.Company.ID, h.host.ID, func(p *meetd.PersonalPage) error {
+		p.UseCustomColors, p.PrimaryColor = true, "#ffdd00"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := h.get(links.New(h.base).Booking(h.host.Slug, h.mt.Slug)).want(t, 200, ":root{--p:#ffdd00}",
+		"--op:#000000;--pt:#111827;--os:#111827", "a.day.on{background:var(--p);color:var(--op)}",
+		"background:var(--p);color:var(--op)", "a{color:var(--pt)}")
+	if strings.Contains(p.body, "color:#fff;cursor") {
+		t.Fatal("buttons are still white on the primary colour")
+	}
+}
