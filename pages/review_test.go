@@ -189,3 +189,21 @@ func TestLightBrandColourKeepsButtonsReadable(t *testing.T) {
 		t.Fatal("buttons are still white on the primary colour")
 	}
 }
+
+// TestOneTimeTokenNeverLogged: a one-time link's token stays out of the
+// access log however the path is spelled (a path the mux redirects to
+// its clean form was logged as sent, token and all).
+func TestOneTimeTokenNeverLogged(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	token := meetd.NewOneTimeToken()
+	if _, err := h.db.CreateOneTimeLink(context.Background(), meetd.CLIActor, h.tenant.Company.ID, h.mt.ID,
+		meetd.HashOneTimeToken(token)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/x/../1t/" + token, "//1t/" + token, "/1t/./" + token, "/1t//" + token} {
+		h.get(p)
+	}
+	if strings.Contains(h.logs.String(), token) {
+		t.Fatalf("the log holds a one-time token:\n%s", h.logs.String())
+	}
+}
