@@ -120,7 +120,9 @@ type problem struct {
 	Heading, Lead string
 	// Detail is the scheduling error's message (English, as the API's).
 	Detail string
-	Back   string
+	// Details are a validation failure's sentences, one per field.
+	Details []string
+	Back    string
 }
 
 // fail renders the error page for err: 404 for anything not found (a
@@ -141,6 +143,16 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, c *meetd.Company, e
 			v.Status, pr.Heading, pr.Lead = http.StatusTooManyRequests, v.L["tooMany"], v.L["tooManyLead"]
 		case meetd.ECONFLICT, meetd.EINVALID, meetd.EUNPROCESSABLE, meetd.EPLANLIMIT, meetd.EFORBIDDEN:
 			v.Status, pr.Heading, pr.Detail = meetd.HTTPStatus(meetd.ErrorCode(err)), v.L["conflict"], meetd.ErrorMessage(err)
+			// A validation failure's summary ("Validation failed") says
+			// nothing; its sentences say what was wrong, as the API's
+			// message array does.
+			var e *meetd.Error
+			if errors.As(err, &e) && len(e.Fields) > 0 {
+				pr.Detail = ""
+				for _, f := range e.Fields {
+					pr.Details = append(pr.Details, f.Message)
+				}
+			}
 		default:
 			p.log.Error("page failed", "method", r.Method, "route", r.Pattern, "err", err)
 			v.Status, pr.Heading, pr.Lead = http.StatusInternalServerError, v.L["error"], v.L["errorLead"]
