@@ -2,7 +2,9 @@ package pages_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -205,5 +207,41 @@ func TestOneTimeTokenNeverLogged(t *testing.T) {
 	}
 	if strings.Contains(h.logs.String(), token) {
 		t.Fatalf("the log holds a one-time token:\n%s", h.logs.String())
+	}
+}
+
+// TestWrongSecretIsAMissingAppointment: every attendee address answers a
+// wrong or missing secret exactly as it answers an appointment that does
+// not exist (status, headers that matter, and body but for the nonce).
+func TestWrongSecretIsAMissingAppointment(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	done := h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Sec Ret", "s@example.org")).want(t, 303)
+	ap := h.appointmentOf(done.header.Get("Location"))
+	nonce := regexp.MustCompile(`nonce-?[="']*[0-9a-f]{32}`)
+	other := meetd.NewID()
+	// The language switch links the page's own address, so ids are
+	// replaced before comparing.
+	norm := func(p page) string {
+		body := strings.NewReplacer(ap.ID, "ID", other, "ID").Replace(nonce.ReplaceAllString(p.body, "N"))
+		return fmt.Sprint(p.status, p.header.Get("Cache-Control"), p.header.Get("Content-Type"), body)
+	}
+	for _, suffix := range []string{"", "/invite.ics", "/cancel", "/reschedule"} {
+		for _, secret := range []string{"", "?secret=", "?secret=" + strings.ToUpper(ap.Secret), "?secret=" + ap.Secret[:len(ap.Secret)-1]} {
+			missing := h.get("/appointment/" + other + suffix + secret)
+			if got := h.get("/appointment/" + ap.ID + suffix + secret); norm(got) != norm(missing) || got.status != 404 {
+				t.Fatalf("GET %s%s answers otherwise than a missing appointment: %d", suffix, secret, got.status)
+			}
+		}
+		if suffix == "/cancel" || suffix == "/reschedule" {
+			m := h.post("/appointment/"+other+suffix, url.Values{"secret": {ap.Secret}, "start": {"2026-03-03T09:00:00Z"}})
+			w := h.post("/appointment/"+ap.ID+suffix, url.Values{"secret": {"wrong"}, "start": {"2026-03-03T09:00:00Z"}})
+			if norm(m) != norm(w) || w.status != 404 {
+				t.Fatalf("POST %s with a wrong secret: %d", suffix, w.status)
+			}
+		}
+	}
+	if got, _ := h.db.AppointmentByID(context.Background(), h.tenant.Company.ID, ap.ID); got.Cancelled || !got.Start.Equal(ap.Start) {
+		t.Fatal("a wrong secret changed the appointment")
 	}
 }
