@@ -245,3 +245,45 @@ func TestWrongSecretIsAMissingAppointment(t *testing.T) {
 		t.Fatal("a wrong secret changed the appointment")
 	}
 }
+
+// TestHostileTextIsInert: markup in every string a page shows (meeting
+// type, host, attendee, personal page, and each reflected query value)
+// comes out escaped; no script or attribute breaks out.
+func TestHostileTextIsInert(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	const evil = `"'><script>alert(1)</script><img src=x onerror=alert(2)>`
+	h.change(func(m *meetd.MeetingType) { m.Name, m.Description = "Intro"+evil, "About"+evil })
+	if _, err := h.db.UpdatePersonalPage(context.Background(), meetd.CLIActor, h.tenant.Company.ID, h.host.ID, func(p *meetd.PersonalPage) error {
+		p.Description = evil
+		p.CustomLinks = []meetd.CustomLink{{Name: evil, URL: "https://example.com/" + url.PathEscape(evil)}}
+		p.Profiles = map[string]string{"twitter": evil, "addressCity": evil}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l := links.New(h.base)
+	book := l.Booking(h.host.Slug, h.mt.Slug)
+	q := url.Values{"lang": {evil}, "tz": {evil}, "month": {evil}, "day": {evil}, "d": {evil}, "secret": {evil}}.Encode()
+	f := bookingForm("2026-03-03T08:00:00Z", "Eve"+evil, "eve@example.org")
+	f.Set("notes", evil)
+	f.Set("guests", evil)
+	pages := []page{h.get(l.User(h.host.Slug) + "?" + q), h.get(book + "?" + q), h.get(book + "?slot=2026-03-03T08:00:00Z&" + q),
+		h.post(book, f), h.get("/confirm/" + meetd.NewID() + "?token=" + url.QueryEscape(evil) + "&" + q)}
+	f.Set("guests", "")
+	f.Set("location", evil)
+	done := h.post(book, f).want(t, 303)
+	ap := h.appointmentOf(done.header.Get("Location"))
+	pages = append(pages, h.get(l.Appointment(ap.ID, ap.Secret)+"&"+q), h.get(l.Cancel(ap.ID, ap.Secret)+"&"+q),
+		h.get(l.Reschedule(ap.ID, ap.Secret)+"&lang="+url.QueryEscape(evil)))
+	for i, p := range pages {
+		if p.status >= 500 {
+			t.Fatalf("page %d: %d", i, p.status)
+		}
+		for _, bad := range []string{"<script>alert", "<img src=x", `"'>`} {
+			if strings.Contains(p.body, bad) {
+				j := strings.Index(p.body, bad)
+				t.Fatalf("page %d (%d) holds %q unescaped: %s", i, p.status, bad, p.body[max(0, j-200):j+50])
+			}
+		}
+	}
+}
