@@ -220,7 +220,14 @@ func headers(w http.ResponseWriter, nonce string, c *meetd.Company) {
 	h := w.Header()
 	frames := "'self'"
 	if c != nil && len(c.FrameAncestors) > 0 {
-		frames += " " + strings.Join(c.FrameAncestors, " ")
+		// Checked again as they are written into the header: the store
+		// keeps what it is given, and a value saved before a rule was
+		// tightened (a wildcard) must not widen the policy now.
+		if ok, err := meetd.CheckFrameAncestors(c.FrameAncestors); err == nil {
+			for _, o := range ok {
+				frames += " " + o
+			}
+		}
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src https: data:; style-src 'nonce-"+nonce+
 		"'; script-src 'nonce-"+nonce+"'; form-action 'self'; base-uri 'none'; frame-ancestors "+frames)

@@ -287,3 +287,18 @@ func TestHostileTextIsInert(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredWildcardOriginNeverFramesThePages: origins in the store that
+// today's rule refuses (saved before it, or by a writer that skipped the
+// check) widen no CSP: the pages fall back to their own origin.
+func TestStoredWildcardOriginNeverFramesThePages(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	if _, err := h.db.SetFrameAncestors(context.Background(), meetd.CLIActor, h.tenant.Company.ID,
+		[]string{"https://www.example.com", "https://*.com"}); err != nil {
+		t.Fatal(err)
+	}
+	csp := h.get(links.New(h.base).Booking(h.host.Slug, h.mt.Slug)).want(t, 200).header.Get("Content-Security-Policy")
+	if !strings.HasSuffix(csp, "frame-ancestors 'self'") {
+		t.Fatalf("CSP %q", csp)
+	}
+}
