@@ -264,7 +264,9 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 		cal.Move["lang"] = st.lang
 	}
 	v.Data = map[string]any{"A": p.appointmentData(r, b, v.Lang, v.L["rescheduleTitle"]), "Cal": cal,
-		"Action": self, "Secret": b.secret, "TZ": st.tzName, "Lang": st.lang}
+		"Action": self, "Secret": b.secret, "TZ": st.tzName, "Lang": st.lang,
+		// Shown above the month when the time posted was not free.
+		"Taken": status == http.StatusConflict}
 	p.render(w, "reschedule", v, &b.company)
 }
 

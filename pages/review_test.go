@@ -302,3 +302,18 @@ func TestStoredWildcardOriginNeverFramesThePages(t *testing.T) {
 		t.Fatalf("CSP %q", csp)
 	}
 }
+
+// TestRescheduleToATakenTimeSaysSo: a reschedule to a time that is not
+// free shows the month again with a message that says why (it showed the
+// month with a 409 and no word about the refused time).
+func TestRescheduleToATakenTimeSaysSo(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	book := l.Booking(h.host.Slug, h.mt.Slug)
+	first := h.appointmentOf(h.post(book, bookingForm("2026-03-03T08:00:00Z", "Ann One", "a1@example.org")).want(t, 303).header.Get("Location"))
+	h.post(book, bookingForm("2026-03-03T09:00:00Z", "Ben Two", "b2@example.org")).want(t, 303)
+	h.post(l.Reschedule(first.ID, first.Secret), url.Values{"secret": {first.Secret}, "start": {"2026-03-03T09:00:00Z"}}).
+		want(t, 409, `role="alert"`, "This time was just taken")
+	h.post(l.Reschedule(first.ID, first.Secret), url.Values{"secret": {first.Secret}, "start": {"2026-03-03T09:00:00Z"}, "lang": {"de"}}).
+		want(t, 409, "Diese Zeit wurde gerade vergeben")
+}
