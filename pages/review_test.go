@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
@@ -316,4 +317,28 @@ func TestRescheduleToATakenTimeSaysSo(t *testing.T) {
 		want(t, 409, `role="alert"`, "This time was just taken")
 	h.post(l.Reschedule(first.ID, first.Secret), url.Values{"secret": {first.Secret}, "start": {"2026-03-03T09:00:00Z"}, "lang": {"de"}}).
 		want(t, 409, "Diese Zeit wurde gerade vergeben")
+}
+
+// TestRegeneratedOneTimeLinkKillsTheLast: a new one-time link for the
+// same meeting type ends the one before it; the new one books; a link
+// older than 30 days books nothing.
+func TestRegeneratedOneTimeLinkKillsTheLast(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	ctx := context.Background()
+	l := links.New(h.base)
+	mint := func() string {
+		token := meetd.NewOneTimeToken()
+		if _, err := h.db.CreateOneTimeLink(ctx, meetd.CLIActor, h.tenant.Company.ID, h.mt.ID, meetd.HashOneTimeToken(token)); err != nil {
+			t.Fatal(err)
+		}
+		return token
+	}
+	old := mint()
+	h.get(l.OneTime(old)).want(t, 200)
+	fresh := mint()
+	h.get(l.OneTime(old)).want(t, 410)
+	h.post(l.OneTime(old), bookingForm("2026-03-03T08:00:00Z", "Old Link", "old@example.org")).want(t, 410)
+	h.get(l.OneTime(fresh)).want(t, 200)
+	h.clock.Advance(30*24*time.Hour + time.Minute)
+	h.get(l.OneTime(fresh)).want(t, 410)
 }
