@@ -377,6 +377,9 @@ type chosen struct {
 	AskPhone                        bool
 	Form                            bookingForm
 	Errors                          []string
+	// Invalid names the fields the errors are about: each is marked
+	// aria-invalid and described by the list of errors.
+	Invalid map[string]bool
 	Lang                            string
 }
 
@@ -397,12 +400,12 @@ func (p *Pages) bookingPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, http.StatusOK)
+	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // showBooking renders the booking page: the month view, or once a slot is
 // chosen the form.
-func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, st state, f bookingForm, errs []string, status int) {
+func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, st state, f bookingForm, errs []string, invalid map[string]bool, status int) {
 	v := newView(r, t.m.Name)
 	v.Brand, v.Status = t.brand, status
 	d := &bookingData{Host: hostName(t.owner), Type: t.m.Name, Description: t.m.Description, Minutes: st.minutes(t.m)}
@@ -410,7 +413,7 @@ func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, s
 		end := st.slot.Add(time.Duration(st.minutes(t.m)) * time.Minute)
 		d.Chosen = &chosen{When: span(v.Lang, st.slot.In(st.loc), end.In(st.loc)), Start: st.slot.Format(time.RFC3339),
 			TZ: st.tzName, Duration: st.duration, Change: st.url(t.self, "slot", ""), Action: t.self,
-			AskPhone: asksPhone(t.m), Form: f, Errors: errs, Lang: st.lang}
+			AskPhone: asksPhone(t.m), Form: f, Errors: errs, Invalid: invalid, Lang: st.lang}
 	} else {
 		cal, err := p.calendarOf(r.Context(), t, &st, v.Lang, "", func(st state, s slots.Slot) string {
 			return st.url(t.self, "slot", s.Start.Format(time.RFC3339))
@@ -454,32 +457,37 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		return
 	}
 	var errs []string
+	invalid := map[string]bool{}
+	bad := func(field, msg string) {
+		if !invalid[field] {
+			errs = append(errs, msg)
+		}
+		invalid[field] = true
+	}
 	L := msgs[lang]
 	if f.Name == "" || utf8.RuneCountInString(f.Name) > maxName {
-		errs = append(errs, L["errName"])
+		bad("name", L["errName"])
 	}
 	if !validEmail(f.Email) {
-		errs = append(errs, L["errEmail"])
+		bad("email", L["errEmail"])
 	}
 	if asksPhone(t.m) && f.Phone == "" || utf8.RuneCountInString(f.Phone) > maxPhone {
-		errs = append(errs, L["errPhone"])
+		bad("phone", L["errPhone"])
 	}
 	if utf8.RuneCountInString(f.Notes) > maxNotes {
-		errs = append(errs, L["errNotes"])
+		bad("notes", L["errNotes"])
 	}
 	guests := strings.FieldsFunc(f.Guests, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })
 	if len(guests) > meetd.MaxBookingGuests {
-		errs = append(errs, L["errGuests"])
-	} else {
-		for _, g := range guests {
-			if !validEmail(g) {
-				errs = append(errs, L["errGuests"])
-				break
-			}
+		bad("guests", L["errGuests"])
+	}
+	for _, g := range guests {
+		if !validEmail(g) {
+			bad("guests", L["errGuests"])
 		}
 	}
 	if len(errs) > 0 {
-		p.showBooking(w, r, t, st, f, errs, http.StatusBadRequest)
+		p.showBooking(w, r, t, st, f, errs, invalid, http.StatusBadRequest)
 		return
 	}
 	first, last := splitName(f.Name)

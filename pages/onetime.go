@@ -51,7 +51,7 @@ func (p *Pages) oneTimePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, http.StatusOK)
+	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // POST /1t/{token}: a booking through a one-time link, which the booking

@@ -342,3 +342,18 @@ func TestRegeneratedOneTimeLinkKillsTheLast(t *testing.T) {
 	h.clock.Advance(30*24*time.Hour + time.Minute)
 	h.get(l.OneTime(fresh)).want(t, 410)
 }
+
+// TestFormErrorsAreTiedToTheirFields: a form sent back marks each field
+// that is wrong aria-invalid and describes it by the list of errors, so a
+// screen reader names the problem at the field; the others stay plain.
+func TestFormErrorsAreTiedToTheirFields(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	f := bookingForm("2026-03-03T08:00:00Z", "Good Name", "not-an-address")
+	f.Set("guests", "a@example.org, nope")
+	p := h.post(links.New(h.base).Booking(h.host.Slug, h.mt.Slug), f).want(t, 400,
+		`id="email" name="email" type="email" autocomplete="email" required value="not-an-address" aria-invalid="true" aria-describedby="errors">`,
+		`aria-invalid="true" aria-describedby="errors">`, `id="errors"`)
+	if strings.Count(p.body, `aria-invalid="true"`) != 2 || strings.Count(p.body, "<li>") != 2 {
+		t.Fatalf("want the e-mail and guests fields marked, and two errors:\n%s", p.body)
+	}
+}
