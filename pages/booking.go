@@ -380,7 +380,7 @@ type chosen struct {
 	// Invalid names the fields the errors are about: each is marked
 	// aria-invalid and described by the list of errors.
 	Invalid map[string]bool
-	Lang                            string
+	Lang    string
 }
 
 type bookingForm struct {
