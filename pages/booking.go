@@ -490,12 +490,11 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		p.showBooking(w, r, t, st, f, errs, invalid, http.StatusBadRequest)
 		return
 	}
-	first, last := splitName(f.Name)
 	notes := map[string]string{}
 	if f.Notes != "" {
 		notes["notes"] = f.Notes
 	}
-	at := map[string]any{"email": f.Email, "firstname": first, "lastname": last, "fullname": f.Name,
+	at := map[string]any{"email": f.Email, "fullname": f.Name,
 		"timezone": st.tzName, "language": lang, "receiveReminders": true, "notes": notes}
 	if f.Phone != "" {
 		at["phone"] = f.Phone
@@ -513,11 +512,17 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		body["oneTimeLinkId"] = oneTimeID
 	}
 	raw, _ := json.Marshal(body)
+	// The form becomes an API booking body, read by the API's own reader
+	// (Config.Details): the attendee is made by the same rules (a full
+	// name split into first and last, reminders, notes, guests) whether
+	// it is booked now or confirmed later from the kept request.
+	details, err := p.cfg.Details(raw)
+	if err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
 	res, err := p.sched.Book(r.Context(), t.principal(), p.actor(r), scheduling.BookRequest{MeetingTypeID: t.m.ID,
-		Start: st.slot, Duration: st.duration, Request: raw,
-		BookingDetails: scheduling.BookingDetails{OneTimeLinkID: oneTimeID, Attendee: meetd.Attendee{Email: f.Email,
-			Firstname: first, Lastname: last, Fullname: f.Name, Phone: f.Phone, Timezone: st.tzName, Language: lang,
-			ReceiveReminders: true, Notes: mustJSON(notes), BringalongEmails: guests}}})
+		Start: st.slot, Duration: st.duration, Request: raw, BookingDetails: details})
 	switch {
 	case errors.Is(err, meetd.ErrSlotTaken):
 		p.taken(w, r, t, st)
@@ -569,25 +574,7 @@ func withLang(u, lang string) string {
 	return u + "&lang=" + lang
 }
 
-func mustJSON(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
-}
-
 func validEmail(s string) bool {
 	addr, err := mail.ParseAddress(s)
 	return err == nil && addr.Address == strings.TrimSpace(s) && meetd.ValidEmail(addr.Address)
-}
-
-// splitName splits a full name as the API does: the last word is the last
-// name.
-func splitName(full string) (first, last string) {
-	words := strings.Fields(full)
-	switch len(words) {
-	case 0:
-		return "", ""
-	case 1:
-		return words[0], ""
-	}
-	return strings.Join(words[:len(words)-1], " "), words[len(words)-1]
 }

@@ -357,3 +357,22 @@ func TestFormErrorsAreTiedToTheirFields(t *testing.T) {
 		t.Fatalf("want the e-mail and guests fields marked, and two errors:\n%s", p.body)
 	}
 }
+
+// TestPageBookingIsReadLikeTheAPI: a booking made straight on the page
+// stores the attendee as the API's reader makes it from the same body
+// (the page built the attendee by hand with its own copy of the API's
+// rules; now it hands the body to the API's reader).
+func TestPageBookingIsReadLikeTheAPI(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	f := bookingForm("2026-03-03T08:00:00Z", "  Dora   Maria Doe ", "dora@example.org")
+	f.Set("notes", "Bitte pünktlich")
+	f.Set("guests", "g1@example.org g2@example.org")
+	f.Set("tz", "America/New_York")
+	done := h.post(links.New(h.base).Booking(h.host.Slug, h.mt.Slug), f, "Accept-Language", "de").want(t, 303)
+	ap := h.appointmentOf(done.header.Get("Location"))
+	a := ap.Attendees[0]
+	if a.Fullname != "Dora   Maria Doe" || a.Firstname != "Dora Maria" || a.Lastname != "Doe" || a.Timezone != "America/New_York" ||
+		a.Language != "de" || !a.ReceiveReminders || string(a.Notes) != `{"notes":"Bitte pünktlich"}` || len(ap.Attendees) != 3 {
+		t.Fatalf("attendee %+v notes %s, %d attendees", a, a.Notes, len(ap.Attendees))
+	}
+}
