@@ -193,7 +193,9 @@ const maxFormBytes = 64 << 10
 // limited refuses a POST beyond the client address's rate with a 429 page.
 func (p *Pages) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d := p.limit.Take(p.ip(r))
+		// By clientip.RateKey, as meetd's other limits: an IPv6 client
+		// counts by its /64, which one host routinely holds whole.
+		d := p.limit.Take(clientip.RateKey(p.ip(r)))
 		if !d.Allowed {
 			d.SetHeaders(w.Header())
 			p.fail(w, r, nil, errTooMany)

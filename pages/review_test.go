@@ -3,6 +3,7 @@ package pages_test
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
+	"github.com/meetd/meetd/pages"
+	"github.com/meetd/meetd/ratelimit"
 	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
@@ -375,4 +378,18 @@ func TestPageBookingIsReadLikeTheAPI(t *testing.T) {
 		a.Language != "de" || !a.ReceiveReminders || string(a.Notes) != `{"notes":"Bitte pünktlich"}` || len(ap.Attendees) != 3 {
 		t.Fatalf("attendee %+v notes %s, %d attendees", a, a.Notes, len(ap.Attendees))
 	}
+}
+
+// TestRateLimitKeysIPv6ByItsSlash64: the booking POST limit counts an
+// IPv6 client by its /64, as every other limit of meetd does; one host
+// holds a whole /64, so a limit per address was free to evade.
+func TestRateLimitKeysIPv6ByItsSlash64(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite, withRate(ratelimit.Rate{Limit: 2, Per: time.Hour, Burst: 2}),
+		func(c *pages.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	book := links.New(h.base).Booking(h.host.Slug, h.mt.Slug)
+	for i := 1; i <= 2; i++ {
+		h.post(book, url.Values{}, "X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i)).want(t, 303)
+	}
+	h.post(book, url.Values{}, "X-Forwarded-For", "2001:db8:1:2:ffff::3").want(t, 429)
+	h.post(book, url.Values{}, "X-Forwarded-For", "2001:db8:1:3::1").want(t, 303)
 }
