@@ -231,6 +231,9 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 	t.self = p.links.Reschedule(b.ap.ID, b.secret)
 	v := newView(r, b.title())
 	v.Brand, v.Status = b.brand(), status
+	// Without a zone chosen on the page, the month starts in the zone the
+	// appointment is shown in (zoneOf: the attendee's), not the host's.
+	_, t.owner.Timezone = zoneOf(r, b)
 	st := p.stateOf(r, &t)
 	st.duration, st.slot = 0, time.Time{}
 	minutes := int(b.ap.End.Sub(b.ap.Start) / time.Minute)

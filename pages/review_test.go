@@ -393,3 +393,19 @@ func TestRateLimitKeysIPv6ByItsSlash64(t *testing.T) {
 	h.post(book, url.Values{}, "X-Forwarded-For", "2001:db8:1:2:ffff::3").want(t, 429)
 	h.post(book, url.Values{}, "X-Forwarded-For", "2001:db8:1:3::1").want(t, 303)
 }
+
+// TestRescheduleStartsInTheAttendeesZone: without ?tz= (no script) the
+// reschedule page shows the month in the zone the appointment is shown
+// in, the attendee's, not the host's (the facts said 3:00 am New York
+// while the slots below were Berlin times).
+func TestRescheduleStartsInTheAttendeesZone(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	f := bookingForm("2026-03-03T08:00:00Z", "Nora York", "nora@example.org")
+	f.Set("tz", "America/New_York")
+	ap := h.appointmentOf(h.post(l.Booking(h.host.Slug, h.mt.Slug), f).want(t, 303).header.Get("Location"))
+	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 200, "3:00 am – 3:30 am", "<option selected>America/New_York</option>",
+		`name="start" value="2026-03-02T08:30:00Z">3:30 am<`)
+	// A zone chosen on the page still wins.
+	h.get(l.Reschedule(ap.ID, ap.Secret)+"&tz=Europe/Berlin").want(t, 200, "<option selected>Europe/Berlin</option>")
+}
