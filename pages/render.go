@@ -38,6 +38,16 @@ type brand struct {
 }
 
 func brandOf(pp meetd.PersonalPage) *brand {
+	// The colours are written into a <style> as trusted CSS and the image
+	// into src: what the store holds is checked again by the personal
+	// page's own rules (#rgb/#rrggbb, an https URL), so a value that ever
+	// bypassed them is dropped rather than written into the page.
+	if (meetd.PersonalPage{PrimaryColor: pp.PrimaryColor, SecondaryColor: pp.SecondaryColor}).Validate() != nil {
+		pp.UseCustomColors = false
+	}
+	if (meetd.PersonalPage{HeaderImage: pp.HeaderImage}).Validate() != nil {
+		pp.HeaderImage = ""
+	}
 	if !pp.UseCustomColors && pp.HeaderImage == "" {
 		return nil
 	}

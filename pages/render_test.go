@@ -23,3 +23,18 @@ func TestValidationFailurePageSaysWhatWasWrong(t *testing.T) {
 		t.Fatalf("%d\n%s", w.Code, body)
 	}
 }
+
+// TestBrandDropsWhatThePersonalPageWouldRefuse: a colour or header image
+// that did not pass the personal page's rules never reaches the page's
+// <style> (where it is trusted CSS) or an img src.
+func TestBrandDropsWhatThePersonalPageWouldRefuse(t *testing.T) {
+	b := brandOf(meetd.PersonalPage{UseCustomColors: true, PrimaryColor: "red}</style><script>alert(1)</script>",
+		SecondaryColor: "#fff", HeaderImage: "javascript:alert(1)"})
+	if b != nil {
+		t.Fatalf("brand %+v", b)
+	}
+	b = brandOf(meetd.PersonalPage{UseCustomColors: true, PrimaryColor: "#0a5", SecondaryColor: "#eeffee", HeaderImage: "https://img.example.com/h.png"})
+	if b == nil || b.Primary != "#0a5" || b.HeaderImage != "https://img.example.com/h.png" {
+		t.Fatalf("valid brand dropped: %+v", b)
+	}
+}
