@@ -143,8 +143,12 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, c *meetd.Company, e
 	v := newView(r, "")
 	pr := problem{}
 	switch {
-	case errors.Is(err, meetd.ErrOneTimeLinkUsed) || errors.Is(err, meetd.ErrOneTimeLinkExpired) || errors.Is(err, meetd.ErrOneTimeLinkReplaced):
-		v.Status, pr.Heading, pr.Detail = http.StatusGone, v.L["gone"], meetd.ErrorMessage(err)
+	case errors.Is(err, meetd.ErrOneTimeLinkUsed):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneUsed"]
+	case errors.Is(err, meetd.ErrOneTimeLinkExpired):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneExpired"]
+	case errors.Is(err, meetd.ErrOneTimeLinkReplaced):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneReplaced"]
 	default:
 		switch meetd.ErrorCode(err) {
 		case meetd.ENOTFOUND:

@@ -339,11 +339,12 @@ func TestRegeneratedOneTimeLinkKillsTheLast(t *testing.T) {
 	old := mint()
 	h.get(l.OneTime(old)).want(t, 200)
 	fresh := mint()
-	h.get(l.OneTime(old)).want(t, 410)
+	h.get(l.OneTime(old)).want(t, 410, "A newer link has replaced it.")
+	h.get(l.OneTime(old), "Accept-Language", "de").want(t, 410, "Ein neuerer Link hat ihn ersetzt.")
 	h.post(l.OneTime(old), bookingForm("2026-03-03T08:00:00Z", "Old Link", "old@example.org")).want(t, 410)
 	h.get(l.OneTime(fresh)).want(t, 200)
 	h.clock.Advance(30*24*time.Hour + time.Minute)
-	h.get(l.OneTime(fresh)).want(t, 410)
+	h.get(l.OneTime(fresh)).want(t, 410, "valid for 30 days")
 }
 
 // TestFormErrorsAreTiedToTheirFields: a form sent back marks each field
