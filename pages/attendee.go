@@ -254,6 +254,8 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 		}
 		return self + "&" + u[1:]
 	}
+	// A reschedule keeps the appointment's length: no duration to choose.
+	cal.Durations = nil
 	cal.Prev, cal.Next = fix(cal.Prev), fix(cal.Next)
 	for _, week := range cal.Weeks {
 		for i := range week {

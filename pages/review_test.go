@@ -410,3 +410,19 @@ func TestRescheduleStartsInTheAttendeesZone(t *testing.T) {
 	// A zone chosen on the page still wins.
 	h.get(l.Reschedule(ap.ID, ap.Secret)+"&tz=Europe/Berlin").want(t, 200, "<option selected>Europe/Berlin</option>")
 }
+
+// TestRescheduleOffersNoDurationChoice: a reschedule keeps the
+// appointment's length, so its page offers no duration select (it showed
+// one whose choice was ignored).
+func TestRescheduleOffersNoDurationChoice(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	h.change(func(m *meetd.MeetingType) { m.AllowedDurations = []int{60} })
+	l := links.New(h.base)
+	f := bookingForm("2026-03-03T08:00:00Z", "Len Gth", "len@example.org")
+	f.Set("d", "60")
+	ap := h.appointmentOf(h.post(l.Booking(h.host.Slug, h.mt.Slug), f).want(t, 303).header.Get("Location"))
+	p := h.get(l.Reschedule(ap.ID, ap.Secret)+"&d=30").want(t, 200, "Choose a new time")
+	if strings.Contains(p.body, `<select id="d"`) {
+		t.Fatal("the reschedule page offers a duration choice it ignores")
+	}
+}
