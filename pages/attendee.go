@@ -112,7 +112,7 @@ func (p *Pages) appointmentData(r *http.Request, b *booked, lang, heading string
 		if !b.typeGone && b.m.Enabled {
 			d.Reschedule = withLang(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		}
-	} else if !b.typeGone {
+	} else if !b.typeGone && b.m.Enabled {
 		d.Book = p.links.Booking(b.host.Slug, b.m.Slug)
 	}
 	return d

@@ -139,6 +139,10 @@ func TestDisabledTypeOffersNoReschedule(t *testing.T) {
 		t.Fatal("a disabled meeting type's appointment offers to reschedule")
 	}
 	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 409, "no longer be booked")
+	h.post(l.Cancel(ap.ID, ap.Secret), url.Values{}).want(t, 303)
+	if p := h.get(l.Appointment(ap.ID, ap.Secret)).want(t, 200, "Appointment cancelled"); len(p.links(l.Booking(h.host.Slug, h.mt.Slug))) != 0 {
+		t.Fatal("a cancelled appointment of a disabled type offers to book it again")
+	}
 }
 
 // TestPageDoubleOptInKeepsTheForm: a double opt-in booking made on the
