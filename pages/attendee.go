@@ -60,6 +60,11 @@ func (p *Pages) attendee(r *http.Request) (*booked, error) {
 	return b, err
 }
 
+// bookable reports whether the appointment's meeting type can still be
+// booked on a page: not deleted, enabled, and its host still in the
+// company (a removed user's pages are 404s).
+func (b *booked) bookable() bool { return !b.typeGone && b.m.Enabled && b.host.Active() }
+
 func (b *booked) brand() *brand {
 	if b.target == nil {
 		return nil
@@ -109,10 +114,10 @@ func (p *Pages) appointmentData(r *http.Request, b *booked, lang, heading string
 	}
 	if !b.ap.Cancelled {
 		d.Cancel = withLang(p.links.Cancel(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
-		if !b.typeGone && b.m.Enabled {
+		if b.bookable() {
 			d.Reschedule = withLang(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		}
-	} else if !b.typeGone && b.m.Enabled {
+	} else if b.bookable() {
 		d.Book = p.links.Booking(b.host.Slug, b.m.Slug)
 	}
 	return d
@@ -223,7 +228,7 @@ func (p *Pages) reschedulePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked, status int) {
-	if b.typeGone || b.ap.Cancelled || !b.m.Enabled {
+	if b.ap.Cancelled || !b.bookable() {
 		p.fail(w, r, &b.company, errCannotMove(b))
 		return
 	}
@@ -279,10 +284,10 @@ func errCannotMove(b *booked) error {
 	if b.ap.Cancelled {
 		return meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
 	}
-	if !b.typeGone {
-		return meetd.Errorf(meetd.ECONFLICT, "This meeting type can no longer be booked, so the appointment cannot be moved.")
+	if b.typeGone {
+		return meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
 	}
-	return meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
+	return meetd.Errorf(meetd.ECONFLICT, "This meeting type can no longer be booked, so the appointment cannot be moved.")
 }
 
 // POST /appointment/{id}/reschedule: moves the appointment through

@@ -430,3 +430,20 @@ func TestRescheduleOffersNoDurationChoice(t *testing.T) {
 		t.Fatal("the reschedule page offers a duration choice it ignores")
 	}
 }
+
+// TestRemovedHostsAppointmentOffersNoBooking: the appointment of a host
+// who left the company can still be seen and cancelled, but offers no
+// reschedule or new booking that would lead to a 404.
+func TestRemovedHostsAppointmentOffersNoBooking(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	l := links.New(h.base)
+	ap := h.appointmentOf(h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-03T08:00:00Z", "Left Behind", "lb@example.org")).
+		want(t, 303).header.Get("Location"))
+	if err := h.db.RemoveUser(context.Background(), meetd.CLIActor, h.tenant.Company.ID, h.host.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p := h.get(l.Appointment(ap.ID, ap.Secret)).want(t, 200, `id="cancel"`); strings.Contains(p.body, `id="reschedule"`) {
+		t.Fatal("offers to reschedule with a removed host")
+	}
+	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 409, "no longer be booked")
+}
