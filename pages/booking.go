@@ -560,7 +560,10 @@ func (p *Pages) taken(w http.ResponseWriter, r *http.Request, t *target, st stat
 		next = append(next, slotLink{Label: span(v.Lang, s.Start.In(st.loc), s.End.In(st.loc)),
 			Href: st.url(t.self, "slot", s.Start.Format(time.RFC3339), "month", "", "day", "")})
 	}
-	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName}
+	// A form left open past its time is refused the same way; it is not
+	// "someone booked it a moment before you".
+	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName,
+		"Passed": !st.slot.After(p.cfg.Clock.Now())}
 	p.render(w, "taken", v, &t.company)
 }
 

@@ -447,3 +447,17 @@ func TestRemovedHostsAppointmentOffersNoBooking(t *testing.T) {
 	}
 	h.get(l.Reschedule(ap.ID, ap.Secret)).want(t, 409, "no longer be booked")
 }
+
+// TestPastSlotIsNotCalledTaken: a form posted after its time (a tab left
+// open overnight) says the time has passed and offers the next free ones,
+// instead of "someone booked it a moment before you".
+func TestPastSlotIsNotCalledTaken(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	book := links.New(h.base).Booking(h.host.Slug, h.mt.Slug)
+	h.clock.Advance(26 * time.Hour) // Tuesday 3 March, 09:00 UTC
+	p := h.post(book, bookingForm("2026-03-03T08:00:00Z", "Late Tab", "late@example.org")).want(t, 409, "This time has passed",
+		"These times are still free:", "Tuesday, 3 March 2026, 10:30 am")
+	if strings.Contains(p.body, "a moment before you") {
+		t.Fatal("a past time is called taken")
+	}
+}
