@@ -13,7 +13,8 @@ const MaxFrameAncestors = 20
 // CheckFrameAncestors validates the origins a company allows to embed its
 // booking pages in an <iframe> (CSP frame-ancestors) and returns them
 // normalised: each is an http(s) origin, scheme://host[:port] with no path,
-// query or fragment; duplicates are dropped. An empty list means only
+// query, fragment or wildcard (https://*.com would let any site frame the
+// pages); duplicates are dropped. An empty list means only
 // meetd's own origin may frame them (docs/decisions.md#booking-pages).
 func CheckFrameAncestors(origins []string) ([]string, error) {
 	var v Validation
@@ -30,7 +31,7 @@ func CheckFrameAncestors(origins []string) ([]string, error) {
 		}
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(o, " ;,'\"") {
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(o, " ;,'\"*") {
 			v.Add("frameAncestors", o+" is not an origin such as https://www.example.com")
 			continue
 		}

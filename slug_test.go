@@ -34,7 +34,9 @@ func TestFrameAncestorsAreOrigins(t *testing.T) {
 		t.Fatalf("CheckFrameAncestors = %v, %v", got, err)
 	}
 	for _, bad := range []string{"*", "'self'", "www.example.com", "javascript:alert(1)", "https://a.example/path",
-		"https://a.example?x", "https://a.example; script-src *", "ftp://a.example", "https://user@a.example"} {
+		"https://a.example?x", "https://a.example; script-src *", "ftp://a.example", "https://user@a.example",
+		// A wildcard host would let any site frame the pages.
+		"https://*", "https://*.com", "http://*:*", "https://a.example:*"} {
 		if _, err := meetd.CheckFrameAncestors([]string{bad}); meetd.ErrorCode(err) != meetd.EINVALID {
 			t.Errorf("%q accepted", bad)
 		}

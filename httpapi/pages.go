@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/meetd/meetd/links"
@@ -41,10 +42,12 @@ func isAPIPath(path string) bool {
 // holds its token, a bearer secret, so the log writes the route's pattern
 // instead (docs/decisions.md#booking-pages). Every other secret of an
 // attendee's link travels in the query string, which is never logged.
-func (s *Server) loggedPath(path string) string {
+func (s *Server) loggedPath(p string) string {
 	prefix := s.pagesPath + "/1t/"
-	if strings.HasPrefix(path, prefix) {
+	// Cleaned first: a path such as /x/../1t/TOKEN or //1t/TOKEN is
+	// redirected to its clean form by the mux, and logged as sent.
+	if strings.HasPrefix(path.Clean("/"+p)+"/", prefix) {
 		return prefix + "{token}"
 	}
-	return path
+	return p
 }

@@ -4,11 +4,15 @@ import (
 	"errors"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/invite"
 	"github.com/meetd/meetd/slots"
 )
+
+// maxReason is the API's bound on a cancellation's reason, in characters.
+const maxReason = 500
 
 // booked is an appointment an attendee's secret unlocked, with what its
 // pages show.
@@ -55,6 +59,11 @@ func (p *Pages) attendee(r *http.Request) (*booked, error) {
 	}
 	return b, err
 }
+
+// bookable reports whether the appointment's meeting type can still be
+// booked on a page: not deleted, enabled, and its host still in the
+// company (a removed user's pages are 404s).
+func (b *booked) bookable() bool { return !b.typeGone && b.m.Enabled && b.host.Active() }
 
 func (b *booked) brand() *brand {
 	if b.target == nil {
@@ -105,10 +114,10 @@ func (p *Pages) appointmentData(r *http.Request, b *booked, lang, heading string
 	}
 	if !b.ap.Cancelled {
 		d.Cancel = withLang(p.links.Cancel(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
-		if !b.typeGone {
+		if b.bookable() {
 			d.Reschedule = withLang(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		}
-	} else if !b.typeGone {
+	} else if b.bookable() {
 		d.Book = p.links.Booking(b.host.Slug, b.m.Slug)
 	}
 	return d
@@ -190,9 +199,13 @@ func (p *Pages) cancel(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
+	// The API's bound on a reason (POST /v4/public/appointment/{id}/cancel);
+	// cutting a longer one at a byte split characters, which PostgreSQL
+	// refused.
 	reason := r.PostFormValue("reason")
-	if len(reason) > maxNotes {
-		reason = reason[:maxNotes]
+	if utf8.RuneCountInString(reason) > maxReason {
+		p.fail(w, r, &b.company, meetd.Errorf(meetd.EINVALID, "The reason must be at most 500 characters."))
+		return
 	}
 	if _, err := p.sched.Cancel(r.Context(), p.actor(r), b.ap, reason, "attendee"); err != nil {
 		p.fail(w, r, &b.company, err)
@@ -215,7 +228,7 @@ func (p *Pages) reschedulePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked, status int) {
-	if b.typeGone || b.ap.Cancelled {
+	if b.ap.Cancelled || !b.bookable() {
 		p.fail(w, r, &b.company, errCannotMove(b))
 		return
 	}
@@ -223,6 +236,9 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 	t.self = p.links.Reschedule(b.ap.ID, b.secret)
 	v := newView(r, b.title())
 	v.Brand, v.Status = b.brand(), status
+	// Without a zone chosen on the page, the month starts in the zone the
+	// appointment is shown in (zoneOf: the attendee's), not the host's.
+	_, t.owner.Timezone = zoneOf(r, b)
 	st := p.stateOf(r, &t)
 	st.duration, st.slot = 0, time.Time{}
 	minutes := int(b.ap.End.Sub(b.ap.Start) / time.Minute)
@@ -243,6 +259,8 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 		}
 		return self + "&" + u[1:]
 	}
+	// A reschedule keeps the appointment's length: no duration to choose.
+	cal.Durations = nil
 	cal.Prev, cal.Next = fix(cal.Prev), fix(cal.Next)
 	for _, week := range cal.Weeks {
 		for i := range week {
@@ -256,7 +274,9 @@ func (p *Pages) showReschedule(w http.ResponseWriter, r *http.Request, b *booked
 		cal.Move["lang"] = st.lang
 	}
 	v.Data = map[string]any{"A": p.appointmentData(r, b, v.Lang, v.L["rescheduleTitle"]), "Cal": cal,
-		"Action": self, "Secret": b.secret, "TZ": st.tzName, "Lang": st.lang}
+		"Action": self, "Secret": b.secret, "TZ": st.tzName, "Lang": st.lang,
+		// Shown above the month when the time posted was not free.
+		"Taken": status == http.StatusConflict}
 	p.render(w, "reschedule", v, &b.company)
 }
 
@@ -264,7 +284,10 @@ func errCannotMove(b *booked) error {
 	if b.ap.Cancelled {
 		return meetd.Errorf(meetd.ECONFLICT, "A cancelled appointment cannot be rescheduled")
 	}
-	return meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
+	if b.typeGone {
+		return meetd.Errorf(meetd.ECONFLICT, "The meeting type of this booking was deleted")
+	}
+	return meetd.Errorf(meetd.ECONFLICT, "This meeting type can no longer be booked, so the appointment cannot be moved.")
 }
 
 // POST /appointment/{id}/reschedule: moves the appointment through

@@ -377,7 +377,10 @@ type chosen struct {
 	AskPhone                        bool
 	Form                            bookingForm
 	Errors                          []string
-	Lang                            string
+	// Invalid names the fields the errors are about: each is marked
+	// aria-invalid and described by the list of errors.
+	Invalid map[string]bool
+	Lang    string
 }
 
 type bookingForm struct {
@@ -397,12 +400,12 @@ func (p *Pages) bookingPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, http.StatusOK)
+	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // showBooking renders the booking page: the month view, or once a slot is
 // chosen the form.
-func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, st state, f bookingForm, errs []string, status int) {
+func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, st state, f bookingForm, errs []string, invalid map[string]bool, status int) {
 	v := newView(r, t.m.Name)
 	v.Brand, v.Status = t.brand, status
 	d := &bookingData{Host: hostName(t.owner), Type: t.m.Name, Description: t.m.Description, Minutes: st.minutes(t.m)}
@@ -410,7 +413,7 @@ func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, s
 		end := st.slot.Add(time.Duration(st.minutes(t.m)) * time.Minute)
 		d.Chosen = &chosen{When: span(v.Lang, st.slot.In(st.loc), end.In(st.loc)), Start: st.slot.Format(time.RFC3339),
 			TZ: st.tzName, Duration: st.duration, Change: st.url(t.self, "slot", ""), Action: t.self,
-			AskPhone: asksPhone(t.m), Form: f, Errors: errs, Lang: st.lang}
+			AskPhone: asksPhone(t.m), Form: f, Errors: errs, Invalid: invalid, Lang: st.lang}
 	} else {
 		cal, err := p.calendarOf(r.Context(), t, &st, v.Lang, "", func(st state, s slots.Slot) string {
 			return st.url(t.self, "slot", s.Start.Format(time.RFC3339))
@@ -454,40 +457,44 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		return
 	}
 	var errs []string
+	invalid := map[string]bool{}
+	bad := func(field, msg string) {
+		if !invalid[field] {
+			errs = append(errs, msg)
+		}
+		invalid[field] = true
+	}
 	L := msgs[lang]
 	if f.Name == "" || utf8.RuneCountInString(f.Name) > maxName {
-		errs = append(errs, L["errName"])
+		bad("name", L["errName"])
 	}
 	if !validEmail(f.Email) {
-		errs = append(errs, L["errEmail"])
+		bad("email", L["errEmail"])
 	}
 	if asksPhone(t.m) && f.Phone == "" || utf8.RuneCountInString(f.Phone) > maxPhone {
-		errs = append(errs, L["errPhone"])
+		bad("phone", L["errPhone"])
 	}
 	if utf8.RuneCountInString(f.Notes) > maxNotes {
-		errs = append(errs, L["errNotes"])
+		bad("notes", L["errNotes"])
 	}
 	guests := strings.FieldsFunc(f.Guests, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })
 	if len(guests) > meetd.MaxBookingGuests {
-		errs = append(errs, L["errGuests"])
-	} else {
-		for _, g := range guests {
-			if !validEmail(g) {
-				errs = append(errs, L["errGuests"])
-				break
-			}
+		bad("guests", L["errGuests"])
+	}
+	for _, g := range guests {
+		if !validEmail(g) {
+			bad("guests", L["errGuests"])
 		}
 	}
 	if len(errs) > 0 {
-		p.showBooking(w, r, t, st, f, errs, http.StatusBadRequest)
+		p.showBooking(w, r, t, st, f, errs, invalid, http.StatusBadRequest)
 		return
 	}
-	first, last := splitName(f.Name)
 	notes := map[string]string{}
 	if f.Notes != "" {
 		notes["notes"] = f.Notes
 	}
-	at := map[string]any{"email": f.Email, "firstname": first, "lastname": last, "fullname": f.Name,
+	at := map[string]any{"email": f.Email, "fullname": f.Name,
 		"timezone": st.tzName, "language": lang, "receiveReminders": true, "notes": notes}
 	if f.Phone != "" {
 		at["phone"] = f.Phone
@@ -505,11 +512,17 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		body["oneTimeLinkId"] = oneTimeID
 	}
 	raw, _ := json.Marshal(body)
+	// The form becomes an API booking body, read by the API's own reader
+	// (Config.Details): the attendee is made by the same rules (a full
+	// name split into first and last, reminders, notes, guests) whether
+	// it is booked now or confirmed later from the kept request.
+	details, err := p.cfg.Details(raw)
+	if err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
 	res, err := p.sched.Book(r.Context(), t.principal(), p.actor(r), scheduling.BookRequest{MeetingTypeID: t.m.ID,
-		Start: st.slot, Duration: st.duration, Request: raw,
-		BookingDetails: scheduling.BookingDetails{OneTimeLinkID: oneTimeID, Attendee: meetd.Attendee{Email: f.Email,
-			Firstname: first, Lastname: last, Fullname: f.Name, Phone: f.Phone, Timezone: st.tzName, Language: lang,
-			ReceiveReminders: true, Notes: mustJSON(notes), BringalongEmails: guests}}})
+		Start: st.slot, Duration: st.duration, Request: raw, BookingDetails: details})
 	switch {
 	case errors.Is(err, meetd.ErrSlotTaken):
 		p.taken(w, r, t, st)
@@ -547,36 +560,24 @@ func (p *Pages) taken(w http.ResponseWriter, r *http.Request, t *target, st stat
 		next = append(next, slotLink{Label: span(v.Lang, s.Start.In(st.loc), s.End.In(st.loc)),
 			Href: st.url(t.self, "slot", s.Start.Format(time.RFC3339), "month", "", "day", "")})
 	}
-	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName}
+	// A form left open past its time is refused the same way; it is not
+	// "someone booked it a moment before you".
+	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName,
+		"Passed": !st.slot.After(p.cfg.Clock.Now())}
 	p.render(w, "taken", v, &t.company)
 }
 
+// withLang appends lang to u, an address that already has a query, when
+// it is one of the pages' languages: the value comes from the request, and
+// anything else appended raw would add parameters of its own.
 func withLang(u, lang string) string {
-	if lang == "" {
+	if lang != "en" && lang != "de" {
 		return u
 	}
 	return u + "&lang=" + lang
 }
 
-func mustJSON(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
-}
-
 func validEmail(s string) bool {
 	addr, err := mail.ParseAddress(s)
 	return err == nil && addr.Address == strings.TrimSpace(s) && meetd.ValidEmail(addr.Address)
-}
-
-// splitName splits a full name as the API does: the last word is the last
-// name.
-func splitName(full string) (first, last string) {
-	words := strings.Fields(full)
-	switch len(words) {
-	case 0:
-		return "", ""
-	case 1:
-		return words[0], ""
-	}
-	return strings.Join(words[:len(words)-1], " "), words[len(words)-1]
 }

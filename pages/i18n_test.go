@@ -38,3 +38,15 @@ func FuzzLanguage(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryTextHasBothLanguages: no text is missing from one language
+// (a missing key renders as nothing).
+func TestEveryTextHasBothLanguages(t *testing.T) {
+	for _, pair := range [][2]string{{"en", "de"}, {"de", "en"}} {
+		for k := range msgs[pair[0]] {
+			if msgs[pair[1]][k] == "" {
+				t.Errorf("%q has no %s text", k, pair[1])
+			}
+		}
+	}
+}

@@ -31,6 +31,11 @@ func (p *Pages) byToken(ctx context.Context, token string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !owner.Active() {
+		// As for the removed user's own booking page (UserBySlug finds
+		// only active users).
+		return nil, errNotFound
+	}
 	t, err := p.targetOf(ctx, owner, m, p.links.OneTime(token))
 	if err != nil {
 		return nil, err
@@ -46,7 +51,7 @@ func (p *Pages) oneTimePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, http.StatusOK)
+	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // POST /1t/{token}: a booking through a one-time link, which the booking

@@ -20,12 +20,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/clientip"
@@ -151,8 +153,41 @@ func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r2.Body != nil {
 		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormBytes)
 	}
-	p.cop.Handler(p.mux).ServeHTTP(w, r2)
+	p.cop.Handler(http.HandlerFunc(p.gate)).ServeHTTP(w, r2)
 }
+
+// gate is the pages' share of the API's input gate (httpapi/gate.go): the
+// pages are reached through the API's catch-all, which the route table's
+// gate does not cover. Every path, query and form value must be valid
+// UTF-8 without NUL (PostgreSQL stores neither and answered a 500, SQLite
+// stored them and served them back) and of bounded length; a form that
+// cannot be read (too large) is refused too. The path is a 404 (no page
+// has such an address), the rest a 400 page.
+func (p *Pages) gate(w http.ResponseWriter, r *http.Request) {
+	if !cleanText(r.URL.Path) {
+		p.fail(w, r, nil, errNotFound)
+		return
+	}
+	if err := r.ParseMultipartForm(maxFormBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		p.fail(w, r, nil, meetd.Errorf(meetd.EINVALID, "The form could not be read."))
+		return
+	}
+	for key, values := range r.Form {
+		for _, v := range append(values, key) {
+			if !cleanText(v) || len(v) > maxValueBytes {
+				p.fail(w, r, nil, meetd.Errorf(meetd.EINVALID, "The form or address holds text that is not valid (invalid characters, or too long)."))
+				return
+			}
+		}
+	}
+	p.mux.ServeHTTP(w, r)
+}
+
+// maxValueBytes bounds one query or form value; the longest field, the
+// booking form's notes, is 5000 characters.
+const maxValueBytes = 4 * maxNotes
+
+func cleanText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // maxFormBytes bounds a form's body: the booking form's fields are a few
 // kilobytes at most.
@@ -161,7 +196,9 @@ const maxFormBytes = 64 << 10
 // limited refuses a POST beyond the client address's rate with a 429 page.
 func (p *Pages) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d := p.limit.Take(p.ip(r))
+		// By clientip.RateKey, as meetd's other limits: an IPv6 client
+		// counts by its /64, which one host routinely holds whole.
+		d := p.limit.Take(clientip.RateKey(p.ip(r)))
 		if !d.Allowed {
 			d.SetHeaders(w.Header())
 			p.fail(w, r, nil, errTooMany)
@@ -188,7 +225,14 @@ func headers(w http.ResponseWriter, nonce string, c *meetd.Company) {
 	h := w.Header()
 	frames := "'self'"
 	if c != nil && len(c.FrameAncestors) > 0 {
-		frames += " " + strings.Join(c.FrameAncestors, " ")
+		// Checked again as they are written into the header: the store
+		// keeps what it is given, and a value saved before a rule was
+		// tightened (a wildcard) must not widen the policy now.
+		if ok, err := meetd.CheckFrameAncestors(c.FrameAncestors); err == nil {
+			for _, o := range ok {
+				frames += " " + o
+			}
+		}
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src https: data:; style-src 'nonce-"+nonce+
 		"'; script-src 'nonce-"+nonce+"'; form-action 'self'; base-uri 'none'; frame-ancestors "+frames)

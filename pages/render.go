@@ -31,10 +31,23 @@ func mustRead(name string) string {
 // brand is the look of a user's personal page.
 type brand struct {
 	Primary, Secondary template.CSS
-	HeaderImage        string
+	// OnPrimary, PrimaryText and OnSecondary are the text colours that
+	// read on the company's colours (see textColours).
+	OnPrimary, PrimaryText, OnSecondary template.CSS
+	HeaderImage                         string
 }
 
 func brandOf(pp meetd.PersonalPage) *brand {
+	// The colours are written into a <style> as trusted CSS and the image
+	// into src: what the store holds is checked again by the personal
+	// page's own rules (#rgb/#rrggbb, an https URL), so a value that ever
+	// bypassed them is dropped rather than written into the page.
+	if (meetd.PersonalPage{PrimaryColor: pp.PrimaryColor, SecondaryColor: pp.SecondaryColor}).Validate() != nil {
+		pp.UseCustomColors = false
+	}
+	if (meetd.PersonalPage{HeaderImage: pp.HeaderImage}).Validate() != nil {
+		pp.HeaderImage = ""
+	}
 	if !pp.UseCustomColors && pp.HeaderImage == "" {
 		return nil
 	}
@@ -42,6 +55,7 @@ func brandOf(pp meetd.PersonalPage) *brand {
 	if pp.UseCustomColors {
 		// Validate lets only #rgb and #rrggbb through.
 		b.Primary, b.Secondary = template.CSS(pp.PrimaryColor), template.CSS(pp.SecondaryColor)
+		b.OnPrimary, b.PrimaryText, b.OnSecondary = textColours(pp.PrimaryColor, pp.SecondaryColor)
 	}
 	return b
 }
@@ -116,7 +130,9 @@ type problem struct {
 	Heading, Lead string
 	// Detail is the scheduling error's message (English, as the API's).
 	Detail string
-	Back   string
+	// Details are a validation failure's sentences, one per field.
+	Details []string
+	Back    string
 }
 
 // fail renders the error page for err: 404 for anything not found (a
@@ -127,8 +143,12 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, c *meetd.Company, e
 	v := newView(r, "")
 	pr := problem{}
 	switch {
-	case errors.Is(err, meetd.ErrOneTimeLinkUsed) || errors.Is(err, meetd.ErrOneTimeLinkExpired) || errors.Is(err, meetd.ErrOneTimeLinkReplaced):
-		v.Status, pr.Heading, pr.Detail = http.StatusGone, v.L["gone"], meetd.ErrorMessage(err)
+	case errors.Is(err, meetd.ErrOneTimeLinkUsed):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneUsed"]
+	case errors.Is(err, meetd.ErrOneTimeLinkExpired):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneExpired"]
+	case errors.Is(err, meetd.ErrOneTimeLinkReplaced):
+		v.Status, pr.Heading, pr.Lead = http.StatusGone, v.L["gone"], v.L["goneReplaced"]
 	default:
 		switch meetd.ErrorCode(err) {
 		case meetd.ENOTFOUND:
@@ -137,6 +157,16 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, c *meetd.Company, e
 			v.Status, pr.Heading, pr.Lead = http.StatusTooManyRequests, v.L["tooMany"], v.L["tooManyLead"]
 		case meetd.ECONFLICT, meetd.EINVALID, meetd.EUNPROCESSABLE, meetd.EPLANLIMIT, meetd.EFORBIDDEN:
 			v.Status, pr.Heading, pr.Detail = meetd.HTTPStatus(meetd.ErrorCode(err)), v.L["conflict"], meetd.ErrorMessage(err)
+			// A validation failure's summary ("Validation failed") says
+			// nothing; its sentences say what was wrong, as the API's
+			// message array does.
+			var e *meetd.Error
+			if errors.As(err, &e) && len(e.Fields) > 0 {
+				pr.Detail = ""
+				for _, f := range e.Fields {
+					pr.Details = append(pr.Details, f.Message)
+				}
+			}
 		default:
 			p.log.Error("page failed", "method", r.Method, "route", r.Pattern, "err", err)
 			v.Status, pr.Heading, pr.Lead = http.StatusInternalServerError, v.L["error"], v.L["errorLead"]

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +16,10 @@ type typeLink struct {
 
 // profileLink is one entry of a personal page's online profiles: a link
 // (Href) or, for address parts, text.
-type profileLink struct{ Name, Href, Text string }
+type profileLink struct {
+	Name, Text string
+	Href       template.URL
+}
 
 // profileNames are the visible names of the online profiles.
 var profileNames = map[string]string{"linkedIn": "LinkedIn", "facebook": "Facebook", "twitter": "X (Twitter)",
@@ -43,22 +47,54 @@ func profilesOf(pp meetd.PersonalPage) []profileLink {
 			if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 				href = socialBase[k] + url.PathEscape(strings.TrimPrefix(v, "@"))
 			}
-			out = append(out, profileLink{Name: profileNames[k], Href: href})
+			// Typed only after Validate allowed an http(s) URL or a handle
+			// made into one; html/template still escapes it.
+			out = append(out, profileLink{Name: profileNames[k], Href: safeURL(href)})
 		case k == "phone":
-			out = append(out, profileLink{Name: profileNames[k] + " " + v, Href: "tel:" + strings.ReplaceAll(v, " ", "")})
+			out = append(out, profileLink{Name: profileNames[k] + " " + v, Href: telURL(v)})
 		case k == "email":
-			out = append(out, profileLink{Name: profileNames[k] + " " + v, Href: "mailto:" + v})
+			out = append(out, profileLink{Name: profileNames[k] + " " + v, Href: safeURL("mailto:" + v)})
 		default:
 			address = append(address, v)
 		}
 	}
 	for _, l := range pp.CustomLinks {
-		out = append(out, profileLink{Name: l.Name, Href: l.URL})
+		out = append(out, profileLink{Name: l.Name, Href: safeURL(l.URL)})
 	}
 	if len(address) > 0 {
 		out = append(out, profileLink{Text: strings.Join(address, ", ")})
 	}
 	return out
+}
+
+// telURL is a call link to number: html/template lets only http(s) and
+// mailto through an untyped href, so the link is typed, and therefore made
+// of nothing but the number's digits and a leading +.
+func telURL(number string) template.URL {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(number) {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.URL("tel:" + b.String())
+}
+
+// safeURL lets through what html/template would (http, https, mailto, or
+// no scheme) and nothing else.
+func safeURL(u string) template.URL {
+	scheme, _, ok := strings.Cut(u, ":")
+	if ok && !strings.Contains(scheme, "/") {
+		switch strings.ToLower(scheme) {
+		case "http", "https", "mailto":
+		default:
+			return ""
+		}
+	}
+	return template.URL(u)
 }
 
 // GET /{user}: the user's personal page, their listed meeting types in
