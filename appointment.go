@@ -111,14 +111,6 @@ type AppointmentTexts struct {
 	Transcription, Summary       *string
 }
 
-// OutboxMessage is a message meetd accepted to send (quick mail), kept in
-// the outbox until meetd sends mail.
-type OutboxMessage struct {
-	ID, CompanyID, Kind, Recipient, Subject, Body string
-	AttendeeID, AppointmentID, Status             string
-	CreatedAt                                     time.Time
-}
-
 // ErrSlotTaken is the 409 of a booking, reschedule or confirmation whose
 // slot is no longer free.
 var ErrSlotTaken = &Error{Code: ECONFLICT, Message: "Slot no longer available"}
@@ -164,6 +156,10 @@ type ProvisionalBooking struct {
 	Request       json.RawMessage
 	AttendeeEmail string
 	TokenHash     []byte
+	// Token is the confirmation token itself, given to CreateProvisional
+	// only so that the confirmation e-mail it queues can carry the link;
+	// the outbox keeps it until that e-mail is sent, nothing else does.
+	Token         string
 	Status        string
 	AppointmentID string
 	CredentialID  string

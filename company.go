@@ -57,10 +57,14 @@ func PlanError(k CredentialKind) *Error {
 
 // Company is a workspace: the tenant every other object belongs to.
 type Company struct {
-	ID        string
-	Name      string
-	Plan      Plan
-	Seats     int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID    string
+	Name  string
+	Plan  Plan
+	Seats int
+	// FrameAncestors are the origins allowed to embed the company's
+	// booking pages in an <iframe> (CheckFrameAncestors); none means only
+	// meetd's own origin.
+	FrameAncestors []string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }

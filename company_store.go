@@ -20,6 +20,10 @@ type CompanyStore interface {
 	CountCompanies(ctx context.Context) (int, error)
 	// SetCompanyPlan changes a company's plan.
 	SetCompanyPlan(ctx context.Context, a Actor, id string, p Plan) (Company, error)
+	// SetFrameAncestors replaces the origins allowed to embed the
+	// company's booking pages; the caller checks them with
+	// CheckFrameAncestors. ENOTFOUND for a missing company.
+	SetFrameAncestors(ctx context.Context, a Actor, id string, origins []string) (Company, error)
 	// CompanyOwner returns the company's owner.
 	CompanyOwner(ctx context.Context, companyID string) (User, error)
 }

@@ -51,6 +51,11 @@ type GDPRRecords struct {
 	// for up to a week) whose payload names the address or one of the
 	// users.
 	WebhookEvents []GDPRWebhookEvent
+	// Emails are the company's e-mails to the address (the mail outbox),
+	// in every status.
+	Emails []OutboxMessage
+	// Contacts are the company's CRM contacts with the address.
+	Contacts []Contact
 }
 
 // GDPRWebhookEvent is one webhook event as the outbox keeps it.

@@ -27,7 +27,10 @@ type ProvisionalStore interface {
 	ConfirmProvisional(ctx context.Context, a Actor, companyID, id string, n NewAppointment) (Appointment, error)
 	// ResetProvisionalToken replaces the confirmation token hash of a
 	// company's pending provisional booking (the old link stops working).
-	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error
+	// token is the new token itself, for the attendee's e-mail: the
+	// pending confirmation message gets it, or, when the last one has
+	// gone out with the old link, a new one is queued.
+	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error
 	// ExpireProvisional marks pending provisional bookings whose time is up
 	// as expired and returns how many. Not scoped: a background job that
 	// expires every company's.

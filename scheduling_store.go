@@ -24,6 +24,7 @@ type SchedulingStore interface {
 	UsageStore
 	IdempotencyStore
 	HostStore
+	CalendarBusyStore
 }
 
 // HostStore reads the users a booking or slot query names, many at once,
@@ -50,4 +51,8 @@ type BusyFilter struct {
 	HostIDs   []string
 	From, To  time.Time
 	ExceptID  string
+	// Calendars adds the hosts' busy times cached from their external
+	// calendars (CalendarBusyStore) to the appointments, in the same
+	// query, so a slot query costs no extra store call for them.
+	Calendars bool
 }

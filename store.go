@@ -20,8 +20,15 @@ type Store interface {
 	GDPRStore
 	OneTimeLinkStore
 	PersonalPageStore
+	CalendarConnectionStore
+	CalendarFeedStore
+	DataFieldStore
+	RoutingFormStore
+	ContactStore
+	GDPRErasureStore
 	ChangeStore
 	AuditStore
+	OutboxStore
 	// Close releases the database.
 	Close() error
 }

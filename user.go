@@ -198,6 +198,21 @@ func CheckSlug(s string) string {
 		return fmt.Sprintf("Slug must be at most %d characters", MaxSlugLength)
 	case Slugify(s) != s:
 		return "Slug may contain only lower-case letters, digits and single hyphens"
+	case ReservedSlug(s):
+		return "Slug " + s + " is reserved"
 	}
 	return ""
 }
+
+// reservedSlugs are the top-level paths meetd serves beside the booking
+// pages: a user page at one of them could never be reached
+// (docs/decisions.md#booking-pages). Slugs shorter than MinSlugLength
+// (v4, 1t) are refused anyway.
+var reservedSlugs = map[string]bool{"dashboard": true, "webhooks": true, "healthz": true, "readyz": true,
+	"metrics": true, "static": true, "assets": true, "appointment": true, "confirm": true, "public": true,
+	"openapi": true, "favicon": true, "robots": true, "debug": true, "admin": true, "login": true,
+	"logout": true, "api": true}
+
+// ReservedSlug reports whether s is a path meetd keeps for itself and so
+// can be no user's slug.
+func ReservedSlug(s string) bool { return reservedSlugs[s] }

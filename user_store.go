@@ -21,6 +21,10 @@ type UserStore interface {
 	// (case-insensitive). Not scoped: sign-in knows only the address, and
 	// an address names at most one active user across all companies.
 	UserByEmail(ctx context.Context, email string) (User, error)
+	// UserBySlug returns the active user with that slug. Not scoped: the
+	// public booking pages know only the slug from their address, and a
+	// slug names at most one active user across all companies.
+	UserBySlug(ctx context.Context, slug string) (User, error)
 	// ListUsers returns a company's active users, oldest first, and how
 	// many match before paging.
 	ListUsers(ctx context.Context, f UserFilter) ([]User, int, error)

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// Webhook event types. meetd emits the first six; the others are
-// meetergo's, accepted as subscriptions so meetergo clients can subscribe
-// to them, and never sent.
+// Webhook event types. meetd emits the first six, form_submission and
+// credential_error (a calendar connection whose server refuses its
+// credentials); the others are meetergo's, accepted as subscriptions so meetergo clients can
+// subscribe to them, and never sent.
 const (
 	EventBookingCreated     = "booking_created"
 	EventBookingRescheduled = "booking_rescheduled"

@@ -29,6 +29,22 @@ const (
 	// in a queue can be booked through it.
 	QueueMembership   Action = "queue.membership"
 	ReadPersonalPages Action = "personal_page.read_any"
+	// ReadForms reads the company's data fields and routing forms: company
+	// configuration, like webhooks (a member's own PAT may not; the public
+	// form page needs no credential).
+	ReadForms Action = "forms.read"
+	// ManageForms creates, changes, deletes and sends data fields and
+	// routing forms: company configuration, like webhooks.
+	ManageForms Action = "forms.manage"
+	// ManageContacts is every /crm route, aimed at the contact's account
+	// owner (docs/decisions.md#contacts).
+	ManageContacts Action = "contacts.manage"
+	// EraseGDPR is POST /v4/gdpr/erase.
+	EraseGDPR Action = "gdpr.erase"
+	// ManageCalendars connects, changes, tests and removes a user's
+	// calendar connections; ReadCalendars lists and reads them.
+	ManageCalendars Action = "calendars.manage"
+	ReadCalendars   Action = "calendars.read"
 )
 
 // Grant is how far a principal may go with an action.
@@ -90,6 +106,18 @@ var Policy = map[Action]Rule{
 		"", "Only company admins can add or remove other users in a queue"},
 	ReadPersonalPages: {Deny, Any, Deny, Any,
 		"", "Only company admins can read personal pages by user id"},
+	ReadForms: {Deny, Any, Any, Any,
+		"", "Only company admins can manage data fields and routing forms"},
+	ManageForms: {Deny, Any, Any, Any,
+		"", "Only company admins can manage data fields and routing forms"},
+	ManageContacts: {Self, Any, Self, Any,
+		"", "Only company admins can access contacts other users own"},
+	EraseGDPR: {Deny, Deny, Any, Any,
+		"Personal access tokens cannot erase personal data; use a platform API key", ""},
+	ManageCalendars: {Self, Self, Any, Any,
+		"Personal access tokens cannot manage other users' calendar connections; use a platform API key", ""},
+	ReadCalendars: {Self, Any, Any, Any,
+		"", "Only company admins can read other users' calendar connections"},
 }
 
 // GrantFor returns the grant the table gives p for act.

@@ -10,7 +10,12 @@ import (
 // Account: the signed-in user's profile and password.
 
 func (d *Dashboard) account(w http.ResponseWriter, r *http.Request, v *viewer) {
-	d.render(w, r, http.StatusOK, "account", &view{Title: "Account", Section: "account", Viewer: v})
+	page, err := d.accountView(w, r, v)
+	if err != nil {
+		d.failErr(w, r, v, err)
+		return
+	}
+	d.render(w, r, http.StatusOK, "account", page)
 }
 
 // changePassword sets a new password after checking the current one. This
@@ -18,7 +23,11 @@ func (d *Dashboard) account(w http.ResponseWriter, r *http.Request, v *viewer) {
 // ends.
 func (d *Dashboard) changePassword(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
-	page := &view{Title: "Account", Section: "account", Viewer: v}
+	page, err := d.accountView(w, r, v)
+	if err != nil {
+		d.failErr(w, r, v, err)
+		return
+	}
 	if wait := d.logins.take("ip:" + clientip.RateKey(v.IP)); wait > 0 {
 		d.tooMany(w, r, "account", page, wait)
 		return

@@ -291,6 +291,7 @@ func TestBrowserPhone(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	_, owner, _, _ := h.company("phone", "enterprise")
+	h.book(owner.User) // the outbox has rows to lay out
 	b := newTab(t, h.srv.URL)
 	b.do("viewport", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
 	b.open("/dashboard/login")
@@ -299,7 +300,7 @@ func TestBrowserPhone(t *testing.T) {
 	b.fill("name", "Phone token")
 	b.click(`form[action="/dashboard/integrations/tokens"] button[type=submit]`)
 	for _, path := range []string{"/dashboard/integrations", "/dashboard/settings/api", "/dashboard/users",
-		"/dashboard/audit", "/dashboard/usage", "/dashboard/account"} {
+		"/dashboard/audit", "/dashboard/usage", "/dashboard/outbox", "/dashboard/account"} {
 		b.open(path)
 		width, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 		if err != nil {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/calsync"
 )
 
 // Prefix is where the dashboard lives.
@@ -73,6 +74,9 @@ type Config struct {
 	// Stored hashes verify whatever their parameters, so only tests set
 	// cheaper ones.
 	Passwords auth.PasswordParams
+	// Calendars connects the users' calendars (calsync); nil shows the
+	// Calendars page with the notice that the operator has set no key.
+	Calendars *calsync.Service
 }
 
 // Session timeouts by default.
@@ -191,6 +195,9 @@ func (d *Dashboard) routes() http.Handler {
 	app.Handle("GET /dashboard/settings/api/keys/{id}/{action}", d.signedIn(true, d.confirmAPIKey))
 	app.Handle("POST /dashboard/settings/api/keys/{id}/{action}", d.signedIn(true, d.changeAPIKey))
 
+	app.Handle("GET /dashboard/settings/booking-pages", d.signedIn(true, d.bookingPages))
+	app.Handle("POST /dashboard/settings/booking-pages", d.signedIn(true, d.setFrameAncestors))
+
 	app.Handle("GET /dashboard/users", d.signedIn(true, d.users))
 	app.Handle("POST /dashboard/users", d.signedIn(true, d.addUser))
 	app.Handle("GET /dashboard/users/{id}/remove", d.signedIn(true, d.confirmRemoveUser))
@@ -198,9 +205,18 @@ func (d *Dashboard) routes() http.Handler {
 
 	app.Handle("GET /dashboard/audit", d.signedIn(true, d.audit))
 	app.Handle("GET /dashboard/usage", d.signedIn(true, d.usage))
+	app.Handle("GET /dashboard/outbox", d.signedIn(true, d.outbox))
+
+	app.Handle("GET /dashboard/calendars", d.signedIn(false, d.calendars))
+	app.Handle("POST /dashboard/calendars", d.signedIn(false, d.connectCalendar))
+	app.Handle("POST /dashboard/calendars/{id}/calendars", d.signedIn(false, d.pickCalendars))
+	app.Handle("POST /dashboard/calendars/{id}/test", d.signedIn(false, d.testCalendar))
+	app.Handle("POST /dashboard/calendars/{id}/remove", d.signedIn(false, d.removeCalendar))
 
 	app.Handle("GET /dashboard/account", d.signedIn(false, d.account))
 	app.Handle("POST /dashboard/account/password", d.signedIn(false, d.changePassword))
+	app.Handle("POST /dashboard/account/calendar-feed", d.signedIn(false, d.createCalendarFeed))
+	app.Handle("POST /dashboard/account/calendar-feed/revoke", d.signedIn(false, d.revokeCalendarFeed))
 
 	app.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, nil, http.StatusNotFound, "Page not found", "There is no dashboard page at this address.")

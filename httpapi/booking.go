@@ -24,6 +24,9 @@ type bookingBody struct {
 	Location           string          `json:"location"`
 	IgnoreAvailability bool            `json:"ignoreAvailability"`
 	OneTimeLinkID      string          `json:"oneTimeLinkId"`
+	// RoutingFormSubmissionID is meetd's: the submission of a routing form
+	// whose answers the booking carries (docs/decisions.md#routing-forms).
+	RoutingFormSubmissionID string `json:"routingFormSubmissionId"`
 	// Timezone and Notes are not BookingDto fields: the community Python
 	// client sends them next to attendee (docs/decisions.md, "Lenient
 	// booking bodies").
@@ -180,7 +183,7 @@ func readBooking(raw []byte) (scheduling.BookRequest, error) {
 	return scheduling.BookRequest{MeetingTypeID: body.MeetingTypeID, Start: start,
 		HostIDs: hostIDsParam(url.Values{"hostIds": body.HostIDs}), QueueID: body.QueueID, Duration: body.Duration,
 		BookingDetails: scheduling.BookingDetails{Channel: body.Channel, Location: body.Location, Attendee: attendee,
-			OneTimeLinkID: body.OneTimeLinkID},
+			OneTimeLinkID: body.OneTimeLinkID, SubmissionID: body.RoutingFormSubmissionID},
 		IgnoreAvailability: body.IgnoreAvailability, Request: raw}, nil
 }
 
@@ -262,16 +265,7 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 	}
 	err := func() error {
 		ap, err := s.scheduler().Confirm(r.Context(), meetd.Actor{IP: s.clientIP(r), Source: "attendee"}, r.PathValue("id"),
-			r.URL.Query().Get("token"), func(raw json.RawMessage) (scheduling.BookingDetails, error) {
-				var body bookingBody
-				if err := json.Unmarshal(raw, &body); err != nil {
-					return scheduling.BookingDetails{}, err
-				}
-				// The request was checked when it was made.
-				var v meetd.Validation
-				return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
-					Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID}, nil
-			})
+			r.URL.Query().Get("token"), BookingDetailsOf)
 		if err != nil {
 			return err
 		}
@@ -281,4 +275,20 @@ func (s *Server) confirmProvisional(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, err)
 	}
+}
+
+// BookingDetailsOf reads the details of a booking request kept with a
+// provisional booking (the body of POST /v4/booking, or the same shape
+// written by the booking pages), for scheduling.Service.Confirm. The
+// request was checked when it was made, so only a body that is not JSON
+// fails.
+func BookingDetailsOf(raw json.RawMessage) (scheduling.BookingDetails, error) {
+	var body bookingBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return scheduling.BookingDetails{}, err
+	}
+	var v meetd.Validation
+	return scheduling.BookingDetails{Channel: body.Channel, Location: body.Location,
+		Attendee: bookingAttendee(&v, body), OneTimeLinkID: body.OneTimeLinkID,
+		SubmissionID: body.RoutingFormSubmissionID}, nil
 }

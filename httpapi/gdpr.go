@@ -145,8 +145,25 @@ func renderGDPR(email string, recs meetd.GDPRRecords) ([]byte, error) {
 			"actingUserId": nullable(e.UserID), "onBehalf": e.OnBehalf, "ip": ip, "source": e.Source,
 			"at": meetd.FormatTime(e.At)}
 	}
+	emails := make([]map[string]any, len(recs.Emails))
+	for i, m := range recs.Emails {
+		// What was written to the address; the links and invitation a
+		// message carries are made when it is sent and not kept.
+		var sent any
+		if m.SentAt != nil {
+			sent = meetd.FormatTime(*m.SentAt)
+		}
+		emails[i] = map[string]any{"id": m.ID, "kind": m.Kind, "recipient": m.Recipient, "subject": m.Subject,
+			"body": nullable(m.Body), "status": m.Status, "appointmentId": nullable(m.AppointmentID),
+			"createdAt": meetd.FormatTime(m.CreatedAt), "sentAt": sent}
+	}
+	contacts := make([]map[string]any, len(recs.Contacts))
+	for i, c := range recs.Contacts {
+		contacts[i] = toContactJSON(c)
+	}
 	return json.Marshal(map[string]any{"users": users, "appointments": appointments,
-		"provisionalBookings": provisional, "auditEntries": audit, "webhookEvents": events})
+		"provisionalBookings": provisional, "auditEntries": audit, "webhookEvents": events, "emails": emails,
+		"contacts": contacts})
 }
 
 // subjectView takes an appointment object (or a webhook payload that is
@@ -170,4 +187,38 @@ func subjectView(ap map[string]any, email string) map[string]any {
 		}
 	}
 	return ap
+}
+
+// POST /v4/gdpr/erase {"email"} erases a person from the caller's company
+// (docs/decisions.md#gdpr-erasure): their contact, attendee records and
+// every text that names them; their appointments stay for the hosts with
+// the attendee called "Erased attendee". 200 with what was changed, by
+// kind, and the hash the audit log names instead of the address.
+func (s *Server) eraseGDPR(w http.ResponseWriter, r *http.Request, p meetd.Principal) error {
+	if err := auth.Authorize(p, auth.EraseGDPR, ""); err != nil {
+		return err
+	}
+	var body struct {
+		Email *string `json:"email"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	var v meetd.Validation
+	if body.Email == nil || strings.TrimSpace(*body.Email) == "" {
+		v.Add("email", "email should not be empty")
+	} else if !validEmail(*body.Email) {
+		v.Add("email", "email must be an email")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	e, err := s.cfg.Store.EraseGDPR(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, strings.TrimSpace(*body.Email))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"erasureId": e.ID, "status": "completed", "subject": e.Subject,
+		"erased": e.Counts})
+	return nil
 }

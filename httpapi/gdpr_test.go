@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,8 @@ type exportDoc struct {
 		ProvisionalBookings []map[string]any
 		AuditEntries        []map[string]any
 		WebhookEvents       []map[string]any
+		Emails              []map[string]any
+		Contacts            []map[string]any
 	}
 }
 
@@ -258,6 +261,18 @@ func TestGDPRExportOutboxAndOthers(t *testing.T) {
 	}
 	if att := payload["attendees"].([]any)[0].(map[string]any); att["email"] != "Guest.Person@Example.org" {
 		t.Fatalf("the subject's own attendance was reduced: %v", att)
+	}
+	// The e-mails to the address: the confirmation and two reminders,
+	// without links.
+	kinds := map[string]int{}
+	for _, m := range guest.Data.Emails {
+		kinds[m["kind"].(string)]++
+		if m["status"] != "pending" || m["body"] != nil || strings.Contains(fmt.Sprint(m), "secret") {
+			t.Fatalf("exported e-mail %v", m)
+		}
+	}
+	if kinds["booking-confirmation"] != 1 || kinds["reminder"] != 2 || len(kinds) != 2 {
+		t.Fatalf("exported e-mails %v", kinds)
 	}
 
 	_, host := h.export(a.key, "", a.member.Email)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/sqldb"
@@ -62,6 +63,12 @@ type harness struct {
 	client   *http.Client
 	logs     *syncBuffer
 	a, b     tenant
+	// feeds serves an iCalendar feed at every path, for calendar
+	// connections (calendars_test.go).
+	feeds *httptest.Server
+	// calendars is the server's calendar service (nil when an option
+	// removed it).
+	calendars *calsync.Service
 }
 
 type option func(*httpapi.Config)
@@ -79,13 +86,15 @@ func newHarness(t *testing.T, backend sqldbtest.Backend, opts ...option) *harnes
 	}
 	db.OnChange(v.AfterWrite)
 	cfg := httpapi.Config{Store: db, Verifier: v, Usage: usage, Clock: clock, Log: log,
-		PublicURL: "https://cal.example.test"}
+		PublicURL: "https://cal.example.test", Calendars: testCalendars(t, db, clock, log)}
+	feeds := httptest.NewServer(http.HandlerFunc(serveFeed))
+	t.Cleanup(feeds.Close)
 	for _, o := range opts {
 		o(&cfg)
 	}
 	srv := httptest.NewServer(httpapi.New(cfg).Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, db: db, clock: clock, verifier: v, usage: usage, srv: srv, logs: logs,
+	h := &harness{t: t, db: db, clock: clock, verifier: v, usage: usage, srv: srv, logs: logs, feeds: feeds, calendars: cfg.Calendars,
 		client: &http.Client{Transport: oasTransport(t, nil)}}
 	h.a = h.newTenant("a", meetd.PlanEnterprise)
 	h.b = h.newTenant("b", meetd.PlanEnterprise)

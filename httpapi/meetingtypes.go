@@ -173,6 +173,9 @@ func (s *Server) createMeetingType(w http.ResponseWriter, r *http.Request, p mee
 	if err := v.Err(); err != nil {
 		return err
 	}
+	if err := s.checkQuestions(r, p, body); err != nil {
+		return err
+	}
 	ctx := r.Context()
 	switch {
 	case inline != nil:
@@ -224,6 +227,9 @@ func (s *Server) updateMeetingType(w http.ResponseWriter, r *http.Request, p mee
 		return err
 	}
 	delete(body, "userId") // ownership does not move
+	if err := s.checkQuestions(r, p, body); err != nil {
+		return err
+	}
 	// An availability named in the body must be the owner's. Check it
 	// before the update: the callback below runs inside the store's
 	// transaction and must not use the store itself.
@@ -337,6 +343,7 @@ func (s *Server) applyMeetingType(v *meetd.Validation, body fields, m *meetd.Mee
 				v.Add("meetingOptions.doubleOptIn", "doubleOptIn must be enabled, disabled or useCompanySettings")
 			}
 		}
+		checkReminders(v, opts)
 		m.ExtraOptions = merge(m.ExtraOptions, opts.extras())
 	}
 	// allowPhoneOnlyBooking belongs under meetingOptions (reference §7.16).

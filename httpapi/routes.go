@@ -145,16 +145,49 @@ func (s *Server) table() []route {
 		guarded("GET", "/v4/personal-page/me", ActingUser, s.getMyPersonalPage),
 		guarded("PATCH", "/v4/personal-page/me", ActingUser, s.updateMyPersonalPage),
 		guarded("GET", "/v4/personal-page/{userId}", ActingUser, s.getPersonalPage),
+		guarded("POST", "/v4/calendar-feed", ActingUser, s.createCalendarFeed),
+		guarded("DELETE", "/v4/calendar-feed", ActingUser, s.deleteCalendarFeed),
+		open("GET", "/v4/public/calendar-feed.ics", s.calendarFeed),
+
+		guarded("GET", "/v4/data-field", Credential, s.listDataFields),
+		guarded("POST", "/v4/data-field", Credential, s.createDataField),
+		guarded("GET", "/v4/data-field/{id}", Credential, s.getDataField),
+		guarded("PATCH", "/v4/data-field/{id}", Credential, s.updateDataField),
+		guarded("DELETE", "/v4/data-field/{id}", Credential, s.deleteDataField),
+		guarded("GET", "/v4/routing-form", Credential, s.listRoutingForms),
+		guarded("POST", "/v4/routing-form", Credential, s.createRoutingForm),
+		guarded("GET", "/v4/routing-form/{id}", Credential, s.getRoutingForm),
+		guarded("PATCH", "/v4/routing-form/{id}", Credential, s.updateRoutingForm),
+		guarded("DELETE", "/v4/routing-form/{id}", Credential, s.deleteRoutingForm),
+		guarded("POST", "/v4/routing-form/{id}/send", Credential, s.sendRoutingForm),
+		guarded("GET", "/v4/routing-form/{id}/recipients", Credential, s.listFormRecipients),
 
 		guarded("GET", "/v4/usage", Credential, s.usage),
 		guarded("GET", "/v4/audit", Credential, s.listAudit),
 		expensive(guarded("POST", "/v4/gdpr/export", Credential, s.createGDPRExport)),
 		expensive(guarded("GET", "/v4/gdpr/export/{id}", ActingUser, s.getGDPRExport)),
+		expensive(guarded("POST", "/v4/gdpr/erase", Credential, s.eraseGDPR)),
+
+		guarded("GET", "/v4/calendar-connections/connections", ActingUser, s.listCalendars),
+		guarded("POST", "/v4/calendar-connections/connections", ActingUser, s.createCalendar),
+		guarded("GET", "/v4/calendar-connections/connections/{id}", ActingUser, s.getCalendar),
+		guarded("PATCH", "/v4/calendar-connections/connections/{id}", ActingUser, s.updateCalendar),
+		guarded("DELETE", "/v4/calendar-connections/connections/{id}", ActingUser, s.deleteCalendar),
+		guarded("POST", "/v4/calendar-connections/connections/{id}/test", ActingUser, s.testCalendar),
 
 		guarded("POST", "/webhooks", Credential, s.createWebhook),
 		guarded("GET", "/webhooks", Credential, s.listWebhooks),
 		guarded("PATCH", "/webhooks/{id}", Credential, s.updateWebhook),
 		guarded("DELETE", "/webhooks/{id}", Credential, s.deleteWebhook),
+
+		expensive(guarded("GET", "/crm", Credential, s.searchContacts)),
+		guarded("POST", "/crm", Credential, s.createContact),
+		guarded("GET", "/crm/details", Credential, s.contactDetails),
+		guarded("PATCH", "/crm/{id}", Credential, s.updateContact),
+		guarded("DELETE", "/crm/{id}", Credential, s.deleteContact),
+		expensive(guarded("POST", "/crm/bulk", Credential, s.bulkCreateContacts)),
+		expensive(guarded("POST", "/crm/bulk-delete", Credential, s.bulkDeleteContacts)),
+		guarded("GET", "/crm/contacts/{id}/activity", Credential, s.contactActivity),
 	}
 }
 
@@ -180,6 +213,10 @@ func (s *Server) routes() {
 		}
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if s.servesPage(r.URL.Path) {
+			s.cfg.Pages.ServeHTTP(w, r)
+			return
+		}
 		writeJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
 			Message: "Cannot " + r.Method + " " + r.URL.Path, Error: "Not Found"})
 	})

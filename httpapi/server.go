@@ -25,6 +25,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/metrics"
 	"github.com/meetd/meetd/ratelimit"
@@ -40,6 +41,10 @@ type Config struct {
 	// PublicURL is where booking pages live; bookingUrl fields are
 	// PublicURL + "/" + userSlug + "/" + meetingTypeSlug.
 	PublicURL string
+	// Pages, when set, serves the paths under PublicURL's path that no
+	// route of the API or the dashboard claims: the booking pages. Paths
+	// of the API (/v4/…, /webhooks…) keep the API's JSON 404.
+	Pages http.Handler
 	// RequireHTTPS refuses credentials that arrive over plain HTTP.
 	RequireHTTPS bool
 	// TrustedProxies are the peers whose X-Forwarded-For and
@@ -64,6 +69,9 @@ type Config struct {
 	// Concurrency bounds the expensive requests in flight; zero fields
 	// mean DefaultConcurrency's.
 	Concurrency Concurrency
+	// Calendars connects users' calendars (calsync); nil answers every
+	// create and change with calsync.ErrNoKey.
+	Calendars *calsync.Service
 }
 
 // Server is the v4 API. Create it with New.
@@ -77,6 +85,10 @@ type Server struct {
 	inflight  *inflight // expensive requests in flight (concurrency.go)
 	// quickMailLimit bounds quick mail per acting user (appointment_extras.go).
 	quickMailLimit *ratelimit.Limiter
+	// pagesPath is where the booking pages live (pages.go).
+	pagesPath string
+	// formSendLimit bounds routing form sends per acting user (routingforms.go).
+	formSendLimit *ratelimit.Limiter
 }
 
 // New returns a server for cfg.
@@ -97,6 +109,8 @@ func New(cfg Config) *Server {
 		inflight:  newInflight(cfg.Concurrency),
 	}
 	s.quickMailLimit = ratelimit.New(QuickMailRate, cfg.Clock)
+	s.pagesPath = pagesPathOf(cfg.PublicURL)
+	s.formSendLimit = ratelimit.New(FormSendRate, cfg.Clock)
 	s.routes()
 	return s
 }
@@ -267,7 +281,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 				s.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
 					slog.String("request_id", info.id), slog.String("credential_id", info.credentialID),
 					slog.String("acting_user_id", info.actingUserID),
-					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+					slog.String("method", r.Method), slog.String("path", s.loggedPath(r.URL.Path)), slog.Int("status", sw.status),
 					slog.Int64("duration_ms", d.Milliseconds()), slog.String("ip", info.ip))
 			}
 			s.observe(r, info, d)

@@ -156,6 +156,9 @@ func TestUpdateUser(t *testing.T) {
 		`{"statusCode":400,"message":"Request body must contain at least one of givenName, familyName, slug","error":"Bad Request"}`)
 	wantExact(t, patch(map[string]any{"slug": "mia"}), 400,
 		`{"statusCode":400,"message":["slug must be at least 5 characters"],"error":"Bad Request","errors":[{"field":"slug","message":"Slug must be at least 5 characters"}]}`)
+	// A user page lives at /<slug>: meetd's own top-level paths are no slug.
+	wantExact(t, patch(map[string]any{"slug": "Dashboard"}), 400,
+		`{"statusCode":400,"message":["slug dashboard is reserved"],"error":"Bad Request","errors":[{"field":"slug","message":"Slug dashboard is reserved"}]}`)
 	wantExact(t, patch(map[string]any{"slug": a.admin.Slug}), 400,
 		`{"statusCode":400,"message":"Slug already taken","error":"Bad Request"}`)
 	wantExact(t, patch(map[string]any{"givenName": ""}), 400,

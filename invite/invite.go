@@ -118,7 +118,12 @@ func (e Event) VEvent() (*ical.Event, error) {
 	if e.Cancelled {
 		seq, status = e.Sequence+1, "CANCELLED"
 	}
-	ev.Props.SetText(ical.PropSequence, fmt.Sprint(seq))
+	// An INTEGER, written without a VALUE parameter (SetText would add
+	// VALUE=TEXT, which RFC 5545 does not allow for SEQUENCE).
+	sequence := ical.NewProp(ical.PropSequence)
+	sequence.SetValueType(ical.ValueInt)
+	sequence.Value = fmt.Sprint(seq)
+	ev.Props.Set(sequence)
 	ev.Props.SetText(ical.PropStatus, status)
 	ev.Props.SetText(ical.PropTransparency, "OPAQUE")
 	ev.Props.Add(person(ical.PropOrganizer, e.Organizer, false))

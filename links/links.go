@@ -41,8 +41,26 @@ func (b Base) Booking(userSlug, meetingTypeSlug string) string {
 	return b.path(userSlug, meetingTypeSlug)
 }
 
+// Form is the public page of a routing form, by its slug or, without one,
+// its id; token, when not empty, is a recipient's token (POST
+// /v4/routing-form/{id}/send), in the query.
+func (b Base) Form(slugOrID, token string) string {
+	u := b.path("f", slugOrID)
+	if token != "" {
+		u += "?r=" + url.QueryEscape(token)
+	}
+	return u
+}
+
 // OneTime is the booking page of a one-time link's token.
 func (b Base) OneTime(token string) string { return b.path("1t", token) }
+
+// Appointment is the attendee's page of a booked appointment: what was
+// booked, "add to calendar" and the cancel and reschedule links. The
+// booking page leads there once a booking is made.
+func (b Base) Appointment(appointmentID, secret string) string {
+	return b.path("appointment", appointmentID) + "?secret=" + url.QueryEscape(secret)
+}
 
 // Cancel is the attendee's cancel page of an appointment.
 func (b Base) Cancel(appointmentID, secret string) string {

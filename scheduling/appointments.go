@@ -76,6 +76,9 @@ func (s *Service) Reschedule(ctx context.Context, a meetd.Actor, ap meetd.Appoin
 		if len(free) == 0 {
 			return ap, meetd.ErrSlotTaken
 		}
+		if _, err := s.liveFree(ctx, ap.CompanyID, free, start, start.Add(duration), true); err != nil {
+			return ap, err
+		}
 	}
 	return s.Store.RescheduleAppointment(ctx, a, ap.CompanyID, ap.ID, start, start.Add(duration),
 		time.Duration(m.BufferBefore)*time.Minute, time.Duration(m.BufferAfter)*time.Minute)

@@ -24,6 +24,9 @@ type BookingDetails struct {
 	// meetd.NewAppointment); a double opt-in booking uses it up when it is
 	// confirmed.
 	OneTimeLinkID string
+	// SubmissionID names a routing form submission whose answers go into
+	// the attendee's notes (see Service.answers).
+	SubmissionID string
 }
 
 // BookRequest is a booking whose form the caller has checked (start
@@ -94,6 +97,9 @@ func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r 
 	if err != nil {
 		return BookResult{}, err
 	}
+	if err := s.answers(ctx, p.Company.ID, b.m, &r.BookingDetails, true); err != nil {
+		return BookResult{}, err
+	}
 	if b.m.RequiresDoubleOptIn() {
 		if err := s.checkOneTimeLink(ctx, p.Company.ID, b.m.ID, r.OneTimeLinkID); err != nil {
 			return BookResult{}, err
@@ -102,7 +108,7 @@ func (s *Service) Book(ctx context.Context, p meetd.Principal, a meetd.Actor, r 
 		h := sha256.Sum256([]byte(token))
 		pb, err := s.Store.CreateProvisional(ctx, a, meetd.ProvisionalBooking{CompanyID: p.Company.ID,
 			MeetingTypeID: b.m.ID, HostIDs: b.hosts, QueueID: b.m.QueueID, Start: b.start, End: b.start.Add(b.duration),
-			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], CredentialID: p.CredentialID})
+			Request: r.Request, AttendeeEmail: r.Attendee.Email, TokenHash: h[:], Token: token, CredentialID: p.CredentialID})
 		if err != nil {
 			return BookResult{}, err
 		}
@@ -179,6 +185,9 @@ func (s *Service) check(ctx context.Context, p meetd.Principal, r BookRequest) (
 	if len(free) == 0 {
 		return b, meetd.ErrSlotTaken
 	}
+	if free, err = s.liveFree(ctx, p.Company.ID, free, b.start, b.start.Add(b.duration), b.queue == nil); err != nil {
+		return b, err
+	}
 	if b.queue != nil {
 		b.hosts = firstInOrder(b.hosts, free)
 	}
@@ -230,6 +239,9 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 	} else if err != nil {
 		return meetd.Appointment{}, err
 	}
+	if err := s.answers(ctx, pb.CompanyID, m, &details, false); err != nil {
+		return meetd.Appointment{}, err
+	}
 	if pb.Status == meetd.ProvisionalPending {
 		if err := s.hostsStillActive(ctx, pb.CompanyID, pb.HostIDs); err != nil {
 			return meetd.Appointment{}, err
@@ -256,7 +268,7 @@ func (s *Service) Confirm(ctx context.Context, a meetd.Actor, id, token string,
 func (s *Service) ReissueToken(ctx context.Context, p meetd.Principal, provisionalID string) (string, error) {
 	token := randomToken()
 	h := sha256.Sum256([]byte(token))
-	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:]); err != nil {
+	if err := s.Store.ResetProvisionalToken(ctx, p.Company.ID, provisionalID, h[:], token); err != nil {
 		return "", err
 	}
 	return token, nil

@@ -68,8 +68,10 @@ type Store interface {
 	CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.ProvisionalBooking) (meetd.ProvisionalBooking, error)
 	ProvisionalForAttendee(ctx context.Context, id string) (meetd.ProvisionalBooking, error)
 	ConfirmProvisional(ctx context.Context, a meetd.Actor, companyID, id string, n meetd.NewAppointment) (meetd.Appointment, error)
-	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error
+	ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error
 	OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error)
+	DataFieldsByIDs(ctx context.Context, companyID string, ids []int64) ([]meetd.DataField, error)
+	FormSubmissionByID(ctx context.Context, companyID, id string) (meetd.FormSubmission, error)
 }
 
 var _ Store = meetd.Store(nil)
@@ -79,4 +81,7 @@ var _ Store = meetd.Store(nil)
 type Service struct {
 	Store Store
 	Clock meetd.Clock
+	// Calendars, when set, re-checks a slot live against the hosts'
+	// connected calendars at booking and rescheduling (live.go).
+	Calendars LiveCalendars
 }

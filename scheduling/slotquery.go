@@ -93,16 +93,19 @@ func rulesOf(av meetd.Availability, exceptions []meetd.Exception) slots.Rules {
 // slotQuery gathers everything slot computation needs for meeting type m
 // and hosts within [from, to): each host's availability (the meeting type's
 // own for its owner, the host's default availability for anyone else; a
-// host with none is never free), exceptions and existing appointments
-// (except exceptID, the appointment being rescheduled). Four store calls at
-// most, one per kind of record, whatever the number of hosts.
+// host with none is never free), exceptions, existing appointments
+// (except exceptID, the appointment being rescheduled) and the busy times
+// cached from the hosts' external calendars, which block exactly like
+// appointments, buffers included (docs/decisions.md, "Calendars: busy
+// times"), read in the same call as the appointments. Four store calls at most, one per kind of record, whatever the
+// number of hosts.
 func (s *Service) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []string, method slots.Method,
 	duration time.Duration, from, to time.Time, exceptID string) (slots.Query, error) {
 	// Busy intervals and exceptions are read with a margin so that buffers
 	// and day-long rules at the window's edges are seen.
 	margin := 48 * time.Hour
 	busy, err := s.Store.Busy(ctx, meetd.BusyFilter{CompanyID: m.CompanyID, HostIDs: hostIDs,
-		From: from.Add(-margin), To: to.Add(margin), ExceptID: exceptID})
+		From: from.Add(-margin), To: to.Add(margin), ExceptID: exceptID, Calendars: true})
 	if err != nil {
 		return slots.Query{}, err
 	}

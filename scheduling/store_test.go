@@ -99,9 +99,9 @@ func (c *counting) ConfirmProvisional(ctx context.Context, a meetd.Actor, compan
 	return c.s.ConfirmProvisional(ctx, a, companyID, id, n)
 }
 
-func (c *counting) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) error {
+func (c *counting) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) error {
 	c.n.Add(1)
-	return c.s.ResetProvisionalToken(ctx, companyID, id, hash)
+	return c.s.ResetProvisionalToken(ctx, companyID, id, hash, token)
 }
 
 func (c *counting) OneTimeLinkByID(ctx context.Context, companyID, id string) (meetd.OneTimeLink, error) {
@@ -122,4 +122,14 @@ func (c *counting) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, 
 func (c *counting) UpdateAppointmentTexts(ctx context.Context, a meetd.Actor, companyID, id string, u meetd.AppointmentTexts) (meetd.Appointment, error) {
 	c.n.Add(1)
 	return c.s.UpdateAppointmentTexts(ctx, a, companyID, id, u)
+}
+
+func (c *counting) DataFieldsByIDs(ctx context.Context, companyID string, ids []int64) ([]meetd.DataField, error) {
+	c.n.Add(1)
+	return c.s.DataFieldsByIDs(ctx, companyID, ids)
+}
+
+func (c *counting) FormSubmissionByID(ctx context.Context, companyID, id string) (meetd.FormSubmission, error) {
+	c.n.Add(1)
+	return c.s.FormSubmissionByID(ctx, companyID, id)
 }

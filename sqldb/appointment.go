@@ -415,6 +415,13 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
+	if f.Calendars && f.From.Before(f.To) {
+		rows, err := db.query(ctx, busyWithCalendarsSQL(len(f.HostIDs)), append(busyArgs(f), calendarBusyArgs(f)...)...)
+		if err != nil {
+			return nil, err
+		}
+		return scanBusy(rows, f)
+	}
 	rows, err := db.query(ctx, busySQL(len(f.HostIDs)), busyArgs(f)...)
 	if err != nil {
 		return nil, err
@@ -432,18 +439,33 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 // company boundary is on the hosts, checked once per host (a host's
 // appointments are those of the host's company, as in a host's list):
 // joining every row to its appointment for company_id read the table once
-// per busy interval, a fifth of a 10-host slot query's time (BENCHMARKS.md,
-// "Load suite"), where the index alone answers the rest.
+// per busy interval, a third of the query's instructions (BENCHMARKS.md,
+// "Busy time and the booking transaction"), where the index alone answers
+// the rest. The hosts are a VALUES list joined to users so that each is one
+// primary-key seek: with "u.id IN (…)" SQLite scanned users when its
+// statistics said the company's users were few.
 func busySQL(n int) string {
 	hosts := placeholders(n)
+	values := strings.Repeat("(?), ", n-1) + "(?)"
 	return `SELECT h.user_id, h.start_at, h.end_at FROM appointment_hosts h
-		WHERE h.user_id IN (SELECT u.id FROM users u WHERE u.company_id = ? AND u.id IN (` + hosts + `))
+		WHERE h.user_id IN (SELECT u.id FROM (VALUES ` + values + `) v JOIN users u ON u.id = v.column1 WHERE u.company_id = ?)
 		AND h.start_at >= ` + floorSQL("appointment_hosts", "l.user_id IN ("+hosts+")") + `
 		AND h.start_at < ? AND h.end_at > ? AND h.cancelled = FALSE AND h.appointment_id <> ?`
 }
 
+// busyWithCalendarsSQL is Busy's query for n hosts with f.Calendars: the
+// appointments, then the calendar buckets, in scanBusy's columns; its
+// arguments are busyArgs' and calendarBusyArgs'.
+func busyWithCalendarsSQL(n int) string {
+	return `SELECT b.user_id, b.start_at, b.end_at, '' FROM (` + busySQL(n) + `) b UNION ALL ` + calendarBusySQL(n)
+}
+
 func busyArgs(f meetd.BusyFilter) []any {
-	return append([]any{f.CompanyID}, overlapArgs(f.HostIDs, f.From, f.To, f.ExceptID)...)
+	// overlapArgs starts with the hosts, which busySQL's VALUES list
+	// takes before the company.
+	args := overlapArgs(f.HostIDs, f.From, f.To, f.ExceptID)
+	n := len(f.HostIDs)
+	return append(append(append([]any{}, args[:n]...), f.CompanyID), args[n:]...)
 }
 
 // CancelAppointment implements meetd.Store.

@@ -248,6 +248,7 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 			ap.ID).Scan(&seq); err != nil {
 			return err
 		}
+		before := seq
 		for _, e := range emails {
 			if seen[strings.ToLower(e)] {
 				continue
@@ -265,6 +266,9 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 			return err
 		}
 		if err := t.audit(ctx, a, ap.CompanyID, "appointment.guest_add", "appointment", ap.ID); err != nil {
+			return err
+		}
+		if err := t.queueGuestMail(ctx, ap.ID, before); err != nil {
 			return err
 		}
 		out, err = appointment(ctx, t, companyID, ap.ID, "")
@@ -341,12 +345,12 @@ func (db *DB) QueueQuickMail(ctx context.Context, a meetd.Actor, companyID, appo
 			AND id = ? AND removed_at IS NULL`, companyID, strings.ToLower(appointmentID), strings.ToLower(attendeeID)).Scan(&email); err != nil {
 			return notFound(err, "Attendee not found")
 		}
-		m = meetd.OutboxMessage{ID: meetd.NewID(), CompanyID: companyID, Kind: "quick-mail", Recipient: email,
-			Subject: subject, Body: body, AttendeeID: strings.ToLower(attendeeID), AppointmentID: strings.ToLower(appointmentID),
-			Status: "queued", CreatedAt: t.now}
-		if _, err := t.exec(ctx, `INSERT INTO outbox_messages (id, company_id, kind, recipient, subject, body, attendee_id,
-			appointment_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.CompanyID, m.Kind, m.Recipient,
-			m.Subject, m.Body, m.AttendeeID, m.AppointmentID, m.Status, ms(m.CreatedAt)); err != nil {
+		m = meetd.OutboxMessage{CompanyID: companyID, Kind: meetd.MailQuick, Recipient: email, Subject: subject, Body: body,
+			AttendeeID: strings.ToLower(attendeeID), AppointmentID: strings.ToLower(appointmentID)}
+		if err := t.quickMailFacts(ctx, &m); err != nil {
+			return err
+		}
+		if err := t.queueOutbox(ctx, &m, "", ""); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, companyID, "attendee.quick_mail", "attendee", m.AttendeeID)

@@ -3,19 +3,22 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/meetd/meetd"
 )
 
-const companyColumns = `id, name, plan, seats, created_at, updated_at`
+const companyColumns = `id, name, plan, seats, created_at, updated_at, frame_ancestors`
 
 func scanCompany(row interface{ Scan(...any) error }) (meetd.Company, error) {
 	var c meetd.Company
 	var plan string
 	var created, updated int64
-	if err := row.Scan(&c.ID, &c.Name, &plan, &c.Seats, &created, &updated); err != nil {
+	var frames string
+	if err := row.Scan(&c.ID, &c.Name, &plan, &c.Seats, &created, &updated, &frames); err != nil {
 		return meetd.Company{}, err
 	}
+	c.FrameAncestors = strings.Fields(frames)
 	c.Plan, c.CreatedAt, c.UpdatedAt = meetd.Plan(plan), fromMS(created), fromMS(updated)
 	return c, nil
 }
@@ -63,8 +66,8 @@ func (db *DB) CreateFirstCompany(ctx context.Context, a meetd.Actor, nc meetd.Ne
 // createCompany inserts a company and its owner.
 func (t *tx) createCompany(ctx context.Context, a meetd.Actor, nc meetd.NewCompany, owner meetd.NewUser) (meetd.Company, meetd.User, error) {
 	c := meetd.Company{ID: meetd.NewID(), Name: nc.Name, Plan: nc.Plan, CreatedAt: t.now, UpdatedAt: t.now}
-	if _, err := t.exec(ctx, `INSERT INTO companies (`+companyColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Name, string(c.Plan), c.Seats, ms(t.now), ms(t.now)); err != nil {
+	if _, err := t.exec(ctx, `INSERT INTO companies (`+companyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Name, string(c.Plan), c.Seats, ms(t.now), ms(t.now), ""); err != nil {
 		return meetd.Company{}, meetd.User{}, err
 	}
 	if err := t.audit(ctx, a, c.ID, "company.create", "company", c.ID); err != nil {
@@ -109,6 +112,28 @@ func (db *DB) SetCompanyPlan(ctx context.Context, a meetd.Actor, id string, p me
 			return err
 		}
 		if err := t.audit(ctx, a, id, "company.set_plan", "company", id); err != nil {
+			return err
+		}
+		c, err = scanCompany(t.queryRow(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))
+		return err
+	})
+	return c, err
+}
+
+// SetFrameAncestors implements meetd.Store.
+func (db *DB) SetFrameAncestors(ctx context.Context, a meetd.Actor, id string, origins []string) (_ meetd.Company, err error) {
+	defer meetd.Wrap(&err, "sqldb.SetFrameAncestors(%s)", id)
+	var c meetd.Company
+	err = db.update(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE companies SET frame_ancestors = ?, updated_at = ? WHERE id = ?`,
+			strings.Join(origins, " "), ms(t.now), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return meetd.Errorf(meetd.ENOTFOUND, "Company not found")
+		}
+		if err := t.audit(ctx, a, id, "company.set_frame_ancestors", "company", id); err != nil {
 			return err
 		}
 		c, err = scanCompany(t.queryRow(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))

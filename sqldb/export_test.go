@@ -98,6 +98,18 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 		{"busy, 10 hosts", busySQL(len(hosts)), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
 		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
+		{"user by slug", userBySlugSQL, []any{"some-slug"}},
+		{"calendar busy, 10 hosts", calendarBusySQL(len(hosts)), calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
+		{"busy with calendars, 10 hosts", busyWithCalendarsSQL(len(hosts)),
+			append(busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to}),
+				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
+		{"routing form page by slug", `SELECT id FROM routing_forms` + formBySlug, []any{"intake"}},
+		{"form recipient by token", `SELECT id FROM form_recipients` + recipientByToken, []any{meetd.NewID(), []byte("hash")}},
+		{"form recipients of a form", `SELECT id FROM form_recipients WHERE form_id = ? ORDER BY sent_at DESC, id`, []any{meetd.NewID()}},
+		{"calendar write-back targets", calendarWriteTargetsSQL, []any{"00000000-0000-4000-8000-000000000000", company, "caldav"}},
+		{"calendar write-backs due", calendarWritesDueSQL, []any{ms(from), 8}},
+		{"calendar refreshes due", calendarRefreshesDueSQL, []any{ms(from), 4}},
+		{"calendar connections of 10 hosts", calendarConnectionsOfUsersSQL(len(hosts)), append([]any{company}, anySlice(hosts)...)},
 	}
 	out = append(out, list("host's list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, list("host's cancelled list", meetd.AppointmentFilter{CompanyID: company, HostID: hosts[0], Status: "cancelled"})...)
@@ -117,6 +129,7 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 	out = append(out, provisional("provisional list", meetd.ProvisionalFilter{CompanyID: company, HostID: hosts[0]})...)
 	out = append(out, provisional("provisional list by status", meetd.ProvisionalFilter{CompanyID: company,
 		HostID: hosts[0], Status: meetd.ProvisionalPending})...)
+	out = append(out, outboxHotQueries(company)...)
 	return out
 }
 
@@ -181,4 +194,17 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	}
 	_, err = p.DownTo(ctx, version)
 	return err
+}
+
+// EraseFormPerson runs eraseFormPerson in a transaction of its own.
+func (db *DB) EraseFormPerson(ctx context.Context, companyID, email string) error {
+	return db.update(ctx, func(t *tx) error { return t.eraseFormPerson(ctx, companyID, email) })
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

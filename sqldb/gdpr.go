@@ -44,7 +44,7 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	lower := strings.ToLower(email)
 	recs := meetd.GDPRRecords{Users: []meetd.User{}, Appointments: []meetd.Appointment{},
 		ProvisionalBookings: []meetd.ProvisionalBooking{}, AuditEntries: []meetd.AuditEntry{},
-		WebhookEvents: []meetd.GDPRWebhookEvent{}}
+		WebhookEvents: []meetd.GDPRWebhookEvent{}, Contacts: []meetd.Contact{}}
 
 	rows, err := t.query(ctx, `SELECT `+userColumns+` FROM users WHERE company_id = ? AND email_lower = ?
 		ORDER BY created_at, id`, companyID, lower)
@@ -124,6 +124,9 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 	for _, id := range userIDs {
 		cond, args = cond+` OR payload LIKE ?`, append(args, `%"`+id.(string)+`"%`)
 	}
+	if recs.Contacts, err = t.gdprContacts(ctx, companyID, lower); err != nil {
+		return recs, err
+	}
 	rows, err = t.query(ctx, `SELECT id, type, payload, created_at FROM webhook_events WHERE company_id = ? AND (`+cond+`)
 		ORDER BY created_at, id`, args...)
 	if err != nil {
@@ -137,7 +140,23 @@ func (t *tx) gdprRecords(ctx context.Context, companyID, email string) (meetd.GD
 		e.Payload, e.CreatedAt = json.RawMessage(payload), fromMS(created)
 		return e, err
 	})
-	return recs, err
+	if err != nil {
+		return recs, err
+	}
+
+	// The e-mails meetd sent or will send to the address.
+	rows, err = t.query(ctx, `SELECT `+outboxColumns+` FROM outbox_messages WHERE company_id = ? AND LOWER(recipient) = ?
+		ORDER BY created_at, id`, companyID, lower)
+	if err != nil {
+		return recs, err
+	}
+	if recs.Emails, err = scanAll(rows, scanOutbox); err != nil {
+		return recs, err
+	}
+	if recs.Emails == nil {
+		recs.Emails = []meetd.OutboxMessage{}
+	}
+	return recs, nil
 }
 
 // likeEscape escapes LIKE's wildcards (and its escape character) in s.
@@ -190,4 +209,14 @@ func (db *DB) PruneGDPRExports(ctx context.Context, before time.Time) (err error
 		_, err := t.exec(ctx, `DELETE FROM gdpr_exports WHERE created_at < ?`, ms(before))
 		return err
 	})
+}
+
+// gdprContacts reads the company's contacts with the address lower.
+func (t *tx) gdprContacts(ctx context.Context, companyID, lower string) ([]meetd.Contact, error) {
+	rows, err := t.query(ctx, `SELECT `+contactColumns+` FROM contacts WHERE company_id = ? AND email_lower = ?
+		ORDER BY created_at, id`, companyID, lower)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scanContact)
 }

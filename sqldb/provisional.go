@@ -44,6 +44,8 @@ func scanProvisional(row interface{ Scan(...any) error }) (meetd.ProvisionalBook
 // CreateProvisional implements meetd.Store.
 func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.ProvisionalBooking) (_ meetd.ProvisionalBooking, err error) {
 	defer meetd.Wrap(&err, "sqldb.CreateProvisional(%s, %s)", p.CompanyID, p.MeetingTypeID)
+	token := p.Token
+	p.Token = "" // the caller has it; the returned booking does not carry it on
 	err = db.update(ctx, func(t *tx) error {
 		p.ID, p.Status, p.CreatedAt, p.UpdatedAt = meetd.NewID(), meetd.ProvisionalPending, t.now, t.now
 		if p.ExpiresAt.IsZero() {
@@ -53,6 +55,11 @@ func (db *DB) CreateProvisional(ctx context.Context, a meetd.Actor, p meetd.Prov
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`, p.ID, p.CompanyID, p.MeetingTypeID,
 			jsonText(p.HostIDs), p.QueueID, ms(p.Start), ms(p.End), string(p.Request), strings.ToLower(p.AttendeeEmail),
 			p.TokenHash, p.Status, p.CredentialID, ms(p.ExpiresAt), ms(t.now), ms(t.now)); err != nil {
+			return err
+		}
+		withToken := p
+		withToken.Token = token
+		if err := t.queueOptIn(ctx, withToken); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, p.CompanyID, "provisional_booking.create", "provisional_booking", p.ID)
@@ -178,7 +185,7 @@ func (db *DB) ExpireProvisional(ctx context.Context, now time.Time) (_ int, err 
 }
 
 // ResetProvisionalToken implements meetd.Store.
-func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte) (err error) {
+func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, hash []byte, token string) (err error) {
 	defer meetd.Wrap(&err, "sqldb.ResetProvisionalToken(%s)", id)
 	return db.update(ctx, func(t *tx) error {
 		p, err := provisional(ctx, t, companyID, id, t.d.forUpdate)
@@ -193,6 +200,7 @@ func (db *DB) ResetProvisionalToken(ctx context.Context, companyID, id string, h
 		if n, _ := res.RowsAffected(); n == 0 {
 			return meetd.Errorf(meetd.ECONFLICT, "The provisional booking is no longer pending")
 		}
-		return nil
+		p.Token = token
+		return t.requeueOptIn(ctx, p)
 	})
 }

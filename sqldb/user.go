@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -105,6 +106,19 @@ func (t *tx) createUser(ctx context.Context, a meetd.Actor, nu meetd.NewUser) (m
 	return out, nil
 }
 
+// userBySlugSQL serves every booking page view: users_slug_active answers it.
+const userBySlugSQL = `SELECT ` + userColumns + ` FROM users u WHERE slug = ? AND status = 'active'`
+
+// UserBySlug implements meetd.Store.
+func (db *DB) UserBySlug(ctx context.Context, slug string) (_ meetd.User, err error) {
+	defer meetd.Wrap(&err, "sqldb.UserBySlug")
+	u, err := scanUser(db.queryRow(ctx, userBySlugSQL, slug))
+	if err == sql.ErrNoRows {
+		return meetd.User{}, errUserNotFound
+	}
+	return u, err
+}
+
 func (t *tx) slugTaken(ctx context.Context, slug, exceptID string) (bool, error) {
 	var n int
 	err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE slug = ? AND status = 'active' AND id <> ?`,
@@ -121,6 +135,9 @@ func (t *tx) freeSlug(ctx context.Context, base string) (string, error) {
 		slug := base
 		if i > 1 {
 			slug = fmt.Sprintf("%s-%d", base, i)
+		}
+		if meetd.ReservedSlug(slug) {
+			continue
 		}
 		taken, err := t.slugTaken(ctx, slug, "")
 		if err != nil || !taken {

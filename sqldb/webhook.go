@@ -260,6 +260,15 @@ func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string,
 	for k, v := range extra {
 		payload[k] = v
 	}
+	if err := t.queueMail(ctx, typ, ap, extra); err != nil {
+		return err
+	}
+	if err := t.syncContacts(ctx, ap); err != nil {
+		return err
+	}
+	if err := t.queueCalendarWrites(ctx, ap); err != nil {
+		return err
+	}
 	return t.emit(ctx, ap.CompanyID, typ, payload)
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/pages"
+	"github.com/meetd/meetd/ratelimit"
 )
 
 // limits are the rate and in-flight limits `meetd serve` takes as
@@ -14,6 +16,7 @@ type limits struct {
 	perMinute, burst         *int
 	killPerMinute, killBurst *int
 	loginPerMinute           *int
+	bookingPerHour           *int
 	expensivePerCredential   *int
 	expensiveTotal           *int
 }
@@ -32,6 +35,8 @@ func limitFlags(r *settings) *limits {
 			"kill-switch requests a client IP may make at once"),
 		loginPerMinute: r.Int("login-rate-limit", dashboard.DefaultLoginRate.Limit,
 			"dashboard sign-in attempts a minute per client address and per email"),
+		bookingPerHour: r.Int("booking-rate-limit", pages.BookingRate.Limit,
+			"booking-page POSTs (bookings, cancellations, reschedules, confirmations) an hour per client address, 10 at once at most"),
 		expensivePerCredential: r.Int("expensive-per-credential", def.PerCredential,
 			"expensive requests (slots, appointment lists, GDPR exports) one credential may have in flight"),
 		expensiveTotal: r.Int("expensive-total", def.Total, "expensive requests the process runs at once"),
@@ -54,6 +59,9 @@ func (l *limits) killSwitch() httpapi.RateLimit {
 func (l *limits) concurrency() httpapi.Concurrency {
 	return httpapi.Concurrency{PerCredential: *l.expensivePerCredential, Total: *l.expensiveTotal}
 }
+
+// booking is the booking pages' limit of POSTs per client address.
+func (l *limits) booking() ratelimit.Rate { return pages.RatePerHour(*l.bookingPerHour) }
 
 // login is the dashboard's sign-in limit; the burst is one minute's worth.
 func (l *limits) login() dashboard.Rate {

@@ -27,7 +27,7 @@ Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
               [--trusted-proxy CIDR,…] [--public-url URL] [--metrics-addr 127.0.0.1:9090]
               [--rate-limit 100] [--rate-burst 200] [--killswitch-rate-limit 10] [--killswitch-rate-burst 20]
-              [--login-rate-limit 10] [--expensive-per-credential 4] [--expensive-total N]
+              [--login-rate-limit 10] [--booking-rate-limit 60] [--expensive-per-credential 4] [--expensive-total N]
               (each flag is also a variable, --trusted-proxy as MEETD_TRUSTED_PROXY; a flag wins;
                meetd serve --help lists them)
   meetd migrate

@@ -14,7 +14,9 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/dashboard"
+	"github.com/meetd/meetd/formpages"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/pages"
 	"github.com/meetd/meetd/webhook"
 )
 
@@ -27,6 +29,7 @@ const (
 	pruneInterval   = 10 * time.Minute
 	changeRetention = time.Hour
 	webhookInterval = time.Second
+	mailInterval    = time.Second
 )
 
 func (e *env) serve(args []string) error {
@@ -41,12 +44,15 @@ func (e *env) serve(args []string) error {
 	cfg.showDefault("require-https", "true with --tls-cert, else false")
 	proxies := cfg.String("trusted-proxy", "", "comma-separated CIDRs whose X-Forwarded-For/-Proto are believed", checkProxies)
 	publicURL := cfg.String("public-url", "", "base URL of booking pages in bookingUrl fields", checkPublicURL)
-	cfg.showDefault("public-url", "http(s)://ADDR/book")
+	cfg.showDefault("public-url", "http(s)://ADDR")
 	metricsAddr := cfg.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this separate address", checkOptionalAddr)
 	cfg.showDefault("metrics-addr", "off")
 	withPprof := cfg.Bool("pprof", false, "also serve Go's profiler at /debug/pprof/ on --metrics-addr")
+	smtpURL := cfg.String("smtp-url", "", "SMTP server e-mail is sent through: smtp://user:password@host:587 (STARTTLS required), smtps://…:465 (TLS), or smtp+insecure://127.0.0.1:PORT (no TLS, loopback only); without it no mail is sent", nil)
+	mailFrom := cfg.String("mail-from", "", `From of every e-mail: an address, optionally with a name ("Acme Bookings <bookings@acme.example>"); needed with --smtp-url`, checkMailFrom)
 	allowPrivate := cfg.Bool("webhook-allow-private", false, "let webhook targets be plain http and private, loopback or link-local addresses (development, tests)")
 	lim := limitFlags(cfg)
+	cal := calendarFlags(cfg)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +61,10 @@ func (e *env) serve(args []string) error {
 	}
 	if *withPprof && *metricsAddr == "" {
 		return errors.New("--pprof needs --metrics-addr: the profiler is served on the metrics listener only")
+	}
+	mailer, err := mailSettings(cfg, *smtpURL, *mailFrom)
+	if err != nil {
+		return err
 	}
 	tls := *certFile != ""
 	if tls && !cfg.given("require-https") {
@@ -90,7 +100,7 @@ func (e *env) serve(args []string) error {
 	}
 	base := scheme + "://" + ln.Addr().String()
 	if *publicURL == "" {
-		*publicURL = base + "/book"
+		*publicURL = base
 	}
 	if *demo {
 		if err := e.seedDemo(db, base); err != nil {
@@ -109,15 +119,24 @@ func (e *env) serve(args []string) error {
 	// Every committed write that changes a credential, user or company
 	// refreshes this node's cache before it returns: no handler has to.
 	db.OnChange(verifier.AfterWrite)
+	calendars, err := cal.calendars(db, clock, log, *publicURL)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	booking := pages.New(pages.Config{Store: db, Clock: clock, Log: log, PublicURL: *publicURL,
+		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf, Calendars: calendars.live()})
 	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
-		PublicURL: *publicURL, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
+		PublicURL: *publicURL, Pages: booking, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
-		Concurrency: lim.concurrency(),
-		Ready:       readyChecks(db)})
+		Concurrency: lim.concurrency(), Calendars: calendars.svc,
+		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
-		Passwords: e.passwords, LoginRate: lim.login()})
+		Passwords: e.passwords, LoginRate: lim.login(), Calendars: calendars.svc})
 	dash.Mount(api.Mux())
+	formpages.New(formpages.Config{Store: db, PublicURL: *publicURL, Clock: clock, Log: log,
+		ClientIP: clientip.Proxies(trusted).IP}).Mount(api.Mux())
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 
@@ -131,6 +150,7 @@ func (e *env) serve(args []string) error {
 	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
 		Observe: mx.Metrics().WebhookResult}
 	wg.Go(func() { hooks.Run(bg, webhookInterval) })
+	calendars.run(bg, &wg)
 
 	errc := make(chan error, 1)
 	go func() {
@@ -142,6 +162,9 @@ func (e *env) serve(args []string) error {
 	}()
 	log.Info("meetd listening", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", tls, "require_https", *requireHTTPS,
 		"dashboard", base+"/dashboard/")
+	// After "meetd listening", which is the first line operators and
+	// tests wait for.
+	startMail(bg, &wg, mailer, db, clock, log, *publicURL)
 	select {
 	case err = <-errc:
 	case <-e.ctx.Done():

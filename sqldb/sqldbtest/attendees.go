@@ -100,7 +100,7 @@ func testAttendees(f *fixture) {
 		t.Fatalf("AttendeeAppointmentID = %q, %v", apID, err)
 	}
 	m, err := f.db.QueueQuickMail(f.ctx, meetd.CLIActor, c.ID, ap.ID, guest.ID, "Hi", "Body")
-	if err != nil || m.Recipient != "bob@guest.example" || m.Status != "queued" || m.Kind != "quick-mail" {
+	if err != nil || m.Recipient != "bob@guest.example" || m.Status != meetd.OutboxPending || m.Kind != "quick-mail" {
 		t.Fatalf("QueueQuickMail = %+v, %v", m, err)
 	}
 

@@ -585,7 +585,7 @@ func testForeignCompany(f *fixture) {
 			_, err := f.db.ConfirmProvisional(f.ctx, meetd.CLIActor, x, pb.ID, f.booking(h, pb.Start, 30))
 			return err
 		}},
-		{"ResetProvisionalToken", func() error { return f.db.ResetProvisionalToken(f.ctx, x, pb.ID, []byte{2}) }},
+		{"ResetProvisionalToken", func() error { return f.db.ResetProvisionalToken(f.ctx, x, pb.ID, []byte{2}, "t2") }},
 	}
 	for _, tc := range tests {
 		err := tc.call()

@@ -64,6 +64,8 @@ func Run(t *testing.T, b Backend) {
 		fn   func(*fixture)
 	}{
 		{"companies", testCompanies},
+		{"companies keep the origins that may embed their booking pages", testFrameAncestors},
+		{"a slug finds its active user", testUserBySlug},
 		{"concurrent first companies admit one", testFirstCompany},
 		{"users are created with unique emails and slugs", testCreateUser},
 		{"platform users are provisioned", testProvision},
@@ -107,11 +109,26 @@ func Run(t *testing.T, b Backend) {
 		{"another company's one-time link is not found and books nothing", testForeignOneTimeLinks},
 		{"personal pages default, update and refuse what is not the user's", testPersonalPages},
 		{"another company's user's personal page is not found", testForeignPersonalPages},
+		{"calendar busy times are replaced per connection, clipped, pieced and read by window", testCalendarBusy},
+		{"another company's calendar busy times are neither written, read nor deleted", testForeignCalendarBusy},
+		{"calendar connections: stored, claimed, broken once, written back once per change", testCalendarConnections},
+		{"another company's calendar connection is not found", testForeignCalendarConnections},
+		{"calendar feeds are made, replaced, found by token hash and revoked", testCalendarFeeds},
+		{"another company can neither make nor revoke a user's calendar feed", testForeignCalendarFeeds},
+		{"data fields: numeric ids, unique names, update and delete", testDataFields},
+		{"another company's data field is not found", testForeignDataFields},
+		{"an attendee's answers are the valid ones to the company's data fields", testAttendeeAnswers},
+		{"routing forms: inline fields, qualifier ids, send, open, submit with its webhook event", testRoutingForms},
+		{"another company's routing form is not found", testForeignRoutingForms},
+		{"contacts are created, searched, changed and deleted, one per e-mail", testContacts},
+		{"another company's contact is not found", testForeignContacts},
+		{"a booking makes or fills the contact of each attendee", testBookingContacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
 	}
 	runOperator(t, b)
+	runErasure(t, b)
 }
 
 func testCompanies(f *fixture) {

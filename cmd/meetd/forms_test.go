@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestARoutingFormBooksWithItsAnswers: on a running node, a visitor
+// answers a routing form's page (mounted by serve under the public URL),
+// is sent to the booking page of the meeting type its answers chose, and
+// the booking made with the submission carries the answers.
+func TestARoutingFormBooksWithItsAnswers(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "meetd.db")
+	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
+		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
+	admin := cliJSON(t, dsn, "user", "create", "--company", co["companyId"].(string), "--email", "admin@acme.example",
+		"--given-name", "Adam", "--family-name", "Admin", "--role", "admin")["userId"].(string)
+	pat := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "ci", "--expires-in", "1d")["token"].(string)
+	n := startNode(t, dsn)
+	call := func(method, path string, body any, want int) map[string]any {
+		t.Helper()
+		text := ""
+		if body != nil {
+			b, _ := json.Marshal(body)
+			text = string(b)
+		}
+		status, out := n.requestBody(t, method, path, pat, "", text)
+		if status != want {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, status, out, want)
+		}
+		var m map[string]any
+		_ = json.Unmarshal([]byte(out), &m)
+		return m
+	}
+	field := call("POST", "/v4/data-field", map[string]any{"label": "Company size", "fieldType": "radio", "required": true,
+		"options": []map[string]any{{"label": "Small", "value": "small"}, {"label": "Big", "value": "big"}}}, 201)["id"]
+	mt := call("POST", "/v4/meeting-type", map[string]any{
+		"meetingInfo": map[string]any{"name": "Demo", "duration": 30, "channel": "zoom", "description": ""},
+		"slug":        "demo-call", "dataFields": []map[string]any{{"dataFieldId": field, "order": 0}}}, 201)["id"].(string)
+	form := call("POST", "/v4/routing-form", map[string]any{"name": "Intake", "structureType": "FORM_ONLY", "slug": "intake",
+		"fields":     []map[string]any{{"dataFieldId": field, "order": 0}},
+		"qualifiers": []map[string]any{{"routingAction": "eventRedirect", "meetingTypeId": mt, "isFallback": true}}}, 201)
+	if form["publicUrl"] != n.url+"/f/intake" {
+		t.Fatalf("publicUrl %v on a node at %s", form["publicUrl"], n.url)
+	}
+
+	page, err := http.Get(form["publicUrl"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	if page.StatusCode != 200 || !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET the form page = %d %s", page.StatusCode, page.Header.Get("Content-Type"))
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.PostForm(form["publicUrl"].(string), url.Values{fmt.Sprintf("f%v", field): {"big"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != 303 || err != nil || !strings.HasSuffix(loc.Path, "/demo-call") || !strings.HasPrefix(loc.String(), n.url+"/") {
+		t.Fatalf("submitting = %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	start := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Hour)
+	booked := call("POST", "/v4/booking", map[string]any{"meetingTypeId": mt, "start": start.Format(time.RFC3339),
+		"ignoreAvailability": true, "routingFormSubmissionId": loc.Query().Get("submission"),
+		"attendee": map[string]any{"email": "ada@guest.example", "firstname": "Ada", "lastname": "Guest",
+			"receiveReminders": true, "notes": map[string]any{}}}, 201)
+	ap := call("GET", "/v4/appointment/"+booked["appointmentId"].(string), nil, 200)
+	notes := ap["attendees"].([]any)[0].(map[string]any)["notes"].(map[string]any)
+	if notes["companySize"] != "big" {
+		t.Fatalf("the booking's notes %v do not carry the form's answer", notes)
+	}
+
+	// The booking made the attendee a contact, with the form's answer.
+	attendee := ap["attendees"].([]any)[0].(map[string]any)["id"].(string)
+	details := call("GET", "/crm/details?attendeeId="+attendee, nil, 200)
+	item := details["item"].(map[string]any)
+	if item["email"] != "ada@guest.example" || item["additionalData"].(map[string]any)["companySize"] != "big" {
+		t.Fatalf("the attendee's contact %v does not carry the form's answer", item)
+	}
+	if page := call("GET", "/crm?searchTerm=ada%40guest.example", nil, 200); page["total"] != float64(1) {
+		t.Fatalf("contacts for the address: %v, want exactly one", page)
+	}
+}

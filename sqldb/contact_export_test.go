@@ -1,0 +1,103 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// SeedContacts inserts n contacts of companyID, owned by owners in turn,
+// created one second apart before now, in batches of multi-row inserts:
+// contact benchmarks fill a company this way in seconds. Contact i is
+// "First<i> <surname>", user<i>@<domain>, and carries the tag "Lead" when
+// i is even and "VIP" when i is a multiple of 100.
+func (db *DB) SeedContacts(ctx context.Context, companyID string, owners []string, n int, now time.Time) error {
+	surnames := []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
+		"Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger"}
+	return db.update(ctx, func(t *tx) error {
+		const batch = 500
+		for from := 0; from < n; from += batch {
+			var rows []string
+			var args []any
+			for i := from; i < min(from+batch, n); i++ {
+				tags := `["Lead"]`
+				if i%2 == 1 {
+					tags = `[]`
+				}
+				if i%100 == 0 {
+					tags = `["Lead","VIP"]`
+				}
+				c := meetd.Contact{FirstName: fmt.Sprintf("First%06d", i), LastName: surnames[i%len(surnames)],
+					Email: fmt.Sprintf("user%06d@domain%d.example", i, i%37), PhoneNumber: fmt.Sprintf("+49 30 %07d", i)}
+				created := ms(now.Add(-time.Duration(n-i) * time.Second))
+				rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, meetd.NewID(), companyID, c.FirstName, c.LastName, c.Email, strings.ToLower(c.Email),
+					c.PhoneNumber, tags, owners[i%len(owners)], contactSearchKey(c), created, created)
+			}
+			if _, err := t.exec(ctx, `INSERT INTO contacts (id, company_id, first_name, last_name, email, email_lower,
+				phone_number, tags, account_owner_id, search_key, created_at, updated_at) VALUES `+strings.Join(rows, ", "),
+				args...); err != nil {
+				return err
+			}
+		}
+		for _, o := range owners {
+			k := n / len(owners)
+			if slices.Index(owners, o) < n%len(owners) {
+				k++
+			}
+			if err := t.countContact(ctx, companyID, o, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AnalyzeContacts refreshes the planner's statistics after SeedContacts
+// (VACUUM cannot run in a transaction on PostgreSQL).
+func (db *DB) AnalyzeContacts(ctx context.Context) error {
+	q := `ANALYZE`
+	if db.d.name == "postgres" {
+		q = `VACUUM ANALYZE contacts`
+	}
+	_, err := db.write.ExecContext(ctx, q)
+	return err
+}
+
+// ContactHotQueries returns the contact queries that must read through an
+// index: each sort order's page, an owner's page and count, and the
+// lookups by e-mail (every booking makes one per attendee) and by
+// attendee.
+func ContactHotQueries(dialect, company, owner string) []Query {
+	var out []Query
+	for _, f := range []struct {
+		name string
+		f    meetd.ContactFilter
+	}{
+		{"contacts, newest first", meetd.ContactFilter{CompanyID: company, Descending: true}},
+		{"contacts searched by a substring", meetd.ContactFilter{CompanyID: company, Search: "müller", Descending: true}},
+		{"contacts by first name", meetd.ContactFilter{CompanyID: company, SortBy: meetd.ContactSortFirstName}},
+		{"contacts by last name, descending", meetd.ContactFilter{CompanyID: company, SortBy: meetd.ContactSortLastName, Descending: true}},
+		{"contacts by e-mail", meetd.ContactFilter{CompanyID: company, SortBy: meetd.ContactSortEmail}},
+		{"an owner's contacts", meetd.ContactFilter{CompanyID: company, OwnerID: owner, Descending: true}},
+	} {
+		if dialect != "sqlite" && f.f.Search != "" {
+			continue // PostgreSQL indexes substrings only with pg_trgm
+		}
+		count, page, args := contactListSQL(f.f, dialect == "sqlite", dialect == "sqlite")
+		out = append(out, Query{f.name + " page", page, append(append([]any{}, args...), 20, 1000)})
+		if f.f.OwnerID != "" || f.f.Search != "" {
+			out = append(out, Query{f.name + " count", count, args})
+		}
+	}
+	return append(out,
+		Query{"contact by e-mail", `SELECT ` + contactColumns + ` FROM contacts WHERE company_id = ? AND email_lower = ?`,
+			[]any{company, "user000042@domain5.example"}},
+		Query{"a contact's appointments", `SELECT x.contact_id, x.id, x.removed_at, a.id FROM appointment_attendees x
+			JOIN appointments a ON a.id = x.appointment_id WHERE x.contact_id IN (?, ?) ORDER BY a.start_at, a.id`,
+			[]any{meetd.NewID(), meetd.NewID()}})
+}

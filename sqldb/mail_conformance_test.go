@@ -1,0 +1,13 @@
+package sqldb_test
+
+import (
+	"testing"
+
+	"github.com/meetd/meetd/sqldb/sqldbtest"
+)
+
+func TestMailConformance(t *testing.T) {
+	for _, b := range sqldbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { sqldbtest.RunMail(t, b) })
+	}
+}
