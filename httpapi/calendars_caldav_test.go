@@ -10,6 +10,7 @@ import (
 	"github.com/meetd/meetd/calsync"
 	"github.com/meetd/meetd/calsync/caldavtest"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/invite"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -171,5 +172,52 @@ func TestBrokenConnectionEmitsCredentialErrorOnce(t *testing.T) {
 		if got := decode(t, r); got["status"] != "pending" || got["isConnected"] != true {
 			t.Fatalf("after a new password: %v", got)
 		}
+	})
+}
+
+// An erasure reaches the hosts' calendars too: the written-back event of
+// an appointment the person booked is written again without their name
+// or address.
+func TestErasureRewritesTheHostsCalendarEvent(t *testing.T) {
+	rad := caldavtest.Start(t)
+	work := rad.Calendar(t, "work")
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		h.clock.Set(monday)
+		a := h.a
+		h.caldavConnection(rad, a.key, a.member.ID, work)
+		mt := h.meetingType(a.key, a.member.ID, map[string]any{"slug": "erase-" + b.Name})
+		r := h.book(a.key, mt, a.member.ID, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), nil)
+		wantStatus(t, r, 201)
+		id := decode(t, r)["appointmentId"].(string)
+		h.writeBack()
+		text := func() string {
+			var s strings.Builder
+			for _, cal := range rad.Events(t, work) {
+				b, err := invite.Encode(cal)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Write(b)
+			}
+			return s.String()
+		}
+		if before := text(); !strings.Contains(before, "ada@guest.example") || !strings.Contains(before, id) {
+			t.Fatalf("the written event does not name the attendee:\n%s", before)
+		}
+		wantStatus(t, h.do(req{method: "POST", path: "/v4/gdpr/erase", token: a.key,
+			body: map[string]any{"email": "ada@guest.example"}}), 200)
+		h.writeBack()
+		after := text()
+		if strings.Contains(after, "ada@guest.example") || strings.Contains(after, "Ada Guest") || !strings.Contains(after, id) {
+			t.Fatalf("after the erasure the host's event is:\n%s", after)
+		}
+		// Clean up for the next backend: cancel, which deletes the event.
+		r = h.do(req{method: "POST", path: "/v4/appointment/" + id + "/cancel", token: a.key, acting: a.member.ID,
+			body: map[string]any{"cancelAll": true}})
+		if r.status/100 != 2 {
+			t.Fatalf("cancel answered %d %s", r.status, r.body)
+		}
+		h.writeBack()
 	})
 }

@@ -143,8 +143,8 @@ func person(name string, p Person, rsvp bool) *ical.Prop {
 	prop := ical.NewProp(name)
 	prop.SetValueType(ical.ValueCalendarAddress)
 	prop.Value = "mailto:" + p.Email
-	if p.Name != "" {
-		prop.Params.Set(ical.ParamCommonName, p.Name)
+	if name := paramText(p.Name); name != "" {
+		prop.Params.Set(ical.ParamCommonName, name)
 	}
 	if name == ical.PropAttendee {
 		prop.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
@@ -190,4 +190,20 @@ func Render(method string, e Event) ([]byte, error) {
 		return nil, err
 	}
 	return Encode(Calendar(method, ev))
+}
+
+// paramText makes a name fit a parameter value: RFC 5545 parameter values
+// cannot hold a double quote or control characters (a name typed into a
+// booking form may), so quotes become single quotes and control
+// characters spaces.
+func paramText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '"':
+			return '\''
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		}
+		return r
+	}, s)
 }

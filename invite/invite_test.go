@@ -120,3 +120,20 @@ func TestIncompleteEventsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesWithQuotesAndControlCharactersStillRender(t *testing.T) {
+	e := sample()
+	e.Organizer.Name = `Grace "Amazing" Hopper`
+	e.Attendees[0].Name = "Ada\tLove\nlace \"<script>"
+	b, err := Render(MethodRequest, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := decode(t, b).Events()[0]
+	if cn := ev.Props.Get(ical.PropOrganizer).Params.Get(ical.ParamCommonName); cn != "Grace 'Amazing' Hopper" {
+		t.Errorf("organizer CN %q", cn)
+	}
+	if cn := ev.Props.Values(ical.PropAttendee)[0].Params.Get(ical.ParamCommonName); cn != "Ada Love lace '<script>" {
+		t.Errorf("attendee CN %q", cn)
+	}
+}

@@ -94,7 +94,11 @@ type Pages struct {
 	mux    *http.ServeMux
 	cop    *http.CrossOriginProtection
 	limit  *ratelimit.Limiter
-	sched  *scheduling.Service
+	// views and running bound the GETs that compute free times
+	// (viewlimit.go).
+	views   *ratelimit.Limiter
+	running chan struct{}
+	sched   *scheduling.Service
 }
 
 // New returns the pages of cfg.
@@ -109,20 +113,21 @@ func New(cfg Config) *Pages {
 		cfg.Rate = BookingRate
 	}
 	p := &Pages{cfg: cfg, log: cfg.Log, links: links.New(cfg.PublicURL), mux: http.NewServeMux(),
-		limit: ratelimit.New(cfg.Rate, cfg.Clock), sched: &scheduling.Service{Store: cfg.Store, Clock: cfg.Clock, Calendars: cfg.Calendars}}
+		limit: ratelimit.New(cfg.Rate, cfg.Clock), views: ratelimit.New(PageViewRate, cfg.Clock),
+		running: make(chan struct{}, viewsInFlight()), sched: &scheduling.Service{Store: cfg.Store, Clock: cfg.Clock, Calendars: cfg.Calendars}}
 	if u, err := url.Parse(string(p.links)); err == nil {
 		p.prefix = strings.TrimSuffix(u.Path, "/")
 	}
 	p.mux.HandleFunc("GET /{user}", p.userPage)
-	p.mux.HandleFunc("GET /{user}/{type}", p.bookingPage)
+	p.mux.HandleFunc("GET /{user}/{type}", p.viewLimited(p.bookingPage))
 	p.mux.HandleFunc("POST /{user}/{type}", p.limited(p.book))
-	p.mux.HandleFunc("GET /1t/{token}", p.oneTimePage)
+	p.mux.HandleFunc("GET /1t/{token}", p.viewLimited(p.oneTimePage))
 	p.mux.HandleFunc("POST /1t/{token}", p.limited(p.oneTimeBook))
 	p.mux.HandleFunc("GET /appointment/{id}", p.appointmentPage)
 	p.mux.HandleFunc("GET /appointment/{id}/invite.ics", p.invitation)
 	p.mux.HandleFunc("GET /appointment/{id}/cancel", p.cancelPage)
 	p.mux.HandleFunc("POST /appointment/{id}/cancel", p.limited(p.cancel))
-	p.mux.HandleFunc("GET /appointment/{id}/reschedule", p.reschedulePage)
+	p.mux.HandleFunc("GET /appointment/{id}/reschedule", p.viewLimited(p.reschedulePage))
 	p.mux.HandleFunc("POST /appointment/{id}/reschedule", p.limited(p.reschedule))
 	p.mux.HandleFunc("GET /confirm/{id}", p.confirmPage)
 	p.mux.HandleFunc("POST /confirm/{id}", p.limited(p.confirm))

@@ -180,6 +180,14 @@ func (db *DB) EraseGDPR(ctx context.Context, a meetd.Actor, companyID, email str
 		if err := t.eraseAppointments(ctx, companyID, e, appointments, out.Counts); err != nil {
 			return err
 		}
+		// The copies of those appointments in hosts' CalDAV calendars name
+		// the person too: they are written again, as the appointments now
+		// stand (write-back is the only way meetd reaches them).
+		for _, id := range appointments {
+			if err := t.queueCalendarWrites(ctx, meetd.Appointment{ID: id, CompanyID: companyID}); err != nil {
+				return err
+			}
+		}
 		provisional, err := t.eraseProvisional(ctx, companyID, e, out.Counts)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/auth"
+	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/sqldb"
 )
 
@@ -15,7 +16,7 @@ import (
 // access token each and one platform API key, and prints them with
 // ready-to-paste curl commands. Secrets are shown only when they are
 // created, so on a database that already has data it only says so.
-func (e *env) seedDemo(db *sqldb.DB, base string) error {
+func (e *env) seedDemo(db *sqldb.DB, base, publicURL string) error {
 	n, err := db.CountCompanies(e.ctx)
 	if err != nil {
 		return err
@@ -101,6 +102,7 @@ func (e *env) seedDemo(db *sqldb.DB, base string) error {
 	fmt.Fprintf(&b, "curl -s %s/v4/meeting-type -H 'Authorization: Bearer %s'\n", base, member.patToken)
 	fmt.Fprintf(&b, "curl -s '%s/v4/booking-availability?meetingTypeId=%s&hostIds=%s&start=%s&end=%s&timezone=Europe/Berlin' -H 'Authorization: Bearer %s'\n\n",
 		base, mts[0].ID, member.user.ID, today, week, member.patToken)
+	fmt.Fprintf(&b, "Booking page (what attendees see): %s\n", links.New(publicURL).Booking(member.user.Slug, mts[0].Slug))
 	fmt.Fprintf(&b, "Dashboard: %s/dashboard/ (sign in with an email and password above)\n\n", base)
 	_, err = fmt.Fprint(e.stdout, b.String())
 	return err

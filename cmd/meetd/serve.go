@@ -103,7 +103,7 @@ func (e *env) serve(args []string) error {
 		*publicURL = base
 	}
 	if *demo {
-		if err := e.seedDemo(db, base); err != nil {
+		if err := e.seedDemo(db, base, *publicURL); err != nil {
 			ln.Close()
 			return err
 		}
