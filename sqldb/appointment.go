@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -412,6 +414,9 @@ func prefixed(p, cols string) string {
 // Busy implements meetd.Store.
 func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy, err error) {
 	defer meetd.Wrap(&err, "sqldb.Busy(%s, %d hosts)", f.CompanyID, len(f.HostIDs))
+	// The queries join the hosts as a list: a host named twice would
+	// answer its intervals twice.
+	f.HostIDs = distinct(f.HostIDs)
 	if len(f.HostIDs) == 0 {
 		return nil, nil
 	}
@@ -426,29 +431,84 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	if err != nil {
 		return nil, err
 	}
-	return scanAll(rows, func(row interface{ Scan(...any) error }) (meetd.HostBusy, error) {
-		var b meetd.HostBusy
-		var s, e int64
-		err := row.Scan(&b.UserID, &s, &e)
-		b.Start, b.End = fromMS(s), fromMS(e)
-		return b, err
-	})
+	defer rows.Close()
+	// One set of destinations for every row: a busy query reads thousands
+	// of rows, and each Scan of fresh locals allocated them again.
+	var host, s, e int64
+	dest := []any{&host, &s, &e}
+	out := make([]meetd.HostBusy, 0, 64)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		id, err := hostAt(f.HostIDs, host)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, meetd.HostBusy{UserID: id, Start: fromMS(s), End: fromMS(e)})
+	}
+	return out, rows.Err()
 }
 
-// busySQL is Busy's query for n hosts; its arguments are busyArgs'. The
-// company boundary is on the hosts, checked once per host (a host's
-// appointments are those of the host's company, as in a host's list):
-// joining every row to its appointment for company_id read the table once
-// per busy interval, a third of the query's instructions (BENCHMARKS.md,
-// "Busy time and the booking transaction"), where the index alone answers
-// the rest. The hosts are a VALUES list joined to users so that each is one
-// primary-key seek: with "u.id IN (…)" SQLite scanned users when its
-// statistics said the company's users were few.
+// hostValues is a VALUES list of n hosts: the host's id (a placeholder)
+// and its position in the list, which the busy queries answer instead of
+// the 36-character id, so a row carries three integers (see BENCHMARKS.md,
+// "Busy rows as integers").
+func hostValues(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ")
+		b.WriteString(strconv.Itoa(i))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// hostAt is the host at position i of hosts, as hostValues numbered them.
+func hostAt(hosts []string, i int64) (string, error) {
+	if i < 0 || i >= int64(len(hosts)) {
+		return "", fmt.Errorf("busy row of host %d of %d", i, len(hosts))
+	}
+	return hosts[i], nil
+}
+
+// distinct returns ids without repeats, in their order; ids itself when
+// it has none.
+func distinct(ids []string) []string {
+	for i := 1; i < len(ids); i++ {
+		if slices.Contains(ids[:i], ids[i]) {
+			out := slices.Clone(ids[:i])
+			for _, id := range ids[i+1:] {
+				if !slices.Contains(out, id) {
+					out = append(out, id)
+				}
+			}
+			return out
+		}
+	}
+	return ids
+}
+
+// busySQL is Busy's query for n hosts; its arguments are busyArgs'. Each
+// row is (the host's position in the VALUES list, start, end). The company
+// boundary is on the hosts, checked once per host (a host's appointments
+// are those of the host's company, as in a host's list): joining every
+// row to its appointment for company_id read the table once per busy
+// interval, a third of the query's instructions (BENCHMARKS.md, "Busy time
+// and the booking transaction"), where the index alone answers the rest.
+// The hosts are a VALUES list joined to users so that each is one
+// primary-key seek, then one range of appointment_hosts_span; CROSS JOIN
+// keeps that order on SQLite (with "u.id IN (…)" SQLite scanned users when
+// its statistics said the company's users were few) and is an inner join
+// with these conditions on PostgreSQL.
 func busySQL(n int) string {
 	hosts := placeholders(n)
-	values := strings.Repeat("(?), ", n-1) + "(?)"
-	return `SELECT h.user_id, h.start_at, h.end_at FROM appointment_hosts h
-		WHERE h.user_id IN (SELECT u.id FROM (VALUES ` + values + `) v JOIN users u ON u.id = v.column1 WHERE u.company_id = ?)
+	return `SELECT v.column2, h.start_at, h.end_at FROM (VALUES ` + hostValues(n) + `) v
+		CROSS JOIN users u CROSS JOIN appointment_hosts h
+		WHERE u.id = v.column1 AND u.company_id = ? AND h.user_id = u.id
 		AND h.start_at >= ` + floorSQL("appointment_hosts", "l.user_id IN ("+hosts+")") + `
 		AND h.start_at < ? AND h.end_at > ? AND h.cancelled = FALSE AND h.appointment_id <> ?`
 }
@@ -457,7 +517,7 @@ func busySQL(n int) string {
 // appointments, then the calendar buckets, in scanBusy's columns; its
 // arguments are busyArgs' and calendarBusyArgs'.
 func busyWithCalendarsSQL(n int) string {
-	return `SELECT b.user_id, b.start_at, b.end_at, '' FROM (` + busySQL(n) + `) b UNION ALL ` + calendarBusySQL(n)
+	return `SELECT b.column2, b.start_at, b.end_at, CAST(NULL AS TEXT) FROM (` + busySQL(n) + `) b UNION ALL ` + calendarBusySQL(n)
 }
 
 func busyArgs(f meetd.BusyFilter) []any {

@@ -225,6 +225,7 @@ func (db *DB) DeleteCalendarBusy(ctx context.Context, companyID, connectionID st
 // CalendarBusy implements meetd.Store.
 func (db *DB) CalendarBusy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy, err error) {
 	defer meetd.Wrap(&err, "sqldb.CalendarBusy(%s, %d hosts)", f.CompanyID, len(f.HostIDs))
+	f.HostIDs = distinct(f.HostIDs)
 	if len(f.HostIDs) == 0 || !f.From.Before(f.To) {
 		return nil, nil
 	}
@@ -235,24 +236,29 @@ func (db *DB) CalendarBusy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.H
 	return scanBusy(rows, f)
 }
 
-// scanBusy reads rows of (user, start, end, busy): an appointment's
-// interval when busy is empty, else a calendar bucket starting at start,
-// whose intervals overlapping f's window it returns.
+// scanBusy reads rows of (host, start, end, busy), host being the
+// position in f.HostIDs: an appointment's interval when busy is NULL,
+// else a calendar bucket starting at start, whose intervals overlapping
+// f's window it returns.
 func scanBusy(rows *sql.Rows, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 	defer rows.Close()
-	out := []meetd.HostBusy{}
+	out := make([]meetd.HostBusy, 0, 64)
+	var host, s, e int64
+	var busy sql.NullString
+	dest := []any{&host, &s, &e, &busy}
 	for rows.Next() {
-		var user, busy string
-		var s, e int64
-		if err := rows.Scan(&user, &s, &e, &busy); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if busy == "" {
+		user, err := hostAt(f.HostIDs, host)
+		if err != nil {
+			return nil, err
+		}
+		if !busy.Valid {
 			out = append(out, meetd.HostBusy{UserID: user, Start: fromMS(s), End: fromMS(e)})
 			continue
 		}
-		var err error
-		if out, err = decodeBusy(out, user, s, busy, f.From, f.To); err != nil {
+		if out, err = decodeBusy(out, user, s, busy.String, f.From, f.To); err != nil {
 			return nil, err
 		}
 	}
@@ -263,14 +269,14 @@ func scanBusy(rows *sql.Rows, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 // scanBusy: the buckets that may hold an interval overlapping the window,
 // one range of the calendar_busy_host index per host.
 func calendarBusySQL(n int) string {
-	return `SELECT user_id, bucket, 0, busy FROM calendar_busy
-		WHERE company_id = ? AND user_id IN (` + placeholders(n) + `) AND bucket > ? AND bucket < ?`
+	return `SELECT v.column2, k.bucket, 0, k.busy FROM (VALUES ` + hostValues(n) + `) v
+		CROSS JOIN calendar_busy k WHERE k.user_id = v.column1 AND k.company_id = ? AND k.bucket > ? AND k.bucket < ?`
 }
 
 func calendarBusyArgs(f meetd.BusyFilter) []any {
-	args := []any{f.CompanyID}
+	var args []any
 	for _, id := range f.HostIDs {
 		args = append(args, strings.ToLower(id))
 	}
-	return append(args, ms(f.From)-busyBucketMS, ms(f.To))
+	return append(args, f.CompanyID, ms(f.From)-busyBucketMS, ms(f.To))
 }
