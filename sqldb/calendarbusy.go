@@ -258,7 +258,8 @@ func scanBusy(rows *sql.Rows, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 			out = append(out, meetd.HostBusy{UserID: user, Start: fromMS(s), End: fromMS(e)})
 			continue
 		}
-		if out, err = decodeBusy(out, user, s, busy.String, f.From, f.To); err != nil {
+		// A calendar's rows are the host's id as stored there, lowercased.
+		if out, err = decodeBusy(out, strings.ToLower(user), s, busy.String, f.From, f.To); err != nil {
 			return nil, err
 		}
 	}
