@@ -12,8 +12,9 @@ import (
 // it queues one write-back for every CalDAV connection of the
 // appointment's hosts that has a calendar for new events. A write-back already queued for the same
 // appointment and connection is made due again with a higher version,
-// never doubled: the worker writes the appointment as it stands.
-func (t *tx) queueCalendarWrites(ctx context.Context, ap meetd.Appointment) error {
+// never doubled: the worker writes the appointment as it stands. created
+// says ap was inserted in this transaction.
+func (t *tx) queueCalendarWrites(ctx context.Context, ap meetd.Appointment, created bool) error {
 	id, companyID := ap.ID, ap.CompanyID
 	rows, err := t.query(ctx, calendarWriteTargetsSQL, id, companyID, string(meetd.CalendarCalDAV))
 	if err != nil {
@@ -35,7 +36,12 @@ func (t *tx) queueCalendarWrites(ctx context.Context, ap meetd.Appointment) erro
 		}
 	}
 	// Every write-back of the appointment, new or old, is due now with
-	// a version nobody has written yet.
+	// a version nobody has written yet. An appointment created in this
+	// transaction with no target has none: the update would be a round
+	// trip that changes nothing (on PostgreSQL, one of every booking's).
+	if created && len(targets) == 0 {
+		return nil
+	}
 	_, err = t.exec(ctx, `UPDATE calendar_writes SET version = version + 1, done = FALSE, attempts = 0,
 		next_attempt_at = ?, updated_at = ? WHERE appointment_id = ?`, ms(t.now), ms(t.now), id)
 	return err

@@ -184,7 +184,7 @@ func (db *DB) EraseGDPR(ctx context.Context, a meetd.Actor, companyID, email str
 		// the person too: they are written again, as the appointments now
 		// stand (write-back is the only way meetd reaches them).
 		for _, id := range appointments {
-			if err := t.queueCalendarWrites(ctx, meetd.Appointment{ID: id, CompanyID: companyID}); err != nil {
+			if err := t.queueCalendarWrites(ctx, meetd.Appointment{ID: id, CompanyID: companyID}, false); err != nil {
 				return err
 			}
 		}

@@ -266,7 +266,9 @@ func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string,
 	if err := t.syncContacts(ctx, ap); err != nil {
 		return err
 	}
-	if err := t.queueCalendarWrites(ctx, ap); err != nil {
+	// booking_created is emitted in the transaction that inserted the
+	// appointment (BookAppointment, a provisional booking's confirmation).
+	if err := t.queueCalendarWrites(ctx, ap, typ == meetd.EventBookingCreated); err != nil {
 		return err
 	}
 	return t.emit(ctx, ap.CompanyID, typ, payload)
