@@ -63,24 +63,51 @@ func encodeBusy(pieces []busyPiece) string {
 }
 
 // decodeBusy appends to dst the intervals of a bucket's busy column that
-// overlap [from, to), as busy times of user.
+// overlap [from, to), as busy times of user. It is on the path of every
+// slot request of a host with a calendar, so the column is read in place
+// and an interval outside the window is dropped before a time is made.
 func decodeBusy(dst []meetd.HostBusy, user string, bucket int64, busy string, from, to time.Time) ([]meetd.HostBusy, error) {
-	base := fromMS(bucket)
-	for busy != "" {
-		var pair string
-		pair, busy, _ = strings.Cut(busy, ";")
-		s, e, ok := strings.Cut(pair, "-")
-		start, err1 := strconv.ParseInt(s, 10, 64)
-		end, err2 := strconv.ParseInt(e, 10, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return dst, errors.New("calendar_busy: unreadable busy column")
+	// For whole milliseconds m: m > from ⇔ m > floor(from), m < to ⇔ m < ceil(to).
+	lo, hi := from.UnixMilli(), to.UnixMilli()
+	if to.After(time.UnixMilli(hi)) {
+		hi++
+	}
+	for i := 0; i < len(busy); {
+		start, j := busyNumber(busy, i)
+		if j < 0 || j >= len(busy) || busy[j] != '-' {
+			return dst, errUnreadableBusy
 		}
-		st, en := base.Add(time.Duration(start)*time.Second), base.Add(time.Duration(end)*time.Second)
-		if st.Before(to) && en.After(from) {
-			dst = append(dst, meetd.HostBusy{UserID: user, Start: st, End: en})
+		end, k := busyNumber(busy, j+1)
+		if k < 0 || k < len(busy) && (busy[k] != ';' || k+1 == len(busy)) {
+			return dst, errUnreadableBusy
+		}
+		i = k + 1
+		s, e := bucket+start*1000, bucket+end*1000
+		if s < hi && e > lo {
+			dst = append(dst, meetd.HostBusy{UserID: user, Start: fromMS(s), End: fromMS(e)})
 		}
 	}
 	return dst, nil
+}
+
+var errUnreadableBusy = errors.New("calendar_busy: unreadable busy column")
+
+// busyNumber reads the decimal number of seconds at busy[i:] and returns
+// it with the index after it, or -1 when there is none. A piece lies in
+// one week, so more than seven digits is not a number this column holds.
+func busyNumber(busy string, i int) (int64, int) {
+	var n int64
+	j := i
+	for ; j < len(busy) && busy[j] >= '0' && busy[j] <= '9'; j++ {
+		if j-i == 7 {
+			return 0, -1
+		}
+		n = n*10 + int64(busy[j]-'0')
+	}
+	if j == i {
+		return 0, -1
+	}
+	return n, j
 }
 
 // ReplaceCalendarBusy implements meetd.Store.
@@ -246,6 +273,9 @@ func scanBusy(rows *sql.Rows, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 	var host, s, e int64
 	var busy sql.NullString
 	dest := []any{&host, &s, &e, &busy}
+	// A calendar's rows are the host's id as stored there, lowercased;
+	// each host's is made once, not once per row.
+	lower := make([]string, len(f.HostIDs))
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -258,8 +288,10 @@ func scanBusy(rows *sql.Rows, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 			out = append(out, meetd.HostBusy{UserID: user, Start: fromMS(s), End: fromMS(e)})
 			continue
 		}
-		// A calendar's rows are the host's id as stored there, lowercased.
-		if out, err = decodeBusy(out, strings.ToLower(user), s, busy.String, f.From, f.To); err != nil {
+		if lower[host] == "" {
+			lower[host] = strings.ToLower(user)
+		}
+		if out, err = decodeBusy(out, lower[host], s, busy.String, f.From, f.To); err != nil {
 			return nil, err
 		}
 	}
