@@ -97,7 +97,8 @@ func readLetter(t *testing.T, m mailtest.Message) letter {
 	return l
 }
 
-// matches fails unless the letter's invitation is ap's: its UID and start.
+// matches fails unless the letter's invitation is ap's: its UID and
+// start, and its first attendee among those invited.
 func (l letter) matches(t *testing.T, ap meetd.Appointment) {
 	t.Helper()
 	if l.event == nil {
@@ -107,6 +108,13 @@ func (l letter) matches(t *testing.T, ap meetd.Appointment) {
 	start, err := l.event.DateTimeStart(time.UTC)
 	if uid == nil || uid.Value != invite.UID(ap.ID) || err != nil || !start.Equal(ap.Start) {
 		t.Fatalf("invitation UID %v DTSTART %v (%v), want %s at %v", uid, start, err, invite.UID(ap.ID), ap.Start)
+	}
+	var invited bool
+	for _, p := range l.event.Props.Values(ical.PropAttendee) {
+		invited = invited || strings.EqualFold(p.Value, "mailto:"+ap.Attendees[0].Email)
+	}
+	if !invited {
+		t.Fatalf("the invitation does not invite %s: %v", ap.Attendees[0].Email, l.event.Props.Values(ical.PropAttendee))
 	}
 }
 
