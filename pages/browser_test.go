@@ -17,7 +17,7 @@ import (
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/mail/mailtest"
-	"github.com/meetd/meetd/meetdtest/browser"
+	"github.com/meetd/meetd/meetdtest/chromium"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
 
@@ -33,7 +33,7 @@ type tab struct {
 // own, width px wide, with script on or off, in New York.
 func newTab(t *testing.T, browserCtx context.Context, name string, width int64, js bool) *tab {
 	t.Helper()
-	b := &tab{t: t, ctx: browser.NewTab(t, browserCtx), name: name}
+	b := &tab{t: t, ctx: chromium.NewTab(t, browserCtx), name: name}
 	b.do("set up the tab", chromedp.EmulateViewport(width, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
 			return err
@@ -127,7 +127,7 @@ func (b *tab) shot(name string) {
 // With MEETD_DOCS_SCREENSHOTS=../docs/img the SQLite run refreshes the
 // screenshots the README shows.
 func TestBrowserJourney(t *testing.T) {
-	chrome := browser.Start(t)
+	chrome := chromium.Start(t)
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()

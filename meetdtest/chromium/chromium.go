@@ -1,7 +1,7 @@
-// Package browser starts headless Chromium for meetd's browser tests
+// Package chromium starts headless Chromium for meetd's browser tests
 // (chromedp): one browser process per test, a fresh tab with its own
 // cookies for each user it plays. It is for tests only.
-package browser
+package chromium
 
 import (
 	"context"
