@@ -201,8 +201,8 @@ func TestDoubleOptInByMail(t *testing.T) {
 		if aps := booked(); len(aps) != 1 {
 			t.Fatalf("%d appointments after two POSTs, want 1", len(aps))
 		}
-		// The host's message shows every message of the first press has
-		// been sent; none of them may be a second confirmation.
+		// The host is told too. Once every due message is sent, what
+		// reached Dora is final: no second confirmation among it.
 		srv.WaitFor(t, mailWait, "the host's message", func(m mailtest.Message) bool {
 			return slices.Contains(m.To, h.host.Email)
 		})
