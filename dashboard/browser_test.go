@@ -5,33 +5,16 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/meetdtest/chromium"
 )
-
-// chromium finds the browser. Without one the browser tests skip, except in
-// CI (CI=true), where a skip would hide them and fails instead.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the browser tests (apt-get install chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium)")
-	return ""
-}
 
 // tab is one headless Chromium tab driven through the dashboard.
 type tab struct {
@@ -41,23 +24,10 @@ type tab struct {
 	n    int
 }
 
+// newTab starts a headless Chromium for the test and opens its tab.
 func newTab(t *testing.T, base string) *tab {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { bcancel(); acancel(); cancel() })
-	return &tab{t: t, ctx: bctx, base: base}
+	return &tab{t: t, ctx: chromium.NewTab(t, chromium.Start(t)), base: base}
 }
 
 func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {

@@ -1,12 +1,8 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"io"
 	"mime"
-	"mime/multipart"
 	netmail "net/mail"
 	"strings"
 	"testing"
@@ -28,79 +24,28 @@ const (
 
 var start = time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 
-// part is a leaf of a parsed message.
-type part struct {
-	path        string // content types from the root, "multipart/mixed/multipart/alternative/text/plain"
-	contentType string
-	params      map[string]string
-	disposition string
-	body        string
-}
-
 // parse reads a message as the SMTP server got it into its header and
-// leaves, decoding transfer encodings.
-func parse(t *testing.T, data []byte) (netmail.Header, []part) {
+// leaves.
+func parse(t *testing.T, data []byte) (netmail.Header, []mailtest.Part) {
 	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(data))
+	h, parts, err := mailtest.Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var leaves []part
-	var walk func(path string, h map[string][]string, body io.Reader)
-	walk = func(path string, h map[string][]string, body io.Reader) {
-		get := func(k string) string {
-			if v := h[k]; len(v) > 0 {
-				return v[0]
-			}
-			return ""
-		}
-		ct, params, err := mime.ParseMediaType(get("Content-Type"))
-		if err != nil {
-			t.Fatalf("%s: Content-Type %q: %v", path, get("Content-Type"), err)
-		}
-		path += "/" + ct
-		if strings.HasPrefix(ct, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextPart()
-				if err == io.EOF {
-					return
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				walk(path, p.Header, p)
-			}
-		}
-		b, err := io.ReadAll(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.EqualFold(get("Content-Transfer-Encoding"), "base64") {
-			if b, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(b)), "")); err != nil {
-				t.Fatalf("%s: base64: %v", path, err)
-			}
-		}
-		disp, _, _ := mime.ParseMediaType(get("Content-Disposition"))
-		leaves = append(leaves, part{path: strings.TrimPrefix(path, "/"), contentType: ct, params: params,
-			disposition: disp, body: string(b)})
-	}
-	walk("", msg.Header, msg.Body)
-	return msg.Header, leaves
+	return h, parts
 }
 
-func find(t *testing.T, parts []part, path string) part {
+func find(t *testing.T, parts []mailtest.Part, path string) mailtest.Part {
 	t.Helper()
-	for _, p := range parts {
-		if p.path == path {
-			return p
-		}
+	if p, ok := mailtest.Find(parts, path); ok {
+		return p
 	}
 	var paths []string
 	for _, p := range parts {
-		paths = append(paths, p.path)
+		paths = append(paths, p.Path)
 	}
 	t.Fatalf("no part %s; have %v", path, paths)
-	return part{}
+	return mailtest.Part{}
 }
 
 // claim is a claimed outbox message of kind as sqldb queues it.
@@ -206,23 +151,23 @@ func TestConfirmationIsAlternativeTextHTMLAndInvitationWithLinks(t *testing.T) {
 	html := find(t, parts, "multipart/mixed/multipart/alternative/text/html")
 	cal := find(t, parts, "multipart/mixed/multipart/alternative/text/calendar")
 	att := find(t, parts, "multipart/mixed/application/ics")
-	if cal.params["method"] != "REQUEST" || att.disposition != "attachment" || cal.body != att.body {
-		t.Errorf("calendar part %v, attachment %q", cal.params, att.disposition)
+	if cal.Params["method"] != "REQUEST" || att.Disposition != "attachment" || cal.Body != att.Body {
+		t.Errorf("calendar part %v, attachment %q", cal.Params, att.Disposition)
 	}
 	cancel := composer.PublicURL + "/appointment/" + apID + "/cancel?secret=" + secret
 	reschedule := composer.PublicURL + "/appointment/" + apID + "/reschedule?secret=" + secret
 	for _, want := range []string{"Hello Ada Lovelace,", "Your booking is confirmed.", "When: Monday, 7 December 2026, 10:00 (Europe/Berlin) – 10:30",
 		"With: Hanna Host <hanna@acme.example>", "Cancel: " + cancel, "Reschedule: " + reschedule} {
-		if !strings.Contains(plain.body, want) {
-			t.Errorf("plain text lacks %q:\n%s", want, plain.body)
+		if !strings.Contains(plain.Body, want) {
+			t.Errorf("plain text lacks %q:\n%s", want, plain.Body)
 		}
 	}
 	for _, want := range []string{`<html lang="en">`, `href="` + strings.ReplaceAll(cancel, "&", "&amp;") + `"`, "Hanna Host &lt;hanna@acme.example&gt;"} {
-		if !strings.Contains(html.body, want) {
-			t.Errorf("HTML lacks %q:\n%s", want, html.body)
+		if !strings.Contains(html.Body, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, html.Body)
 		}
 	}
-	method, ev := decodeCalendar(t, cal.body)
+	method, ev := decodeCalendar(t, cal.Body)
 	if method != "REQUEST" || prop(ev, ical.PropUID) != invite.UID(apID) || prop(ev, ical.PropSequence) != "0" {
 		t.Errorf("invitation: METHOD %s UID %s SEQUENCE %s", method, prop(ev, ical.PropUID), prop(ev, ical.PropSequence))
 	}
@@ -242,16 +187,16 @@ func TestGermanRescheduleRaisesSequenceAndCancelCancels(t *testing.T) {
 	if subject != "Verschoben: Intro call jetzt am Montag, 7. Dezember 2026, 10:00 Uhr (Europe/Berlin)" || h.Get("Content-Language") != "de" {
 		t.Errorf("Subject = %q, Content-Language %q", subject, h.Get("Content-Language"))
 	}
-	plain := find(t, parts, "multipart/mixed/multipart/alternative/text/plain").body
+	plain := find(t, parts, "multipart/mixed/multipart/alternative/text/plain").Body
 	for _, want := range []string{"Hallo Ada Lovelace,", "von Sonntag, 6. Dezember 2026, 10:00 Uhr (Europe/Berlin)", "Absagen: ", "Verschieben: "} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("German plain text lacks %q:\n%s", want, plain)
 		}
 	}
-	if !strings.Contains(find(t, parts, "multipart/mixed/multipart/alternative/text/html").body, `<html lang="de">`) {
+	if !strings.Contains(find(t, parts, "multipart/mixed/multipart/alternative/text/html").Body, `<html lang="de">`) {
 		t.Error("German HTML is not lang=de")
 	}
-	method, ev := decodeCalendar(t, find(t, parts, "multipart/mixed/application/ics").body)
+	method, ev := decodeCalendar(t, find(t, parts, "multipart/mixed/application/ics").Body)
 	if method != "REQUEST" || prop(ev, ical.PropUID) != invite.UID(apID) || prop(ev, ical.PropSequence) != "2" {
 		t.Errorf("reschedule: METHOD %s UID %s SEQUENCE %s", method, prop(ev, ical.PropUID), prop(ev, ical.PropSequence))
 	}
@@ -262,8 +207,8 @@ func TestGermanRescheduleRaisesSequenceAndCancelCancels(t *testing.T) {
 		t.Errorf("Subject = %q", subject)
 	}
 	cal := find(t, parts, "multipart/mixed/multipart/alternative/text/calendar")
-	method, ev = decodeCalendar(t, cal.body)
-	if cal.params["method"] != "CANCEL" || method != "CANCEL" || prop(ev, ical.PropUID) != invite.UID(apID) ||
+	method, ev = decodeCalendar(t, cal.Body)
+	if cal.Params["method"] != "CANCEL" || method != "CANCEL" || prop(ev, ical.PropUID) != invite.UID(apID) ||
 		prop(ev, ical.PropSequence) != "3" || prop(ev, ical.PropStatus) != "CANCELLED" {
 		t.Errorf("cancellation: METHOD %s UID %s SEQUENCE %s STATUS %s", method, prop(ev, ical.PropUID),
 			prop(ev, ical.PropSequence), prop(ev, ical.PropStatus))
@@ -286,15 +231,15 @@ func TestHostMessageHasCalendarFileButNoMethodAndNoAttendeeLinks(t *testing.T) {
 		t.Errorf("Subject = %q", subject)
 	}
 	for _, p := range parts {
-		if p.contentType == "text/calendar" {
-			t.Errorf("a host's message has an invitation part (%v): the host would be asked to accept their own meeting", p.params)
+		if p.ContentType == "text/calendar" {
+			t.Errorf("a host's message has an invitation part (%v): the host would be asked to accept their own meeting", p.Params)
 		}
 	}
-	method, _ := decodeCalendar(t, find(t, parts, "multipart/mixed/application/ics").body)
+	method, _ := decodeCalendar(t, find(t, parts, "multipart/mixed/application/ics").Body)
 	if method != "" {
 		t.Errorf("host's calendar file has METHOD %s", method)
 	}
-	if !strings.Contains(find(t, parts, "multipart/mixed/multipart/alternative/text/plain").body, "With: Ada Lovelace <ada@example.com>") {
+	if !strings.Contains(find(t, parts, "multipart/mixed/multipart/alternative/text/plain").Body, "With: Ada Lovelace <ada@example.com>") {
 		t.Error("host's message does not say who booked")
 	}
 }
@@ -308,7 +253,7 @@ func TestOptInCarriesConfirmLinkOnly(t *testing.T) {
 	c.Token, c.ProvisionalID = "tok-en+/=", "9a1c5d7e-2f3b-4c6d-8e9f-0a1b2c3d4e5f"
 	got := send(t, c)
 	h, parts := parse(t, got[0].Data)
-	plain := find(t, parts, "multipart/alternative/text/plain").body
+	plain := find(t, parts, "multipart/alternative/text/plain").Body
 	want := "https://cal.acme.example/book/confirm/9a1c5d7e-2f3b-4c6d-8e9f-0a1b2c3d4e5f?token=tok-en%2B%2F%3D"
 	if !strings.Contains(plain, "Confirm my booking: "+want) || !strings.Contains(plain, "The link works until Sunday, 6 December 2026") {
 		t.Errorf("plain text:\n%s", plain)
@@ -330,7 +275,7 @@ func TestReminderAndQuickMailCarryTheAttendeesLinks(t *testing.T) {
 	guest := claim(t, meetd.MailReminder, "en", facts(false), appointment(0, false))
 	got := send(t, rem, quick, guest)
 	_, parts := parse(t, got[0].Data)
-	if plain := find(t, parts, "multipart/alternative/text/plain").body; !strings.Contains(plain, "This is a reminder") ||
+	if plain := find(t, parts, "multipart/alternative/text/plain").Body; !strings.Contains(plain, "This is a reminder") ||
 		!strings.Contains(plain, "cancel?secret="+secret) {
 		t.Errorf("reminder:\n%s", plain)
 	}
@@ -338,7 +283,7 @@ func TestReminderAndQuickMailCarryTheAttendeesLinks(t *testing.T) {
 	if h.Get("Subject") != "Unterlagen" || h.Get("Auto-Submitted") != "" {
 		t.Errorf("quick mail headers: %v", h)
 	}
-	if html := find(t, parts, "multipart/alternative/text/html").body; !strings.Contains(html, "&lt;Ihre Unterlagen&gt;") ||
+	if html := find(t, parts, "multipart/alternative/text/html").Body; !strings.Contains(html, "&lt;Ihre Unterlagen&gt;") ||
 		!strings.Contains(html, "reschedule?secret="+secret) {
 		t.Errorf("quick mail HTML:\n%s", html)
 	}

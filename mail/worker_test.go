@@ -88,7 +88,7 @@ func TestWorkerSendsEachMessageOnceAndRetriesThroughAnOutage(t *testing.T) {
 		to[m.To[0]] = string(m.Data)
 		_, parts := parse(t, m.Data)
 		for _, p := range parts {
-			text[m.To[0]] += p.body
+			text[m.To[0]] += p.Body
 		}
 	}
 	if !strings.Contains(text["ada@example.com"], "cancel?secret="+ap.Secret) || strings.Contains(text["hanna@acme.example"], ap.Secret) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,25 +14,12 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
+	"github.com/meetd/meetd/mail/mailtest"
+	"github.com/meetd/meetd/meetdtest/chromium"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
 )
-
-// chromium finds the browser. Without one the browser tests skip, except
-// in CI (CI=true), where a skip would hide them and fails instead.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the browser tests (apt-get install chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium)")
-	return ""
-}
 
 // tab is one headless Chromium tab of a given width, with or without
 // JavaScript.
@@ -43,23 +29,11 @@ type tab struct {
 	name string
 }
 
-func newTab(t *testing.T, name string, width int64, js bool) *tab {
+// newTab opens a tab of the shared browser in a browser context of its
+// own, width px wide, with script on or off, in New York.
+func newTab(t *testing.T, browserCtx context.Context, name string, width int64, js bool) *tab {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(int(width), 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { bcancel(); acancel(); cancel() })
-	b := &tab{t: t, ctx: bctx, name: name}
+	b := &tab{t: t, ctx: chromium.NewTab(t, browserCtx), name: name}
 	b.do("set up the tab", chromedp.EmulateViewport(width, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
 			return err
@@ -143,29 +117,36 @@ func (b *tab) shot(name string) {
 	}
 }
 
-// TestBrowserJourney walks the attendee's journey in headless Chromium on
-// both engines, at 1280 px, at 390 px and with JavaScript off: open the
-// bookingUrl, pick a day and a slot, book, see the confirmation, open the
-// cancel link, cancel, and find the slot bookable again.
+// TestBrowserJourney walks the attendee's journey in one headless
+// Chromium on both engines, at 1280 px, at 390 px and with JavaScript
+// off, with meetd's mail worker sending through a test SMTP server: open
+// the bookingUrl, pick a day and a slot, book, receive the confirmation
+// with its invitation, open the cancel link the e-mail carries, cancel,
+// receive the cancellation, and find the slot bookable again.
+//
+// With MEETD_DOCS_SCREENSHOTS=../docs/img the SQLite run refreshes the
+// screenshots the README shows.
 func TestBrowserJourney(t *testing.T) {
-	chromium(t)
+	chrome := chromium.Start(t)
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t, b)
+			srv := h.startMail()
 			for _, v := range []struct {
 				name  string
 				width int64
 				js    bool
-			}{{"desktop", 1280, true}, {"phone", 390, true}, {"nojs", 1280, false}} {
+			}{{"desktop", 1280, true}, {"phone", 390, true}, {"nojs", 390, false}} {
 				t.Run(v.name, func(t *testing.T) {
-					journey(t, h, newTab(t, v.name, v.width, v.js), v.js, b.Name == "sqlite")
+					journey(t, h, srv, newTab(t, chrome, v.name, v.width, v.js), v.js, b.Name == "sqlite")
 				})
 			}
 		})
 	}
 }
 
-func journey(t *testing.T, h *harness, b *tab, js, shots bool) {
+func journey(t *testing.T, h *harness, srv *mailtest.Server, b *tab, js, shots bool) {
 	l := links.New(h.base)
 	b.open(l.Booking(h.host.Slug, h.mt.Slug))
 	if js {
@@ -208,8 +189,9 @@ func journey(t *testing.T, h *harness, b *tab, js, shots bool) {
 	if b.text("#form-h") != "Your details" {
 		t.Fatal("no booking form after choosing a slot")
 	}
+	email := "browser-" + b.name + "@example.org"
 	b.do("fill the form", chromedp.SetValue(chromedp.ID("name"), "Browser Attendee"),
-		chromedp.SetValue(chromedp.ID("email"), "browser-"+b.name+"@example.org"))
+		chromedp.SetValue(chromedp.ID("email"), email))
 	b.click("#book")
 	if got := b.text("h1"); got != "You are booked" {
 		t.Fatalf("after booking: %q at %s", got, b.location())
@@ -218,7 +200,7 @@ func journey(t *testing.T, h *harness, b *tab, js, shots bool) {
 	if shots && b.name == "desktop" {
 		b.shot("booking-confirmed")
 	}
-	ap := h.appointmentOf(b.location())
+	ap := bookedAt(t, h, b.location())
 	u, _ := url.Parse(firstSlot)
 	if want := u.Query().Get("slot"); ap.Start.Format(time.RFC3339) != want {
 		t.Fatalf("booked %s, chose %s", ap.Start.Format(time.RFC3339), want)
@@ -227,14 +209,38 @@ func journey(t *testing.T, h *harness, b *tab, js, shots bool) {
 		t.Fatal("the confirmation offers no .ics")
 	}
 
-	// The cancel link, as the attendee's e-mail will carry it.
-	b.open(l.Cancel(ap.ID, ap.Secret))
+	// The confirmation e-mail: the invitation of this appointment and
+	// the cancel link, which the attendee follows from there.
+	confirmation := waitLetter(t, srv, email, "REQUEST")
+	confirmation.matches(t, ap)
+	cancel := confirmation.link(t, "/cancel?secret=")
+	if !strings.HasPrefix(cancel, h.base+"/appointment/"+ap.ID+"/") {
+		t.Fatalf("the e-mail's cancel link %s is not this appointment's under the public URL", cancel)
+	}
+	b.open(cancel)
+	b.fits("cancel page")
 	b.click("#confirm-cancel")
 	if got := b.text("h1"); got != "Appointment cancelled" {
 		t.Fatalf("after cancelling: %q", got)
 	}
+	waitLetter(t, srv, email, "CANCEL").matches(t, ap)
+
 	b.open(dayURL)
 	if !eval[bool](b, `[...document.querySelectorAll(".slots a")].some(a => a.getAttribute("href") === `+"`"+firstSlot+"`"+`)`) {
 		t.Fatal("the cancelled slot is not bookable again")
 	}
+}
+
+// bookedAt reads the appointment whose page the browser shows.
+func bookedAt(t *testing.T, h *harness, location string) meetd.Appointment {
+	t.Helper()
+	u, err := url.Parse(location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := h.db.AppointmentByID(context.Background(), h.tenant.Company.ID, strings.TrimPrefix(u.Path, "/appointment/"))
+	if err != nil {
+		t.Fatalf("the appointment of %s: %v", location, err)
+	}
+	return ap
 }

@@ -3,6 +3,7 @@ package pages_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,8 @@ import (
 	"github.com/meetd/meetd/auth"
 	"github.com/meetd/meetd/dashboard"
 	"github.com/meetd/meetd/httpapi"
+	"github.com/meetd/meetd/mail"
+	"github.com/meetd/meetd/mail/mailtest"
 	"github.com/meetd/meetd/meetdtest"
 	"github.com/meetd/meetd/pages"
 	"github.com/meetd/meetd/ratelimit"
@@ -57,6 +60,7 @@ type harness struct {
 	srv    *httptest.Server
 	base   string
 	logs   *syncBuffer
+	log    *slog.Logger
 	tenant meetdtest.Tenant
 	// host and mt are seed's.
 	host meetd.User
@@ -73,6 +77,7 @@ func newHarness(t *testing.T, b sqldbtest.Backend, opts ...harnessOpt) *harness 
 	db := sqldbtest.Open(t, b, clock)
 	h := &harness{t: t, db: db, clock: clock, logs: &syncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.log = log
 	usage := auth.NewUsage(db, log)
 	v, err := auth.NewVerifier(context.Background(), db, clock, usage, log)
 	if err != nil {
@@ -95,6 +100,58 @@ func newHarness(t *testing.T, b sqldbtest.Backend, opts ...harnessOpt) *harness 
 
 	h.tenant, h.host, h.mt = seed(t, db, clock)
 	return h
+}
+
+// startMail starts a test SMTP server and meetd's mail worker sending
+// the outbox through it over loopback, configured as `meetd serve
+// --smtp-url smtp+insecure://127.0.0.1:PORT --mail-from …` configures it,
+// with the harness's log. Both stop when the test ends.
+func (h *harness) startMail() *mailtest.Server {
+	h.t.Helper()
+	srv := mailtest.Start(h.t, mailtest.Options{})
+	server, err := mail.ParseServer(fmt.Sprintf("smtp+insecure://127.0.0.1:%d", srv.Port))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	from, err := mail.ParseFrom("Pages Bookings <bookings@pages.example.com>")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	w := &mail.Worker{Store: h.db, Sender: &mail.SMTP{Server: server}, Clock: h.clock, Log: h.log,
+		Composer: mail.Composer{From: from, PublicURL: h.base}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	// A short interval: the tests wait for each message.
+	wg.Go(func() { w.Run(ctx, 20*time.Millisecond) })
+	h.t.Cleanup(func() { cancel(); wg.Wait() })
+	return srv
+}
+
+// drainOutbox waits until the mail worker has sent every message of the
+// company that is due (reminders wait for their time), so a count of
+// what arrived is final.
+func (h *harness) drainOutbox(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list, _, err := h.db.OutboxMessages(context.Background(), meetd.OutboxFilter{CompanyID: h.tenant.Company.ID, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var waiting []string
+		for _, m := range list {
+			if m.Status == meetd.OutboxPending && m.Kind != meetd.MailReminder {
+				waiting = append(waiting, m.Kind+" to "+m.Recipient)
+			}
+		}
+		if len(waiting) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the outbox still holds %v", waiting)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // seed makes the company "pages" (with credentials) and its member

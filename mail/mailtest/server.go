@@ -16,6 +16,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,6 +132,31 @@ func (s *Server) Wait(tb testing.TB, n int, timeout time.Duration) []Message {
 		case <-s.arrived:
 		case <-deadline:
 			tb.Fatalf("mailtest: %d messages after %v, want %d", len(s.Messages()), timeout, n)
+		}
+	}
+}
+
+// WaitFor waits up to timeout for a message that match accepts and
+// returns the first such message; the test fails with what arrived when
+// none does.
+func (s *Server) WaitFor(tb testing.TB, timeout time.Duration, what string, match func(Message) bool) Message {
+	tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		got := s.Messages()
+		for _, m := range got {
+			if match(m) {
+				return m
+			}
+		}
+		select {
+		case <-s.arrived:
+		case <-deadline:
+			var to []string
+			for _, m := range got {
+				to = append(to, strings.Join(m.To, ","))
+			}
+			tb.Fatalf("mailtest: no %s after %v; %d messages arrived, to %v", what, timeout, len(got), to)
 		}
 	}
 }
