@@ -439,8 +439,11 @@ func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, s
 	v := newView(r, t.m.Name)
 	v.Brand, v.Status = t.brand, status
 	d := &bookingData{Host: hostName(t.owner), Type: t.m.Name, Description: t.m.Description, Minutes: st.minutes(t.m)}
-	if gone := v.L["submissionGone"]; st.dropped && !slices.Contains(errs, gone) {
-		d.Notice = gone
+	if st.dropped {
+		v.Switch = withoutSubmission(v.Switch)
+		if gone := v.L["submissionGone"]; !slices.Contains(errs, gone) {
+			d.Notice = gone
+		}
 	}
 	if !st.slot.IsZero() {
 		fields, err := p.questionsOf(r.Context(), t)

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/meetd/meetd"
 )
@@ -31,4 +32,17 @@ func (p *Pages) submissionOf(r *http.Request, t *target, st *state) error {
 	}
 	st.submission, st.answers = sub.ID, sub.Answers
 	return nil
+}
+
+// withoutSubmission is the address u (a page's language switch) without
+// the submission a page dropped.
+func withoutSubmission(u string) string {
+	x, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	q := x.Query()
+	q.Del("submission")
+	x.RawQuery = q.Encode()
+	return x.String()
 }
