@@ -239,7 +239,9 @@ func checkAnswers(fields []meetd.DataField, values url.Values, lang string) (map
 			}
 		} else if checked, bad := f.Check(val); bad != "" {
 			msg = questionMessage(lang, f, bad)
-		} else if f.Required && checked == false {
+		} else if f.Required && f.FieldType == meetd.FieldCheckboxSingle && checked == false {
+			// A required box must be ticked (as CheckAnswers rules); a
+			// required yes-or-no may be answered no.
 			msg = questionMessage(lang, f, "")
 		} else {
 			answers[f.Name] = checked
