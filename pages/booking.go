@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,6 +89,12 @@ type state struct {
 	lang     string    // the language asked for by the switch, "" for none
 	// monthGiven is false when the page chooses the month itself.
 	monthGiven bool
+	// submission is the routing form submission the booking carries (see
+	// submissionOf), answers its answers; dropped is set when the one
+	// asked for was not found.
+	submission string
+	answers    meetd.Answers
+	dropped    bool
 }
 
 func (p *Pages) stateOf(r *http.Request, t *target) state {
@@ -161,6 +168,9 @@ func (st state) url(self string, changes ...string) string {
 	}
 	if st.lang != "" {
 		q.Set("lang", st.lang)
+	}
+	if st.submission != "" {
+		q.Set("submission", st.submission)
 	}
 	for i := 0; i+1 < len(changes); i += 2 {
 		if changes[i+1] == "" {
@@ -310,6 +320,9 @@ func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, exce
 	if st.lang != "" {
 		c.Hidden["lang"] = st.lang
 	}
+	if st.submission != "" {
+		c.Hidden["submission"] = st.submission
+	}
 	return c, nil
 }
 
@@ -369,14 +382,22 @@ type bookingData struct {
 	// Chosen is set once a slot is chosen: the form.
 	Chosen *chosen
 	Back   string
+	// Notice tells the attendee that the routing form answers they came
+	// with were not found.
+	Notice string
 }
 
 type chosen struct {
 	When, Start, TZ, Change, Action string
 	Duration                        int
 	AskPhone                        bool
-	Form                            bookingForm
-	Errors                          []string
+	// AskNotes is false when one of the questions is named "notes" and
+	// takes the notes' place.
+	AskNotes   bool
+	Questions  []question
+	Submission string
+	Form       bookingForm
+	Errors     []string
 	// Invalid names the fields the errors are about: each is marked
 	// aria-invalid and described by the list of errors.
 	Invalid map[string]bool
@@ -385,6 +406,10 @@ type chosen struct {
 
 type bookingForm struct {
 	Name, Email, Phone, Notes, Guests string
+	// Answers are the questions' values by field name as posted; nil
+	// before the form was sent (the questions then show a routing form's
+	// answers, if any).
+	Answers url.Values
 }
 
 func hostName(u meetd.User) string { return strings.TrimSpace(u.GivenName + " " + u.FamilyName) }
@@ -400,7 +425,12 @@ func (p *Pages) bookingPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
+	st := p.stateOf(r, t)
+	if err := p.submissionOf(r, t, &st); err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
+	p.showBooking(w, r, t, st, bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // showBooking renders the booking page: the month view, or once a slot is
@@ -409,11 +439,27 @@ func (p *Pages) showBooking(w http.ResponseWriter, r *http.Request, t *target, s
 	v := newView(r, t.m.Name)
 	v.Brand, v.Status = t.brand, status
 	d := &bookingData{Host: hostName(t.owner), Type: t.m.Name, Description: t.m.Description, Minutes: st.minutes(t.m)}
+	if st.dropped {
+		v.Switch = withoutSubmission(v.Switch)
+		if gone := v.L["submissionGone"]; !slices.Contains(errs, gone) {
+			d.Notice = gone
+		}
+	}
 	if !st.slot.IsZero() {
+		fields, err := p.questionsOf(r.Context(), t)
+		if err != nil {
+			p.fail(w, r, &t.company, err)
+			return
+		}
+		values := f.Answers
+		if values == nil {
+			values = prefill(st.answers, fields)
+		}
 		end := st.slot.Add(time.Duration(st.minutes(t.m)) * time.Minute)
 		d.Chosen = &chosen{When: span(v.Lang, st.slot.In(st.loc), end.In(st.loc)), Start: st.slot.Format(time.RFC3339),
 			TZ: st.tzName, Duration: st.duration, Change: st.url(t.self, "slot", ""), Action: t.self,
-			AskPhone: asksPhone(t.m), Form: f, Errors: errs, Invalid: invalid, Lang: st.lang}
+			AskPhone: asksPhone(t.m), AskNotes: !asksFor(fields, "notes"), Questions: newQuestions(fields, values, invalid),
+			Submission: st.submission, Form: f, Errors: errs, Invalid: invalid, Lang: st.lang}
 	} else {
 		cal, err := p.calendarOf(r.Context(), t, &st, v.Lang, "", func(st state, s slots.Slot) string {
 			return st.url(t.self, "slot", s.Start.Format(time.RFC3339))
@@ -448,6 +494,10 @@ func (p *Pages) book(w http.ResponseWriter, r *http.Request) {
 // taken" with the next free times.
 func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 	st := p.stateOf(r, t)
+	if err := p.submissionOf(r, t, &st); err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
 	lang := language(r)
 	f := bookingForm{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), Notes: strings.TrimSpace(r.PostFormValue("notes")),
@@ -456,6 +506,12 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		http.Redirect(w, r, st.url(t.self), http.StatusSeeOther)
 		return
 	}
+	fields, err := p.questionsOf(r.Context(), t)
+	if err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
+	f.Answers = postedAnswers(r.PostForm, fields)
 	var errs []string
 	invalid := map[string]bool{}
 	bad := func(field, msg string) {
@@ -474,6 +530,11 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 	if asksPhone(t.m) && f.Phone == "" || utf8.RuneCountInString(f.Phone) > maxPhone {
 		bad("phone", L["errPhone"])
 	}
+	answers, qErrs, qInvalid := checkAnswers(fields, f.Answers, lang)
+	errs = append(errs, qErrs...)
+	for k := range qInvalid {
+		invalid[k] = true
+	}
 	if utf8.RuneCountInString(f.Notes) > maxNotes {
 		bad("notes", L["errNotes"])
 	}
@@ -486,12 +547,22 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 			bad("guests", L["errGuests"])
 		}
 	}
+	if st.dropped {
+		// Said before the booking is made, never after: the attendee
+		// books again knowing the form's answers are not part of it.
+		errs = append(errs, L["submissionGone"])
+	}
 	if len(errs) > 0 {
 		p.showBooking(w, r, t, st, f, errs, invalid, http.StatusBadRequest)
 		return
 	}
-	notes := map[string]string{}
-	if f.Notes != "" {
+	// The answers go where the API takes them, keyed by field name, beside
+	// the attendee's own notes.
+	notes := map[string]any{}
+	for k, v := range answers {
+		notes[k] = v
+	}
+	if f.Notes != "" && !asksFor(fields, "notes") {
 		notes["notes"] = f.Notes
 	}
 	at := map[string]any{"email": f.Email, "fullname": f.Name,
@@ -505,6 +576,9 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 	body := map[string]any{"meetingTypeId": t.m.ID, "start": st.slot.Format(time.RFC3339), "attendee": at}
 	if st.duration != 0 {
 		body["duration"] = st.duration
+	}
+	if st.submission != "" {
+		body["routingFormSubmissionId"] = st.submission
 	}
 	var oneTimeID string
 	if t.oneTime != nil {
@@ -528,7 +602,18 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		p.taken(w, r, t, st)
 		return
 	case err != nil:
-		p.fail(w, r, &t.company, err)
+		// A refused answer, or a submission gone since it was read, is
+		// the form again with the reason; anything else the error page.
+		errs, invalid, dropped, ok := bookingRefusal(err, fields, lang)
+		if !ok {
+			p.fail(w, r, &t.company, err)
+			return
+		}
+		if dropped {
+			st.submission, st.dropped = "", true
+			errs = append(errs, L["submissionGone"])
+		}
+		p.showBooking(w, r, t, st, f, errs, invalid, http.StatusBadRequest)
 		return
 	case res.Provisional != nil:
 		p.log.Info("double opt-in booking made on a page", "provisional_id", res.Provisional.ID, "company_id", t.company.ID)
@@ -575,6 +660,11 @@ func withLang(u, lang string) string {
 		return u
 	}
 	return u + "&lang=" + lang
+}
+
+// asksFor reports whether one of the questions is named name.
+func asksFor(fields []meetd.DataField, name string) bool {
+	return slices.ContainsFunc(fields, func(f meetd.DataField) bool { return f.Name == name })
 }
 
 func validEmail(s string) bool {

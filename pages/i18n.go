@@ -66,6 +66,9 @@ var msgs = map[string]map[string]string{
 		"with": "with", "when": "When", "what": "What", "where": "Where", "selectedTime": "Your time",
 		"errName": "Please enter your name.", "errEmail": "Please enter a valid e-mail address.", "errPhone": "Please enter a phone number.",
 		"errGuests": "Guests must be at most 5 valid e-mail addresses.", "errNotes": "Notes are too long.",
+		"errAnswerMissing": "Please answer “%s”.", "errAnswer": "Please check your answer to “%s”.",
+		"choose": "Please choose", "yes": "Yes", "no": "No",
+		"submissionGone": "The answers you gave in the form could not be found, so this booking will not include them.",
 	},
 	"de": {
 		"skip": "Zum Inhalt springen", "language": "Sprache", "minutes": "Min.", "book": "Buchen",
@@ -94,6 +97,9 @@ var msgs = map[string]map[string]string{
 		"with": "mit", "when": "Wann", "what": "Was", "where": "Wo", "selectedTime": "Ihre Zeit",
 		"errName": "Bitte geben Sie Ihren Namen ein.", "errEmail": "Bitte geben Sie eine gültige E-Mail-Adresse ein.", "errPhone": "Bitte geben Sie eine Telefonnummer ein.",
 		"errGuests": "Gäste: höchstens 5 gültige E-Mail-Adressen.", "errNotes": "Die Notiz ist zu lang.",
+		"errAnswerMissing": "Bitte beantworten Sie „%s“.", "errAnswer": "Bitte prüfen Sie Ihre Antwort zu „%s“.",
+		"choose": "Bitte wählen", "yes": "Ja", "no": "Nein",
+		"submissionGone": "Die Antworten aus dem Formular wurden nicht gefunden; diese Buchung enthält sie daher nicht.",
 	},
 }
 

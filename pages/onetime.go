@@ -51,7 +51,12 @@ func (p *Pages) oneTimePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, nil, err)
 		return
 	}
-	p.showBooking(w, r, t, p.stateOf(r, t), bookingForm{}, nil, nil, http.StatusOK)
+	st := p.stateOf(r, t)
+	if err := p.submissionOf(r, t, &st); err != nil {
+		p.fail(w, r, &t.company, err)
+		return
+	}
+	p.showBooking(w, r, t, st, bookingForm{}, nil, nil, http.StatusOK)
 }
 
 // POST /1t/{token}: a booking through a one-time link, which the booking

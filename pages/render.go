@@ -95,8 +95,13 @@ func newView(r *http.Request, title string) *view {
 	u := url.URL{Path: path, RawQuery: q.Encode()}
 	if r.Method == http.MethodPost {
 		// After a POST the switch reloads the page's GET form without
-		// the fields just sent.
-		u.RawQuery = url.Values{"lang": {other}}.Encode()
+		// the fields just sent, but with the routing form submission the
+		// booking carries (checked again by that page).
+		q := url.Values{"lang": {other}}
+		if sub := r.PostFormValue("submission"); sub != "" {
+			q.Set("submission", sub)
+		}
+		u.RawQuery = q.Encode()
 	}
 	v.Switch = u.String()
 	return v
