@@ -101,11 +101,14 @@ func rulesOf(av meetd.Availability, exceptions []meetd.Exception) slots.Rules {
 // number of hosts.
 func (s *Service) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []string, method slots.Method,
 	duration time.Duration, from, to time.Time, exceptID string) (slots.Query, error) {
-	// Busy intervals and exceptions are read with a margin so that buffers
-	// and day-long rules at the window's edges are seen.
+	// Exceptions are read with a margin so that day-long rules at the
+	// window's edges are seen; busy times only where they can touch a slot
+	// or its buffers (slots.BusyWindow), since on a queue of busy hosts
+	// their rows are most of the request's cost.
 	margin := 48 * time.Hour
+	busyFrom, busyTo := slots.BusyWindow(from, to, time.Duration(m.BufferBefore)*time.Minute, time.Duration(m.BufferAfter)*time.Minute)
 	busy, err := s.Store.Busy(ctx, meetd.BusyFilter{CompanyID: m.CompanyID, HostIDs: hostIDs,
-		From: from.Add(-margin), To: to.Add(margin), ExceptID: exceptID, Calendars: true})
+		From: busyFrom, To: busyTo, ExceptID: exceptID, Calendars: true})
 	if err != nil {
 		return slots.Query{}, err
 	}

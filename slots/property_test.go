@@ -435,3 +435,40 @@ func model(q Query) []Slot {
 	slices.SortFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
 	return out
 }
+
+// TestBusyOutsideBusyWindowChangesNothing: dropping every busy interval
+// that does not overlap BusyWindow leaves Compute's answer as it was, so a
+// caller may read busy times for that window alone.
+func TestBusyOutsideBusyWindowChangesNothing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		q := drawScenario(t).q
+		start, end := BusyWindow(q.From, q.To, q.BufferBefore, q.BufferAfter)
+		narrow := q
+		narrow.Hosts = slices.Clone(q.Hosts)
+		dropped := 0
+		for i, h := range narrow.Hosts {
+			var keep []Interval
+			for _, b := range h.Busy {
+				if b.Start.Before(end) && b.End.After(start) {
+					keep = append(keep, b)
+				} else {
+					dropped++
+				}
+			}
+			narrow.Hosts[i].Busy = keep
+		}
+		if dropped == 0 {
+			t.Skip("no busy interval outside the window")
+		}
+		for _, m := range []Method{Anyone, Everyone} {
+			q.Method, narrow.Method = m, m
+			got, want := Compute(narrow), Compute(q)
+			for i := range max(len(got), len(want)) {
+				if i >= len(got) || i >= len(want) || !got[i].Start.Equal(want[i].Start) || !slices.Equal(got[i].HostIDs, want[i].HostIDs) {
+					t.Fatalf("method %d: %d slots with busy times of the window only, %d with all; first difference at %d:\n got %v\nwant %v",
+						m, len(got), len(want), i, slotAt(got, i), slotAt(want, i))
+				}
+			}
+		}
+	})
+}

@@ -62,3 +62,15 @@ type Slot struct {
 	// slice.
 	HostIDs []string
 }
+
+// BusyWindow is the part of time where a busy interval can matter to a
+// query over [from, to) with these buffers: Compute's answer is the same
+// whether Busy holds every interval or only those overlapping
+// [start, end). A slot lies inside [from, to) and its buffers reach
+// bufferBefore before and bufferAfter after it, so a busy interval must
+// overlap that padded range to touch any slot. Callers read busy times
+// for this window only, which on a queue of busy hosts is most of a slot
+// request's cost.
+func BusyWindow(from, to time.Time, bufferBefore, bufferAfter time.Duration) (start, end time.Time) {
+	return from.Add(-max(bufferBefore, 0)), to.Add(max(bufferAfter, 0))
+}
