@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -94,13 +95,34 @@ func (t *tx) insertContact(ctx context.Context, c *meetd.Contact) error {
 		VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 		return err
 	}
+	if err := t.tagContact(ctx, c.CompanyID, c.ID, c.Tags); err != nil {
+		return err
+	}
 	return t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1)
+}
+
+// tagContact adds a contact_tags row for each of tags (the contact's
+// rows are replaced by writeContact when its tags change).
+func (t *tx) tagContact(ctx context.Context, companyID, id string, tags []string) error {
+	var rows []string
+	var args []any
+	for i, tag := range tags {
+		if slices.Contains(tags[:i], tag) {
+			continue
+		}
+		rows, args = append(rows, "(?, ?, ?)"), append(args, companyID, tag, id)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO contact_tags (company_id, tag, contact_id) VALUES `+strings.Join(rows, ", "), args...)
+	return err
 }
 
 // writeContact stores every field of c, dated now.
 func (t *tx) writeContact(ctx context.Context, c *meetd.Contact) error {
-	var owner string
-	if err := t.queryRow(ctx, `SELECT account_owner_id FROM contacts WHERE id = ?`, c.ID).Scan(&owner); err != nil {
+	var owner, tags string
+	if err := t.queryRow(ctx, `SELECT account_owner_id, tags FROM contacts WHERE id = ?`, c.ID).Scan(&owner, &tags); err != nil {
 		return err
 	}
 	if owner != c.AccountOwnerID {
@@ -117,9 +139,17 @@ func (t *tx) writeContact(ctx context.Context, c *meetd.Contact) error {
 		return err
 	}
 	set := strings.Join(strings.Fields(strings.ReplaceAll(contactWrite, ",", " ")), " = ?, ") + " = ?"
-	_, err = t.exec(ctx, `UPDATE contacts SET `+set+`, updated_at = ? WHERE company_id = ? AND id = ?`,
-		append(args, ms(t.now), c.CompanyID, c.ID)...)
-	return err
+	if _, err = t.exec(ctx, `UPDATE contacts SET `+set+`, updated_at = ? WHERE company_id = ? AND id = ?`,
+		append(args, ms(t.now), c.CompanyID, c.ID)...); err != nil {
+		return err
+	}
+	if stored, _ := args[6].(string); stored == tags { // contactArgs' tags, as stored
+		return nil
+	}
+	if _, err := t.exec(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, c.ID); err != nil {
+		return err
+	}
+	return t.tagContact(ctx, c.CompanyID, c.ID, c.Tags)
 }
 
 // contactByEmail finds the company's contact with email (any case).
@@ -248,76 +278,127 @@ var contactOrder = map[string]string{
 	meetd.ContactSortEmail:     "email_lower %[1]s, id %[1]s",
 }
 
-// contactListSQL is the count and the page query of f, with the
-// arguments of the count; the page takes LIMIT and OFFSET after them.
-// sqlite names the engine; fts says the SQLite trigram index over search_key answers searchTerm
-// (see trigramSelective).
-func contactListSQL(f meetd.ContactFilter, sqlite, fts bool) (count, page string, args []any) {
+// contactQuery says how contactListSQL answers a filter: the engine,
+// whether searchTerm goes through the trigram index (see
+// contactSearchIndexed), and whether a SQLite page is read from the
+// matches (sorted) rather than by walking the sort order's index (see
+// pageByMatches).
+type contactQuery struct {
+	sqlite, indexed, byMatches bool
+}
+
+// contactListSQL is the count and the page query of f, each with its
+// arguments; the page takes LIMIT and OFFSET after them.
+func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countArgs []any, page string, args []any) {
 	where, args := `company_id = ?`, []any{f.CompanyID}
+	if q.sqlite && q.byMatches {
+		// No index that leads with company_id: the matches drive the page.
+		where = `+company_id = ?`
+	}
 	if f.OwnerID != "" {
 		where += ` AND account_owner_id = ?`
 		args = append(args, strings.ToLower(f.OwnerID))
 	}
-	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" && fts && ftsTerm(s) {
-		// The trigram index finds the rows holding the substring.
-		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE search_key LIKE ?)`
-		args = append(args, "%"+s+"%")
-	} else if s != "" && sqlite {
+	s := strings.ToLower(strings.TrimSpace(f.Search))
+	switch {
+	case s == "":
+	case q.sqlite && q.indexed:
+		// The trigram index answers from its own lists, reading no row
+		// but the matches'.
+		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`
+		args = append(args, ftsPhrase(s))
+	case q.sqlite:
 		// instr compares bytes, several times faster than LIKE's pattern
 		// match on a scan; both sides are lower-cased in Go.
 		where += ` AND instr(search_key, ?) > 0`
 		args = append(args, s)
-	} else if s != "" {
+	case q.indexed:
 		where += ` AND search_key LIKE ? ESCAPE '\'`
 		args = append(args, "%"+likeEscape(s)+"%")
+	default:
+		// The same match as LIKE, which the trigram index cannot serve:
+		// the planner reads the search keys, and a cached generic plan
+		// cannot turn into a trigram bitmap over every contact.
+		where += ` AND strpos(search_key, ?) > 0`
+		args = append(args, s)
 	}
 	for _, tag := range f.Tags {
-		// tags is a JSON array: the quoted, escaped tag matches one element.
-		quoted, _ := json.Marshal(tag)
-		where += ` AND tags LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(string(quoted))+"%")
+		where += ` AND id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`
+		args = append(args, f.CompanyID, tag)
 	}
 	dir := "ASC"
 	if f.Descending {
 		dir = "DESC"
 	}
 	order := strings.ReplaceAll(contactOrder[f.SortBy], "%[1]s", dir)
-	count = `SELECT COUNT(*) FROM contacts WHERE ` + where
-	if strings.TrimSpace(f.Search) == "" && len(f.Tags) == 0 {
+	count, countArgs = `SELECT COUNT(*) FROM contacts WHERE `+where, args
+	switch {
+	case s == "" && len(f.Tags) == 0:
 		// Kept by every write: no count of the company's contacts.
 		count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ?`
 		if f.OwnerID != "" {
 			count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ? AND owner_id = ?`
 		}
+	case s == "" && len(f.Tags) == 1 && f.OwnerID == "":
+		// The tag's entries in contact_tags, no contact read.
+		count, countArgs = `SELECT COUNT(*) FROM contact_tags WHERE company_id = ? AND tag = ?`, []any{f.CompanyID, f.Tags[0]}
 	}
-	return count,
-		`SELECT ` + contactColumns + ` FROM contacts WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
+	return count, countArgs, `SELECT ` + contactColumns + ` FROM contacts WHERE ` + where + ` ORDER BY ` + order +
+		` LIMIT ? OFFSET ?`, args
 }
 
-// ftsMaxCandidates is how many rows of the SQLite trigram index a term
-// may match for a search to go through it: each candidate costs a row
-// read, so a term that many contacts hold is found faster by reading the
-// company's search keys in order.
-const ftsMaxCandidates = 500
+// ftsPhrase quotes term as an FTS5 phrase: with the trigram tokenizer it
+// matches the rows holding term as a substring.
+func ftsPhrase(term string) string { return `"` + strings.ReplaceAll(term, `"`, `""`) + `"` }
 
-// ftsTerm reports whether the trigram index can answer term: three
-// characters or more, none that LIKE or FTS5 treat specially.
-func ftsTerm(term string) bool {
-	return utf8.RuneCountInString(term) >= 3 && !strings.ContainsAny(term, `%_\*?[]"`)
-}
+// ftsCostRatio is how many search keys a scan reads in the time the
+// SQLite trigram index takes to yield a match and read its row
+// (measured with BenchmarkContactSearch): a term matching fewer than
+// 1/ftsCostRatio of the contacts a search covers goes through the index.
+const ftsCostRatio = 8
 
-// trigramSelective reports whether a search for term should go through
-// the SQLite trigram index: the engine has it, the term suits it, and it
-// matches fewer than ftsMaxCandidates rows.
-func (db *DB) trigramSelective(ctx context.Context, search string) (bool, error) {
-	term := strings.ToLower(strings.TrimSpace(search))
-	if db.d.name != "sqlite" || !ftsTerm(term) {
+// trigramMaxShare is the share of a sample of the company's contacts
+// above which a term is found faster, on PostgreSQL, by reading the
+// search keys than through the trigram bitmap (which rechecks every
+// match's row).
+const trigramMaxShare = 4 // one in four
+
+// contactSearchIndexed reports whether f's searchTerm should go through
+// the trigram index rather than a read of every search key f covers:
+// the term has three characters or more (an index of trigrams cannot
+// find less) and it is rare enough. covered is the number of contacts f
+// covers (the kept total of the company or the owner).
+func (db *DB) contactSearchIndexed(ctx context.Context, f meetd.ContactFilter, covered int) (bool, error) {
+	term := strings.ToLower(strings.TrimSpace(f.Search))
+	if utf8.RuneCountInString(term) < 3 {
 		return false, nil
 	}
-	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM contacts_search WHERE search_key LIKE ? LIMIT ?)`,
-		"%"+term+"%", ftsMaxCandidates).Scan(&n)
-	return n < ftsMaxCandidates, err
+	if db.d.name == "sqlite" {
+		// The index holds every company's contacts: its matches, up to
+		// the point where reading them costs more than a scan.
+		limit := covered/ftsCostRatio + 1
+		var n int
+		err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)`,
+			ftsPhrase(term), limit).Scan(&n)
+		return n < limit, err
+	}
+	// How common the term is among the newest contacts f covers.
+	q, args := `SELECT search_key FROM contacts WHERE company_id = ?`, []any{f.CompanyID}
+	if f.OwnerID != "" {
+		q, args = q+` AND account_owner_id = ?`, append(args, strings.ToLower(f.OwnerID))
+	}
+	var n, hits int
+	err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN strpos(search_key, ?) > 0 THEN 1 ELSE 0 END), 0)
+		FROM (`+q+` ORDER BY created_at DESC LIMIT 1000) s`, append([]any{term}, args...)...).Scan(&n, &hits)
+	return hits*trigramMaxShare < n || n == 0, err
+}
+
+// pageByMatches reports whether a SQLite page of total matches among
+// covered contacts is read faster from the matches, sorted, than by
+// walking the sort order's index until offset+limit of them passed: the
+// walk reads about (offset+limit)·covered/total entries.
+func pageByMatches(total, covered, offset, limit int) bool {
+	return total*total < (offset+limit)*covered
 }
 
 // ListContacts implements meetd.Store.
@@ -326,18 +407,33 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	if f.OwnerID != "" && !meetd.IsUUID(f.OwnerID) {
 		return []meetd.ContactDetails{}, 0, nil
 	}
-	fts, err := db.trigramSelective(ctx, f.Search)
-	if err != nil {
+	q := contactQuery{sqlite: db.d.name == "sqlite"}
+	// The kept total of the contacts f covers: the answer's total when f
+	// does not filter, and what a filter's plan is weighed against.
+	kept, keptArgs, _, _ := contactListSQL(meetd.ContactFilter{CompanyID: f.CompanyID, OwnerID: f.OwnerID}, q)
+	var covered int
+	if err := db.queryRow(ctx, kept, keptArgs...).Scan(&covered); err != nil {
 		return nil, 0, err
 	}
-	count, page, args := contactListSQL(f, db.d.name == "sqlite", fts)
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	filtered := strings.TrimSpace(f.Search) != "" || len(f.Tags) > 0
+	if covered == 0 || !filtered && covered <= f.Offset {
+		return []meetd.ContactDetails{}, covered, nil
 	}
-	if total <= f.Offset {
-		return []meetd.ContactDetails{}, total, nil
+	total := covered
+	if filtered {
+		if q.indexed, err = db.contactSearchIndexed(ctx, f, covered); err != nil {
+			return nil, 0, err
+		}
+		count, countArgs, _, _ := contactListSQL(f, q)
+		if err := db.queryRow(ctx, count, countArgs...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+		if total <= f.Offset {
+			return []meetd.ContactDetails{}, total, nil
+		}
+		q.byMatches = q.sqlite && (q.indexed || len(f.Tags) > 0) && pageByMatches(total, covered, f.Offset, f.Limit)
 	}
+	_, _, page, args := contactListSQL(f, q)
 	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -602,6 +698,9 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 				return err
 			} else if n == 1 {
 				if err := t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1); err != nil {
+					return err
+				}
+				if err := t.tagContact(ctx, c.CompanyID, c.ID, c.Tags); err != nil {
 					return err
 				}
 			}
