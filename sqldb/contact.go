@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/meetd/meetd"
 )
 
@@ -280,24 +281,44 @@ var contactOrder = map[string]string{
 
 // contactQuery says how contactListSQL answers a filter: the engine,
 // whether searchTerm goes through the trigram index (see
-// contactSearchIndexed), and whether a SQLite page is read from the
+// contactSearchPlan), and whether a SQLite page is read from the
 // matches (sorted) rather than by walking the sort order's index (see
 // pageByMatches).
 type contactQuery struct {
 	sqlite, indexed, byMatches bool
 }
 
+// walk is the prefix of a SQLite page's tag and trigram-index terms when
+// the page walks its sort order's index: the matches are looked up in a
+// set built once, and cannot drive the page instead.
+func (q contactQuery) walk() string {
+	if q.sqlite && !q.byMatches {
+		return "+"
+	}
+	return ""
+}
+
 // contactListSQL is the count and the page query of f, each with its
 // arguments; the page takes LIMIT and OFFSET after them.
 func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countArgs []any, page string, args []any) {
-	where, args := `company_id = ?`, []any{f.CompanyID}
+	// where is the count's condition, pageWhere the page's: the same
+	// terms, with SQLite told what drives the page (see walk).
+	where, pageWhere, args := `company_id = ?`, `company_id = ?`, []any{f.CompanyID}
 	if q.sqlite && q.byMatches {
 		// No index that leads with company_id: the matches drive the page.
-		where = `+company_id = ?`
+		pageWhere = `+company_id = ?`
+	}
+	add := func(term string, driving bool, arg ...any) {
+		where += ` AND ` + term
+		if driving {
+			pageWhere += ` AND ` + q.walk() + term
+		} else {
+			pageWhere += ` AND ` + term
+		}
+		args = append(args, arg...)
 	}
 	if f.OwnerID != "" {
-		where += ` AND account_owner_id = ?`
-		args = append(args, strings.ToLower(f.OwnerID))
+		add(`account_owner_id = ?`, false, strings.ToLower(f.OwnerID))
 	}
 	s := strings.ToLower(strings.TrimSpace(f.Search))
 	switch {
@@ -305,26 +326,21 @@ func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countA
 	case q.sqlite && q.indexed:
 		// The trigram index answers from its own lists, reading no row
 		// but the matches'.
-		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`
-		args = append(args, ftsPhrase(s))
+		add(`rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`, true, ftsPhrase(s))
 	case q.sqlite:
 		// instr compares bytes, several times faster than LIKE's pattern
 		// match on a scan; both sides are lower-cased in Go.
-		where += ` AND instr(search_key, ?) > 0`
-		args = append(args, s)
+		add(`instr(search_key, ?) > 0`, false, s)
 	case q.indexed:
-		where += ` AND search_key LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(s)+"%")
+		add(`search_key LIKE ? ESCAPE '\'`, false, "%"+likeEscape(s)+"%")
 	default:
 		// The same match as LIKE, which the trigram index cannot serve:
 		// the planner reads the search keys, and a cached generic plan
 		// cannot turn into a trigram bitmap over every contact.
-		where += ` AND strpos(search_key, ?) > 0`
-		args = append(args, s)
+		add(`strpos(search_key, ?) > 0`, false, s)
 	}
 	for _, tag := range f.Tags {
-		where += ` AND id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`
-		args = append(args, f.CompanyID, tag)
+		add(`id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`, true, f.CompanyID, tag)
 	}
 	dir := "ASC"
 	if f.Descending {
@@ -343,7 +359,7 @@ func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countA
 		// The tag's entries in contact_tags, no contact read.
 		count, countArgs = `SELECT COUNT(*) FROM contact_tags WHERE company_id = ? AND tag = ?`, []any{f.CompanyID, f.Tags[0]}
 	}
-	return count, countArgs, `SELECT ` + contactColumns + ` FROM contacts WHERE ` + where + ` ORDER BY ` + order +
+	return count, countArgs, `SELECT ` + contactColumns + ` FROM contacts WHERE ` + pageWhere + ` ORDER BY ` + order +
 		` LIMIT ? OFFSET ?`, args
 }
 
@@ -351,54 +367,93 @@ func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countA
 // matches the rows holding term as a substring.
 func ftsPhrase(term string) string { return `"` + strings.ReplaceAll(term, `"`, `""`) + `"` }
 
-// ftsCostRatio is how many search keys a scan reads in the time the
-// SQLite trigram index takes to yield a match and read its row
-// (measured with BenchmarkContactSearch): a term matching fewer than
-// 1/ftsCostRatio of the contacts a search covers goes through the index.
+// ftsCostRatio is how many search keys a SQLite scan reads in the time
+// the trigram index takes to yield a match and read its row (about 0.4
+// against 3 µs, measured over BenchmarkContactSearch's contacts): a term
+// that fewer than 1/ftsCostRatio of the contacts a search covers hold
+// goes through the index.
 const ftsCostRatio = 8
 
-// trigramMaxShare is the share of a sample of the company's contacts
-// above which a term is found faster, on PostgreSQL, by reading the
-// search keys than through the trigram bitmap (which rechecks every
-// match's row).
-const trigramMaxShare = 4 // one in four
+// trigramMaxShare: on PostgreSQL a term that fewer than one in
+// trigramMaxShare of the sampled contacts hold goes through the trigram
+// bitmap, which rechecks every match's row; a commoner one is counted
+// faster by reading the search keys (about 0.3 µs a contact).
+const trigramMaxShare = 4
 
-// contactSearchIndexed reports whether f's searchTerm should go through
-// the trigram index rather than a read of every search key f covers:
-// the term has three characters or more (an index of trigrams cannot
-// find less) and it is rare enough. covered is the number of contacts f
-// covers (the kept total of the company or the owner).
-func (db *DB) contactSearchIndexed(ctx context.Context, f meetd.ContactFilter, covered int) (bool, error) {
+// searchSample is how many of the newest contacts a search covers are
+// read to learn how common its term is.
+const searchSample = 1000
+
+// contactSearchPlan decides how f's searchTerm is answered: through the
+// trigram index (indexed) or by reading every search key f covers.
+// covered is the number of contacts f covers (the kept total of the
+// company or the owner). When the decision had to count the term's
+// matches anyway (SQLite's trigram index, which holds every company's
+// contacts), total is f's exact total without tags and known is true.
+func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, covered int) (indexed bool, total int,
+	known bool, err error) {
 	term := strings.ToLower(strings.TrimSpace(f.Search))
 	if utf8.RuneCountInString(term) < 3 {
-		return false, nil
+		return false, 0, false, nil // a trigram index cannot find less
 	}
-	if db.d.name == "sqlite" {
-		// The index holds every company's contacts: its matches, up to
-		// the point where reading them costs more than a scan.
-		limit := covered/ftsCostRatio + 1
-		var n int
-		err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)`,
-			ftsPhrase(term), limit).Scan(&n)
-		return n < limit, err
-	}
-	// How common the term is among the newest contacts f covers.
-	q, args := `SELECT search_key FROM contacts WHERE company_id = ?`, []any{f.CompanyID}
+	// How common the term is among the newest contacts f covers: a
+	// thousand steps along the created index.
+	scope, args := `company_id = ?`, []any{f.CompanyID}
 	if f.OwnerID != "" {
-		q, args = q+` AND account_owner_id = ?`, append(args, strings.ToLower(f.OwnerID))
+		scope, args = scope+` AND account_owner_id = ?`, append(args, strings.ToLower(f.OwnerID))
+	}
+	match := `strpos(search_key, ?) > 0`
+	if db.d.name == "sqlite" {
+		match = `instr(search_key, ?) > 0`
 	}
 	var n, hits int
-	err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN strpos(search_key, ?) > 0 THEN 1 ELSE 0 END), 0)
-		FROM (`+q+` ORDER BY created_at DESC LIMIT 1000) s`, append([]any{term}, args...)...).Scan(&n, &hits)
-	return hits*trigramMaxShare < n || n == 0, err
+	if err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+match+` THEN 1 ELSE 0 END), 0)
+		FROM (SELECT search_key FROM contacts WHERE `+scope+` ORDER BY created_at DESC LIMIT ?) s`,
+		db.planned(append(append([]any{term}, args...), searchSample))...).Scan(&n, &hits); err != nil {
+		return false, 0, false, err
+	}
+	if db.d.name != "sqlite" {
+		return hits*trigramMaxShare < n, 0, false, nil
+	}
+	if n > 0 && hits*ftsCostRatio >= n {
+		return false, 0, false, nil // common here, so at least as common in the index
+	}
+	// The index's matches across companies, up to the point where
+	// reading them costs more than a scan; under it, the count of f's
+	// among them comes from the same pass.
+	limit := covered/ftsCostRatio + 1
+	var candidates int
+	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.`+strings.ReplaceAll(scope, " AND ", " AND c.")+
+		` THEN 1 ELSE 0 END), 0) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?) m
+		JOIN contacts c ON c.rowid = m.rowid`, append(append(args, ftsPhrase(term)), limit)...).Scan(&candidates, &total)
+	if err != nil || candidates >= limit {
+		return false, 0, false, err
+	}
+	return true, total, true, nil
 }
+
+// matchReadCost is what reading one match's row and sorting it costs on
+// SQLite, in steps along an index.
+const matchReadCost = 10
 
 // pageByMatches reports whether a SQLite page of total matches among
 // covered contacts is read faster from the matches, sorted, than by
 // walking the sort order's index until offset+limit of them passed: the
-// walk reads about (offset+limit)·covered/total entries.
+// walk takes about (offset+limit)·covered/total steps.
 func pageByMatches(total, covered, offset, limit int) bool {
-	return total*total < (offset+limit)*covered
+	return matchReadCost*total*total < (offset+limit)*covered
+}
+
+// planned puts before args what makes PostgreSQL plan a query for these
+// values each time: a cached generic plan cannot know how common a
+// search term or a tag is, and one made for a common term walks the
+// whole sort order for a rare one (or bitmaps every contact for a
+// common one). SQLite's args are unchanged.
+func (db *DB) planned(args []any) []any {
+	if db.d.name == "sqlite" {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
 // ListContacts implements meetd.Store.
@@ -421,12 +476,15 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	}
 	total := covered
 	if filtered {
-		if q.indexed, err = db.contactSearchIndexed(ctx, f, covered); err != nil {
+		var known bool
+		if q.indexed, total, known, err = db.contactSearchPlan(ctx, f, covered); err != nil {
 			return nil, 0, err
 		}
-		count, countArgs, _, _ := contactListSQL(f, q)
-		if err := db.queryRow(ctx, count, countArgs...).Scan(&total); err != nil {
-			return nil, 0, err
+		if !known || len(f.Tags) > 0 {
+			count, countArgs, _, _ := contactListSQL(f, q)
+			if err := db.queryRow(ctx, count, db.planned(countArgs)...).Scan(&total); err != nil {
+				return nil, 0, err
+			}
 		}
 		if total <= f.Offset {
 			return []meetd.ContactDetails{}, total, nil
@@ -434,6 +492,9 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 		q.byMatches = q.sqlite && (q.indexed || len(f.Tags) > 0) && pageByMatches(total, covered, f.Offset, f.Limit)
 	}
 	_, _, page, args := contactListSQL(f, q)
+	if filtered {
+		args = db.planned(args)
+	}
 	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
