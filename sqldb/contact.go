@@ -282,8 +282,8 @@ var contactOrder = map[string]string{
 // contactQuery says how contactListSQL answers a filter: the engine,
 // whether searchTerm goes through the trigram index (see
 // contactSearchPlan), and whether a SQLite page is read from the
-// matches (sorted) rather than by walking the sort order's index (see
-// pageByMatches).
+// matches (sorted) rather than by walking the sort order's index and
+// testing each row it passes (see pageByMatches).
 type contactQuery struct {
 	sqlite, indexed, byMatches bool
 }
@@ -308,39 +308,39 @@ func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countA
 		// No index that leads with company_id: the matches drive the page.
 		pageWhere = `+company_id = ?`
 	}
-	add := func(term string, driving bool, arg ...any) {
+	add := func(term, pageTerm string, arg ...any) {
 		where += ` AND ` + term
-		if driving {
-			pageWhere += ` AND ` + q.walk() + term
-		} else {
-			pageWhere += ` AND ` + term
-		}
+		pageWhere += ` AND ` + pageTerm
 		args = append(args, arg...)
 	}
 	if f.OwnerID != "" {
-		add(`account_owner_id = ?`, false, strings.ToLower(f.OwnerID))
+		add(`account_owner_id = ?`, `account_owner_id = ?`, strings.ToLower(f.OwnerID))
 	}
 	s := strings.ToLower(strings.TrimSpace(f.Search))
 	switch {
 	case s == "":
-	case q.sqlite && q.indexed:
-		// The trigram index answers from its own lists, reading no row
-		// but the matches'.
-		add(`rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`, true, ftsPhrase(s))
+	case q.sqlite && q.indexed && q.byMatches:
+		// The trigram index's matches drive the page. (Its count came
+		// with the decision to use it, see contactSearchPlan.)
+		fts := `rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`
+		add(fts, fts, ftsPhrase(s))
 	case q.sqlite:
 		// instr compares bytes, several times faster than LIKE's pattern
-		// match on a scan; both sides are lower-cased in Go.
-		add(`instr(search_key, ?) > 0`, false, s)
+		// match on a scan; both sides are lower-cased in Go. A page that
+		// walks its order tests each row it passes.
+		add(`instr(search_key, ?) > 0`, `instr(search_key, ?) > 0`, s)
 	case q.indexed:
-		add(`search_key LIKE ? ESCAPE '\'`, false, "%"+likeEscape(s)+"%")
+		like := `search_key LIKE ? ESCAPE '\'`
+		add(like, like, "%"+likeEscape(s)+"%")
 	default:
 		// The same match as LIKE, which the trigram index cannot serve:
 		// the planner reads the search keys, and a cached generic plan
 		// cannot turn into a trigram bitmap over every contact.
-		add(`strpos(search_key, ?) > 0`, false, s)
+		add(`strpos(search_key, ?) > 0`, `strpos(search_key, ?) > 0`, s)
 	}
 	for _, tag := range f.Tags {
-		add(`id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`, true, f.CompanyID, tag)
+		in := `id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`
+		add(in, q.walk()+in, f.CompanyID, tag)
 	}
 	dir := "ASC"
 	if f.Descending {

@@ -111,6 +111,13 @@ func ContactHotQueries(dialect, company, owner string) []Query {
 			out = append(out, Query{f.name + " count", count, countArgs})
 		}
 	}
+	if dialect == "sqlite" {
+		// A rare term's page is read from the trigram index's matches,
+		// sorted (only they are), never by a scan of the contacts.
+		f := meetd.ContactFilter{CompanyID: company, Search: "user000042@", Descending: true}
+		_, _, page, args := contactListSQL(f, contactQuery{sqlite: true, indexed: true, byMatches: true})
+		out = append(out, Query{"contacts found by the trigram index, their matches", page, append(args, 20, 0)})
+	}
 	return append(out,
 		Query{"contact by e-mail", `SELECT ` + contactColumns + ` FROM contacts WHERE company_id = ? AND email_lower = ?`,
 			[]any{company, "user000042@domain5.example"}},

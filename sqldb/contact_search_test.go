@@ -108,4 +108,3 @@ func filterContacts(all []meetd.ContactDetails, f meetd.ContactFilter) ([]string
 	}
 	return out, len(match)
 }
-
