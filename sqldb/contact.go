@@ -329,14 +329,12 @@ func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countA
 		// match on a scan; both sides are lower-cased in Go. A page that
 		// walks its order tests each row it passes.
 		add(`instr(search_key, ?) > 0`, `instr(search_key, ?) > 0`, s)
-	case q.indexed:
+	default:
+		// PostgreSQL plans this for the term it is given (see planned):
+		// its statistics tell a rare term, found through the trigram
+		// index, from a common one, counted by reading the search keys.
 		like := `search_key LIKE ? ESCAPE '\'`
 		add(like, like, "%"+likeEscape(s)+"%")
-	default:
-		// The same match as LIKE, which the trigram index cannot serve:
-		// the planner reads the search keys, and a cached generic plan
-		// cannot turn into a trigram bitmap over every contact.
-		add(`strpos(search_key, ?) > 0`, `strpos(search_key, ?) > 0`, s)
 	}
 	for _, tag := range f.Tags {
 		in := `id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`
@@ -374,26 +372,21 @@ func ftsPhrase(term string) string { return `"` + strings.ReplaceAll(term, `"`, 
 // goes through the index.
 const ftsCostRatio = 8
 
-// trigramMaxShare: on PostgreSQL a term that fewer than one in
-// trigramMaxShare of the sampled contacts hold goes through the trigram
-// bitmap, which rechecks every match's row; a commoner one is counted
-// faster by reading the search keys (about 0.3 µs a contact).
-const trigramMaxShare = 4
-
 // searchSample is how many of the newest contacts a search covers are
 // read to learn how common its term is.
 const searchSample = 1000
 
-// contactSearchPlan decides how f's searchTerm is answered: through the
-// trigram index (indexed) or by reading every search key f covers.
-// covered is the number of contacts f covers (the kept total of the
-// company or the owner). When the decision had to count the term's
-// matches anyway (SQLite's trigram index, which holds every company's
-// contacts), total is f's exact total without tags and known is true.
+// contactSearchPlan decides how f's searchTerm is answered on SQLite:
+// through the trigram index (indexed) or by reading every search key f
+// covers. covered is the number of contacts f covers (the kept total of
+// the company or the owner). When the decision had to count the term's
+// matches anyway (the trigram index holds every company's contacts),
+// total is f's exact total without tags and known is true. PostgreSQL's
+// planner decides for itself (see planned).
 func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, covered int) (indexed bool, total int,
 	known bool, err error) {
 	term := strings.ToLower(strings.TrimSpace(f.Search))
-	if utf8.RuneCountInString(term) < 3 {
+	if db.d.name != "sqlite" || utf8.RuneCountInString(term) < 3 {
 		return false, 0, false, nil // a trigram index cannot find less
 	}
 	// How common the term is among the newest contacts f covers: a
@@ -402,18 +395,11 @@ func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, cove
 	if f.OwnerID != "" {
 		scope, args = scope+` AND account_owner_id = ?`, append(args, strings.ToLower(f.OwnerID))
 	}
-	match := `strpos(search_key, ?) > 0`
-	if db.d.name == "sqlite" {
-		match = `instr(search_key, ?) > 0`
-	}
 	var n, hits int
-	if err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+match+` THEN 1 ELSE 0 END), 0)
+	if err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN instr(search_key, ?) > 0 THEN 1 ELSE 0 END), 0)
 		FROM (SELECT search_key FROM contacts WHERE `+scope+` ORDER BY created_at DESC LIMIT ?) s`,
-		db.planned(append(append([]any{term}, args...), searchSample))...).Scan(&n, &hits); err != nil {
+		append(append([]any{term}, args...), searchSample)...).Scan(&n, &hits); err != nil {
 		return false, 0, false, err
-	}
-	if db.d.name != "sqlite" {
-		return hits*trigramMaxShare < n, 0, false, nil
 	}
 	if n > 0 && hits*ftsCostRatio >= n {
 		return false, 0, false, nil // common here, so at least as common in the index
@@ -445,10 +431,10 @@ func pageByMatches(total, covered, offset, limit int) bool {
 }
 
 // planned puts before args what makes PostgreSQL plan a query for these
-// values each time: a cached generic plan cannot know how common a
-// search term or a tag is, and one made for a common term walks the
-// whole sort order for a rare one (or bitmaps every contact for a
-// common one). SQLite's args are unchanged.
+// values each time (pgx's unnamed statement): a cached generic plan
+// cannot know how common a search term or a tag is, and took a trigram
+// bitmap over every contact for a common term, or walked the whole sort
+// order for a rare one. SQLite's args are unchanged.
 func (db *DB) planned(args []any) []any {
 	if db.d.name == "sqlite" {
 		return args
