@@ -387,7 +387,7 @@ func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, cove
 	known bool, err error) {
 	term := strings.ToLower(strings.TrimSpace(f.Search))
 	if db.d.name != "sqlite" || utf8.RuneCountInString(term) < 3 {
-		return false, 0, false, nil // a trigram index cannot find less
+		return false, 0, false, nil // a trigram index cannot find fewer than three characters
 	}
 	// How common the term is among the newest contacts f covers: a
 	// thousand steps along the created index.
