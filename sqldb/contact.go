@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/meetd/meetd"
 )
 
@@ -94,13 +96,34 @@ func (t *tx) insertContact(ctx context.Context, c *meetd.Contact) error {
 		VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
 		return err
 	}
+	if err := t.tagContact(ctx, c.CompanyID, c.ID, c.Tags); err != nil {
+		return err
+	}
 	return t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1)
+}
+
+// tagContact adds a contact_tags row for each of tags (the contact's
+// rows are replaced by writeContact when its tags change).
+func (t *tx) tagContact(ctx context.Context, companyID, id string, tags []string) error {
+	var rows []string
+	var args []any
+	for i, tag := range tags {
+		if slices.Contains(tags[:i], tag) {
+			continue
+		}
+		rows, args = append(rows, "(?, ?, ?)"), append(args, companyID, tag, id)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO contact_tags (company_id, tag, contact_id) VALUES `+strings.Join(rows, ", "), args...)
+	return err
 }
 
 // writeContact stores every field of c, dated now.
 func (t *tx) writeContact(ctx context.Context, c *meetd.Contact) error {
-	var owner string
-	if err := t.queryRow(ctx, `SELECT account_owner_id FROM contacts WHERE id = ?`, c.ID).Scan(&owner); err != nil {
+	var owner, tags string
+	if err := t.queryRow(ctx, `SELECT account_owner_id, tags FROM contacts WHERE id = ?`, c.ID).Scan(&owner, &tags); err != nil {
 		return err
 	}
 	if owner != c.AccountOwnerID {
@@ -117,9 +140,17 @@ func (t *tx) writeContact(ctx context.Context, c *meetd.Contact) error {
 		return err
 	}
 	set := strings.Join(strings.Fields(strings.ReplaceAll(contactWrite, ",", " ")), " = ?, ") + " = ?"
-	_, err = t.exec(ctx, `UPDATE contacts SET `+set+`, updated_at = ? WHERE company_id = ? AND id = ?`,
-		append(args, ms(t.now), c.CompanyID, c.ID)...)
-	return err
+	if _, err = t.exec(ctx, `UPDATE contacts SET `+set+`, updated_at = ? WHERE company_id = ? AND id = ?`,
+		append(args, ms(t.now), c.CompanyID, c.ID)...); err != nil {
+		return err
+	}
+	if stored, _ := args[6].(string); stored == tags { // contactArgs' tags, as stored
+		return nil
+	}
+	if _, err := t.exec(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, c.ID); err != nil {
+		return err
+	}
+	return t.tagContact(ctx, c.CompanyID, c.ID, c.Tags)
 }
 
 // contactByEmail finds the company's contact with email (any case).
@@ -248,76 +279,167 @@ var contactOrder = map[string]string{
 	meetd.ContactSortEmail:     "email_lower %[1]s, id %[1]s",
 }
 
-// contactListSQL is the count and the page query of f, with the
-// arguments of the count; the page takes LIMIT and OFFSET after them.
-// sqlite names the engine; fts says the SQLite trigram index over search_key answers searchTerm
-// (see trigramSelective).
-func contactListSQL(f meetd.ContactFilter, sqlite, fts bool) (count, page string, args []any) {
-	where, args := `company_id = ?`, []any{f.CompanyID}
-	if f.OwnerID != "" {
-		where += ` AND account_owner_id = ?`
-		args = append(args, strings.ToLower(f.OwnerID))
+// contactQuery says how contactListSQL answers a filter: the engine,
+// whether searchTerm goes through the trigram index (see
+// contactSearchPlan), and whether a SQLite page is read from the
+// matches (sorted) rather than by walking the sort order's index and
+// testing each row it passes (see pageByMatches).
+type contactQuery struct {
+	sqlite, indexed, byMatches bool
+}
+
+// walk is the prefix of a SQLite page's tag and trigram-index terms when
+// the page walks its sort order's index: the matches are looked up in a
+// set built once, and cannot drive the page instead.
+func (q contactQuery) walk() string {
+	if q.sqlite && !q.byMatches {
+		return "+"
 	}
-	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" && fts && ftsTerm(s) {
-		// The trigram index finds the rows holding the substring.
-		where += ` AND rowid IN (SELECT rowid FROM contacts_search WHERE search_key LIKE ?)`
-		args = append(args, "%"+s+"%")
-	} else if s != "" && sqlite {
+	return ""
+}
+
+// contactListSQL is the count and the page query of f, each with its
+// arguments; the page takes LIMIT and OFFSET after them.
+func contactListSQL(f meetd.ContactFilter, q contactQuery) (count string, countArgs []any, page string, args []any) {
+	// where is the count's condition, pageWhere the page's: the same
+	// terms, with SQLite told what drives the page (see walk).
+	where, pageWhere, args := `company_id = ?`, `company_id = ?`, []any{f.CompanyID}
+	if q.sqlite && q.byMatches {
+		// No index that leads with company_id: the matches drive the page.
+		pageWhere = `+company_id = ?`
+	}
+	add := func(term, pageTerm string, arg ...any) {
+		where += ` AND ` + term
+		pageWhere += ` AND ` + pageTerm
+		args = append(args, arg...)
+	}
+	if f.OwnerID != "" {
+		add(`account_owner_id = ?`, `account_owner_id = ?`, strings.ToLower(f.OwnerID))
+	}
+	s := strings.ToLower(strings.TrimSpace(f.Search))
+	switch {
+	case s == "":
+	case q.sqlite && q.indexed && q.byMatches:
+		// The trigram index's matches drive the page. (Its count came
+		// with the decision to use it, see contactSearchPlan.)
+		fts := `rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)`
+		add(fts, fts, ftsPhrase(s))
+	case q.sqlite:
 		// instr compares bytes, several times faster than LIKE's pattern
-		// match on a scan; both sides are lower-cased in Go.
-		where += ` AND instr(search_key, ?) > 0`
-		args = append(args, s)
-	} else if s != "" {
-		where += ` AND search_key LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(s)+"%")
+		// match on a scan; both sides are lower-cased in Go. A page that
+		// walks its order tests each row it passes.
+		add(`instr(search_key, ?) > 0`, `instr(search_key, ?) > 0`, s)
+	default:
+		// PostgreSQL plans this for the term it is given (see planned):
+		// its statistics tell a rare term, found through the trigram
+		// index, from a common one, counted by reading the search keys.
+		like := `search_key LIKE ? ESCAPE '\'`
+		add(like, like, "%"+likeEscape(s)+"%")
 	}
 	for _, tag := range f.Tags {
-		// tags is a JSON array: the quoted, escaped tag matches one element.
-		quoted, _ := json.Marshal(tag)
-		where += ` AND tags LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(string(quoted))+"%")
+		in := `id IN (SELECT contact_id FROM contact_tags WHERE company_id = ? AND tag = ?)`
+		add(in, q.walk()+in, f.CompanyID, tag)
 	}
 	dir := "ASC"
 	if f.Descending {
 		dir = "DESC"
 	}
 	order := strings.ReplaceAll(contactOrder[f.SortBy], "%[1]s", dir)
-	count = `SELECT COUNT(*) FROM contacts WHERE ` + where
-	if strings.TrimSpace(f.Search) == "" && len(f.Tags) == 0 {
+	count, countArgs = `SELECT COUNT(*) FROM contacts WHERE `+where, args
+	switch {
+	case s == "" && len(f.Tags) == 0:
 		// Kept by every write: no count of the company's contacts.
 		count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ?`
 		if f.OwnerID != "" {
 			count = `SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE company_id = ? AND owner_id = ?`
 		}
+	case s == "" && len(f.Tags) == 1 && f.OwnerID == "":
+		// The tag's entries in contact_tags, no contact read.
+		count, countArgs = `SELECT COUNT(*) FROM contact_tags WHERE company_id = ? AND tag = ?`, []any{f.CompanyID, f.Tags[0]}
 	}
-	return count,
-		`SELECT ` + contactColumns + ` FROM contacts WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
+	return count, countArgs, `SELECT ` + contactColumns + ` FROM contacts WHERE ` + pageWhere + ` ORDER BY ` + order +
+		` LIMIT ? OFFSET ?`, args
 }
 
-// ftsMaxCandidates is how many rows of the SQLite trigram index a term
-// may match for a search to go through it: each candidate costs a row
-// read, so a term that many contacts hold is found faster by reading the
-// company's search keys in order.
-const ftsMaxCandidates = 500
+// ftsPhrase quotes term as an FTS5 phrase: with the trigram tokenizer it
+// matches the rows holding term as a substring.
+func ftsPhrase(term string) string { return `"` + strings.ReplaceAll(term, `"`, `""`) + `"` }
 
-// ftsTerm reports whether the trigram index can answer term: three
-// characters or more, none that LIKE or FTS5 treat specially.
-func ftsTerm(term string) bool {
-	return utf8.RuneCountInString(term) >= 3 && !strings.ContainsAny(term, `%_\*?[]"`)
+// ftsCostRatio is how many search keys a SQLite scan reads in the time
+// the trigram index takes to yield a match and read its row (about 0.4
+// against 3 µs, measured over BenchmarkContactSearch's contacts): a term
+// that fewer than 1/ftsCostRatio of the contacts a search covers hold
+// goes through the index.
+const ftsCostRatio = 8
+
+// searchSample is how many of the newest contacts a search covers are
+// read to learn how common its term is.
+const searchSample = 1000
+
+// contactSearchPlan decides how f's searchTerm is answered on SQLite:
+// through the trigram index (indexed) or by reading every search key f
+// covers. covered is the number of contacts f covers (the kept total of
+// the company or the owner). When the decision had to count the term's
+// matches anyway (the trigram index holds every company's contacts),
+// total is f's exact total without tags and known is true. PostgreSQL's
+// planner decides for itself (see planned).
+func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, covered int) (indexed bool, total int,
+	known bool, err error) {
+	term := strings.ToLower(strings.TrimSpace(f.Search))
+	if db.d.name != "sqlite" || utf8.RuneCountInString(term) < 3 {
+		return false, 0, false, nil // a trigram index cannot find fewer than three characters
+	}
+	// How common the term is among the newest contacts f covers: a
+	// thousand steps along the created index.
+	scope, args := `company_id = ?`, []any{f.CompanyID}
+	if f.OwnerID != "" {
+		scope, args = scope+` AND account_owner_id = ?`, append(args, strings.ToLower(f.OwnerID))
+	}
+	var n, hits int
+	if err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN instr(search_key, ?) > 0 THEN 1 ELSE 0 END), 0)
+		FROM (SELECT search_key FROM contacts WHERE `+scope+` ORDER BY created_at DESC LIMIT ?) s`,
+		append(append([]any{term}, args...), searchSample)...).Scan(&n, &hits); err != nil {
+		return false, 0, false, err
+	}
+	if n > 0 && hits*ftsCostRatio >= n {
+		return false, 0, false, nil // common here, so at least as common in the index
+	}
+	// The index's matches across companies, up to the point where
+	// reading them costs more than a scan; under it, the count of f's
+	// among them comes from the same pass.
+	limit := covered/ftsCostRatio + 1
+	var candidates int
+	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.`+strings.ReplaceAll(scope, " AND ", " AND c.")+
+		` THEN 1 ELSE 0 END), 0) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?) m
+		JOIN contacts c ON c.rowid = m.rowid`, append(append(args, ftsPhrase(term)), limit)...).Scan(&candidates, &total)
+	if err != nil || candidates >= limit {
+		return false, 0, false, err
+	}
+	return true, total, true, nil
 }
 
-// trigramSelective reports whether a search for term should go through
-// the SQLite trigram index: the engine has it, the term suits it, and it
-// matches fewer than ftsMaxCandidates rows.
-func (db *DB) trigramSelective(ctx context.Context, search string) (bool, error) {
-	term := strings.ToLower(strings.TrimSpace(search))
-	if db.d.name != "sqlite" || !ftsTerm(term) {
-		return false, nil
+// matchReadCost is what reading one match's row and sorting it costs on
+// SQLite, in steps along an index.
+const matchReadCost = 10
+
+// pageByMatches reports whether a SQLite page of total matches among
+// covered contacts is read faster from the matches, sorted, than by
+// walking the sort order's index until offset+limit of them passed: the
+// walk takes about (offset+limit)·covered/total steps.
+func pageByMatches(total, covered, offset, limit int) bool {
+	return matchReadCost*total*total < (offset+limit)*covered
+}
+
+// planned puts before args what makes PostgreSQL plan a query for these
+// values each time (pgx's unnamed statement): a cached generic plan
+// cannot know how common a search term or a tag is, and took a trigram
+// bitmap over every contact for a common term, or walked the whole sort
+// order for a rare one. SQLite's args are unchanged.
+func (db *DB) planned(args []any) []any {
+	if db.d.name == "sqlite" {
+		return args
 	}
-	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM contacts_search WHERE search_key LIKE ? LIMIT ?)`,
-		"%"+term+"%", ftsMaxCandidates).Scan(&n)
-	return n < ftsMaxCandidates, err
+	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
 // ListContacts implements meetd.Store.
@@ -326,17 +448,38 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	if f.OwnerID != "" && !meetd.IsUUID(f.OwnerID) {
 		return []meetd.ContactDetails{}, 0, nil
 	}
-	fts, err := db.trigramSelective(ctx, f.Search)
-	if err != nil {
+	q := contactQuery{sqlite: db.d.name == "sqlite"}
+	// The kept total of the contacts f covers: the answer's total when f
+	// does not filter, and what a filter's plan is weighed against.
+	kept, keptArgs, _, _ := contactListSQL(meetd.ContactFilter{CompanyID: f.CompanyID, OwnerID: f.OwnerID}, q)
+	var covered int
+	if err := db.queryRow(ctx, kept, keptArgs...).Scan(&covered); err != nil {
 		return nil, 0, err
 	}
-	count, page, args := contactListSQL(f, db.d.name == "sqlite", fts)
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	filtered := strings.TrimSpace(f.Search) != "" || len(f.Tags) > 0
+	if covered == 0 || !filtered && covered <= f.Offset {
+		return []meetd.ContactDetails{}, covered, nil
 	}
-	if total <= f.Offset {
-		return []meetd.ContactDetails{}, total, nil
+	total := covered
+	if filtered {
+		var known bool
+		if q.indexed, total, known, err = db.contactSearchPlan(ctx, f, covered); err != nil {
+			return nil, 0, err
+		}
+		if !known || len(f.Tags) > 0 {
+			count, countArgs, _, _ := contactListSQL(f, q)
+			if err := db.queryRow(ctx, count, db.planned(countArgs)...).Scan(&total); err != nil {
+				return nil, 0, err
+			}
+		}
+		if total <= f.Offset {
+			return []meetd.ContactDetails{}, total, nil
+		}
+		q.byMatches = q.sqlite && (q.indexed || len(f.Tags) > 0) && pageByMatches(total, covered, f.Offset, f.Limit)
+	}
+	_, _, page, args := contactListSQL(f, q)
+	if filtered {
+		args = db.planned(args)
 	}
 	rows, err := db.query(ctx, page, append(args, f.Limit, f.Offset)...)
 	if err != nil {
@@ -602,6 +745,9 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 				return err
 			} else if n == 1 {
 				if err := t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1); err != nil {
+					return err
+				}
+				if err := t.tagContact(ctx, c.CompanyID, c.ID, c.Tags); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,8 +22,8 @@ func (db *DB) SeedContacts(ctx context.Context, companyID string, owners []strin
 	return db.update(ctx, func(t *tx) error {
 		const batch = 500
 		for from := 0; from < n; from += batch {
-			var rows []string
-			var args []any
+			var rows, tagRows []string
+			var args, tagArgs []any
 			for i := from; i < min(from+batch, n); i++ {
 				tags := `["Lead"]`
 				if i%2 == 1 {
@@ -34,14 +35,26 @@ func (db *DB) SeedContacts(ctx context.Context, companyID string, owners []strin
 				c := meetd.Contact{FirstName: fmt.Sprintf("First%06d", i), LastName: surnames[i%len(surnames)],
 					Email: fmt.Sprintf("user%06d@domain%d.example", i, i%37), PhoneNumber: fmt.Sprintf("+49 30 %07d", i)}
 				created := ms(now.Add(-time.Duration(n-i) * time.Second))
+				id := meetd.NewID()
+				var list []string
+				_ = json.Unmarshal([]byte(tags), &list)
+				for _, tag := range list {
+					tagRows, tagArgs = append(tagRows, "(?, ?, ?)"), append(tagArgs, companyID, tag, id)
+				}
 				rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				args = append(args, meetd.NewID(), companyID, c.FirstName, c.LastName, c.Email, strings.ToLower(c.Email),
+				args = append(args, id, companyID, c.FirstName, c.LastName, c.Email, strings.ToLower(c.Email),
 					c.PhoneNumber, tags, owners[i%len(owners)], contactSearchKey(c), created, created)
 			}
 			if _, err := t.exec(ctx, `INSERT INTO contacts (id, company_id, first_name, last_name, email, email_lower,
 				phone_number, tags, account_owner_id, search_key, created_at, updated_at) VALUES `+strings.Join(rows, ", "),
 				args...); err != nil {
 				return err
+			}
+			if len(tagRows) > 0 {
+				if _, err := t.exec(ctx, `INSERT INTO contact_tags (company_id, tag, contact_id) VALUES `+
+					strings.Join(tagRows, ", "), tagArgs...); err != nil {
+					return err
+				}
 			}
 		}
 		for _, o := range owners {
@@ -62,7 +75,7 @@ func (db *DB) SeedContacts(ctx context.Context, companyID string, owners []strin
 func (db *DB) AnalyzeContacts(ctx context.Context) error {
 	q := `ANALYZE`
 	if db.d.name == "postgres" {
-		q = `VACUUM ANALYZE contacts`
+		q = `VACUUM ANALYZE contacts, contact_tags`
 	}
 	_, err := db.write.ExecContext(ctx, q)
 	return err
@@ -84,15 +97,26 @@ func ContactHotQueries(dialect, company, owner string) []Query {
 		{"contacts by last name, descending", meetd.ContactFilter{CompanyID: company, SortBy: meetd.ContactSortLastName, Descending: true}},
 		{"contacts by e-mail", meetd.ContactFilter{CompanyID: company, SortBy: meetd.ContactSortEmail}},
 		{"an owner's contacts", meetd.ContactFilter{CompanyID: company, OwnerID: owner, Descending: true}},
+		{"contacts with a tag", meetd.ContactFilter{CompanyID: company, Tags: []string{"VIP"}, Descending: true}},
+		{"an owner's contacts with two tags", meetd.ContactFilter{CompanyID: company, OwnerID: owner,
+			Tags: []string{"VIP", "Lead"}, Descending: true}},
 	} {
 		if dialect != "sqlite" && f.f.Search != "" {
 			continue // PostgreSQL indexes substrings only with pg_trgm
 		}
-		count, page, args := contactListSQL(f.f, dialect == "sqlite", dialect == "sqlite")
+		q := contactQuery{sqlite: dialect == "sqlite", indexed: dialect == "sqlite"}
+		count, countArgs, page, args := contactListSQL(f.f, q)
 		out = append(out, Query{f.name + " page", page, append(append([]any{}, args...), 20, 1000)})
-		if f.f.OwnerID != "" || f.f.Search != "" {
-			out = append(out, Query{f.name + " count", count, args})
+		if f.f.OwnerID != "" || f.f.Search != "" || len(f.f.Tags) > 0 {
+			out = append(out, Query{f.name + " count", count, countArgs})
 		}
+	}
+	if dialect == "sqlite" {
+		// A rare term's page is read from the trigram index's matches,
+		// sorted (only they are), never by a scan of the contacts.
+		f := meetd.ContactFilter{CompanyID: company, Search: "user000042@", Descending: true}
+		_, _, page, args := contactListSQL(f, contactQuery{sqlite: true, indexed: true, byMatches: true})
+		out = append(out, Query{"contacts found by the trigram index, their matches", page, append(args, 20, 0)})
 	}
 	return append(out,
 		Query{"contact by e-mail", `SELECT ` + contactColumns + ` FROM contacts WHERE company_id = ? AND email_lower = ?`,

@@ -75,9 +75,19 @@ func testContacts(f *fixture) {
 		{"search by e-mail", meetd.ContactFilter{Search: "ada@EXAMPLE"}, []string{"Ada"}, 1},
 		{"search by phone", meetd.ContactFilter{Search: "30 123"}, []string{"Bob"}, 1},
 		{"search wildcards are literal", meetd.ContactFilter{Search: "%"}, nil, 0},
+		{"search quotes and stars are literal", meetd.ContactFilter{Search: `"ada"*`}, nil, 0},
+		{"a longer term, newest first", meetd.ContactFilter{Search: "EXAMPLE", Descending: true}, []string{"Zoë", "Ada"}, 2},
+		{"a longer term, second page", meetd.ContactFilter{Search: "example", Limit: 1, Offset: 1}, []string{"Zoë"}, 2},
+		{"a term spanning two fields", meetd.ContactFilter{Search: "zoë ångström zoe@"}, []string{"Zoë"}, 1},
 		{"one tag", meetd.ContactFilter{Tags: []string{"Lead"}}, []string{"Ada", "Zoë"}, 2},
 		{"every tag", meetd.ContactFilter{Tags: []string{"Lead", "VIP"}}, []string{"Ada"}, 1},
 		{"a tag is matched whole", meetd.ContactFilter{Tags: []string{"Lea"}}, nil, 0},
+		{"a tag is matched in its case", meetd.ContactFilter{Tags: []string{"lead"}}, nil, 0},
+		{"a tag, newest first, second page", meetd.ContactFilter{Tags: []string{"Lead"}, Descending: true, Limit: 1, Offset: 1},
+			[]string{"Ada"}, 2},
+		{"a tag and a term", meetd.ContactFilter{Tags: []string{"Lead"}, Search: "example.org"}, []string{"Zoë"}, 1},
+		{"an owner's with a tag", meetd.ContactFilter{OwnerID: member.ID, Tags: []string{"Lead"}}, []string{"Zoë"}, 1},
+		{"an owner's with a term", meetd.ContactFilter{OwnerID: owner.ID, Search: "example"}, []string{"Ada"}, 1},
 		{"an owner's", meetd.ContactFilter{OwnerID: member.ID}, []string{"Bob", "Zoë"}, 2},
 		{"an owner id that is no UUID", meetd.ContactFilter{OwnerID: "nobody"}, nil, 0},
 	} {
@@ -101,6 +111,15 @@ func testContacts(f *fixture) {
 	if ids, _ := list(meetd.ContactFilter{Search: "lovelace"}); len(ids) != 0 {
 		t.Fatalf("the search still finds the cleared name: %v", ids)
 	}
+	wantTagged := func(tag string, want ...string) {
+		t.Helper()
+		if ids, total := list(meetd.ContactFilter{Tags: []string{tag}}); !slices.Equal(ids, want) || total != len(want) {
+			t.Fatalf("tagged %q: %v (total %d), want %v", tag, ids, total, want)
+		}
+	}
+	wantTagged("Customer", "Ada")
+	wantTagged("VIP")
+	wantTagged("Lead", "Zoë")
 	taken := "ZOE@example.org"
 	_, err = f.db.UpdateContact(f.ctx, meetd.CLIActor, c.ID, ada.ID, allowAll, meetd.ContactPatch{Email: &taken})
 	wantCode(t, err, meetd.ECONFLICT)
@@ -128,6 +147,8 @@ func testContacts(f *fixture) {
 		z.Contact.LastName != "Ångström" || !slices.Equal(z.Contact.Tags, []string{"Lead", "VIP"}) {
 		t.Fatalf("updated by bulk: %+v", z.Contact)
 	}
+	wantTagged("VIP", "Zoe2")
+	wantTagged("Lead", "Zoe2")
 
 	// Bulk delete: only what keep allows, unknown ids skipped.
 	n, err := f.db.BulkDeleteContacts(f.ctx, meetd.CLIActor, c.ID, []string{bob.ID, zoe.ID, meetd.NewID()},
@@ -142,6 +163,7 @@ func testContacts(f *fixture) {
 	}
 	wantCode(t, f.db.DeleteContact(f.ctx, meetd.CLIActor, c.ID, zoe.ID, allowAll), meetd.ENOTFOUND)
 	wantCode(t, f.db.DeleteContact(f.ctx, meetd.CLIActor, c.ID, "not-a-uuid", allowAll), meetd.ENOTFOUND)
+	wantTagged("Lead")
 	// The kept totals follow every create, move and delete.
 	if ids, total := list(meetd.ContactFilter{}); total != len(ids) || total != 2 {
 		t.Fatalf("after the deletes: %v, total %d", ids, total)
