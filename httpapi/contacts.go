@@ -445,6 +445,9 @@ func (s *Server) bulkDeleteContacts(w http.ResponseWriter, r *http.Request, p me
 	return nil
 }
 
+// maxActivityCursor bounds GET /crm/contacts/{id}/activity's cursor.
+const maxActivityCursor = 1<<31 - 1
+
 // activityTypes are the types GET /crm/contacts/{id}/activity accepts;
 // meetd keeps meetings only, so the others select nothing.
 var activityTypes = []string{"meeting", "email", "form", "note", "task", "communication", "conversation"}
@@ -458,9 +461,12 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	limit := intParam(&v, q, "limit", 30, 1, 50)
 	from := 0
 	if c := q.Get("cursor"); c != "" {
+		// A cursor counts items read, so it is never near the int's
+		// range: bounding it keeps from+limit from wrapping around.
 		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > maxActivityCursor {
 			v.Add("cursor", "cursor must be a cursor this route returned")
+			n = 0
 		}
 		from = n
 	}
