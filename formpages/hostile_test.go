@@ -12,8 +12,9 @@ import (
 
 // TestFormPageAnswersHostileInputWithoutFailing: on both engines, a page
 // address that is no form's (NUL, invalid UTF-8, overlong, a random id)
-// is the 404 page, and answers or recipient tokens with NUL, invalid
-// UTF-8 or overlong text are a 4xx page or a stored submission, never a
+// is the 404 page; a form holding NUL or invalid UTF-8 is a 400 page that
+// stores nothing; and other hostile answers and recipient tokens (overlong,
+// numbers out of range) are a 4xx page or a stored submission, never a
 // 5xx.
 func TestFormPageAnswersHostileInputWithoutFailing(t *testing.T) {
 	for _, b := range sqldbtest.Backends() {
@@ -29,6 +30,26 @@ func TestFormPageAnswersHostileInputWithoutFailing(t *testing.T) {
 						t.Fatalf("POST: %d %.300s", p.status, p.body)
 					}
 				})
+			}
+			// Text PostgreSQL cannot store, or SQLite would serve back
+			// broken, is refused wherever it is posted: a 400 page, nothing
+			// stored.
+			for _, bad := range []string{"a\x00b", "\xff\xfe", "\xed\xa0\x80"} {
+				t.Run("unclean "+url.QueryEscape(bad), func(t *testing.T) {
+					for _, form := range []url.Values{
+						{f.in(f.size): {"small"}, f.in(f.notes): {bad}},
+						{f.in(f.size): {"small"}, f.in(f.budget): {"1" + bad}},
+						{f.in(f.size): {"small"}, "r": {bad}},
+						{f.in(f.size): {"small"}, "z" + bad: {"1"}},
+					} {
+						if p := f.post("/book/f/qualify", form); p.status != 400 {
+							t.Fatalf("%q: %d %.300s", form, p.status, p.body)
+						}
+					}
+				})
+			}
+			if got := len(f.events()); got != 0 {
+				t.Fatalf("%d submissions of unclean text were stored", got)
 			}
 			for _, bad := range []string{"a\x00b", "\xff\xfe", "\xed\xa0\x80", strings.Repeat("é", 70000), "9223372036854775808",
 				"1e400", "-1", "NaN", "Infinity"} {
