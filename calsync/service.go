@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -343,6 +344,10 @@ func (s *Service) checkURL(ctx context.Context, v *meetd.Validation, field, raw 
 		v.Add(field, field+" should not be empty")
 	case len(raw) > maxURLLen:
 		v.Add(field, field+" must be at most 2048 characters")
+	case field == "serverUrl" && hasUserinfo(raw):
+		// The server's address is kept and shown in clear; only the
+		// password field is sealed.
+		v.Add(field, field+" must not hold a user name or password; send them as username and password")
 	default:
 		if _, err := s.Guard.CheckURL(ctx, raw); err != nil {
 			var te *webhook.TargetError
@@ -353,6 +358,12 @@ func (s *Service) checkURL(ctx context.Context, v *meetd.Validation, field, raw 
 			}
 		}
 	}
+}
+
+// hasUserinfo reports whether raw is a URL with a user name or password.
+func hasUserinfo(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.User != nil
 }
 
 func required(v *meetd.Validation, field, s string, max int) {

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/links"
@@ -340,7 +341,7 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
+	if err := r.ParseForm(); err != nil || !cleanForm(r.PostForm) {
 		lang := language(r.Header.Get("Accept-Language"))
 		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed})
 		return
@@ -405,6 +406,20 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.route(w, r, f, sub, pg)
+}
+
+// cleanForm reports whether every name and value of a posted form is valid
+// UTF-8 without NUL, as the API's input gate and the booking pages
+// require: PostgreSQL stores neither, and SQLite would serve them back.
+func cleanForm(form url.Values) bool {
+	for name, values := range form {
+		for _, v := range append(values, name) {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // formAnswer turns the posted values of one input into a JSON answer;

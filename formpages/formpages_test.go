@@ -41,9 +41,15 @@ type fixture struct {
 
 func newFixture(t *testing.T, rate ratelimit.Rate) *fixture {
 	t.Helper()
+	return newFixtureOn(t, sqldbtest.SQLite, rate)
+}
+
+// newFixtureOn is newFixture on engine b.
+func newFixtureOn(t *testing.T, b sqldbtest.Backend, rate ratelimit.Rate) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	clock := meetd.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	db := sqldbtest.Open(t, sqldbtest.SQLite, clock)
+	db := sqldbtest.Open(t, b, clock)
 	tn := meetdtest.Builder{Store: db, Clock: clock}.Tenant(t, "acme", meetd.PlanEnterprise)
 	f := &fixture{t: t, db: db, c: tn.Company, host: tn.Member}
 	av, err := db.CreateAvailability(ctx, meetd.CLIActor, meetd.NewAvailability{CompanyID: f.c.ID, UserID: f.host.ID,

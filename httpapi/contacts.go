@@ -260,6 +260,9 @@ func contactFromPatch(companyID string, p meetd.ContactPatch) meetd.Contact {
 	return c
 }
 
+// errForeignOwner refuses an account owner who is no user of the company.
+const errForeignOwner = "accountOwnerId must name a user of your company"
+
 // checkOwner refuses an account owner the caller may not give a contact
 // (a member gives only themselves) or who is no user of the company.
 func (s *Server) checkOwner(r *http.Request, p meetd.Principal, owner string) error {
@@ -271,7 +274,7 @@ func (s *Server) checkOwner(r *http.Request, p meetd.Principal, owner string) er
 	}
 	if _, err := s.cfg.Store.UserByID(r.Context(), p.Company.ID, owner); meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		var v meetd.Validation
-		v.Add("accountOwnerId", "accountOwnerId must name a user of your company")
+		v.Add("accountOwnerId", errForeignOwner)
 		return v.Err()
 	} else if err != nil {
 		return err
@@ -378,6 +381,10 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 		return err
 	}
 	cs := make([]meetd.Contact, len(rows))
+	// strangers are the rows whose accountOwnerId names no user of the
+	// company, by row; owners caches the lookups (rows share few owners).
+	strangers := map[int]string{}
+	owners := map[string]bool{p.User.ID: true}
 	for i, row := range rows {
 		var rv meetd.Validation
 		if row == nil {
@@ -392,6 +399,20 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 		if c.AccountOwnerID == "" || auth.GrantFor(p, auth.ManageContacts) == auth.Self {
 			c.AccountOwnerID = p.User.ID
 		}
+		known, looked := owners[c.AccountOwnerID]
+		if !looked {
+			_, err := s.cfg.Store.UserByID(r.Context(), p.Company.ID, c.AccountOwnerID)
+			if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
+				return err
+			}
+			known, owners[c.AccountOwnerID] = err == nil, err == nil
+		}
+		if !known {
+			// Failed like an ill-typed row, with its own reason below:
+			// another company's user (or nobody) owns no contact here.
+			strangers[i] = c.Email
+			c = meetd.Contact{CompanyID: p.Company.ID}
+		}
 		cs[i] = c
 	}
 	res, err := s.cfg.Store.BulkCreateContacts(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, cs,
@@ -402,6 +423,9 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 	issues := make([]map[string]any, len(res.Issues))
 	for i, is := range res.Issues {
 		issues[i] = map[string]any{"row": is.Row, "email": nullable(is.Email), "message": is.Message}
+		if email, ok := strangers[is.Row]; ok {
+			issues[i]["email"], issues[i]["message"] = nullable(email), errForeignOwner
+		}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"created": res.Created, "updated": res.Updated,
 		"skipped": res.Skipped, "failed": res.Failed, "issues": issues})
@@ -445,6 +469,9 @@ func (s *Server) bulkDeleteContacts(w http.ResponseWriter, r *http.Request, p me
 	return nil
 }
 
+// maxActivityCursor bounds GET /crm/contacts/{id}/activity's cursor.
+const maxActivityCursor = 1<<31 - 1
+
 // activityTypes are the types GET /crm/contacts/{id}/activity accepts;
 // meetd keeps meetings only, so the others select nothing.
 var activityTypes = []string{"meeting", "email", "form", "note", "task", "communication", "conversation"}
@@ -458,9 +485,12 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	limit := intParam(&v, q, "limit", 30, 1, 50)
 	from := 0
 	if c := q.Get("cursor"); c != "" {
+		// A cursor counts items read, so it is never near the int's
+		// range: bounding it keeps from+limit from wrapping around.
 		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > maxActivityCursor {
 			v.Add("cursor", "cursor must be a cursor this route returned")
+			n = 0
 		}
 		from = n
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 )
@@ -76,7 +78,12 @@ func (e *eraser) name(first, last, full string) {
 }
 
 // text replaces every needle in s, in any case and with any run of
-// blanks between the words of a name.
+// blanks between the words of a name. A needle counts only as a whole
+// word (no letter or digit right before or after it) and never inside an
+// id: the texts about a person's records hold those records' ids and
+// secrets, and a short name ("Ed", "Ada", "Bea") is part of many ids;
+// rewriting one broke the records (a foreign key failed, or an
+// appointment lost its id).
 func (e *eraser) text(s string, needles []string) string {
 	for _, n := range needles {
 		words := strings.Fields(n)
@@ -84,9 +91,35 @@ func (e *eraser) text(s string, needles []string) string {
 			words[i] = regexp.QuoteMeta(w)
 		}
 		re := regexp.MustCompile(`(?i)` + strings.Join(words, `\s+`))
-		s = re.ReplaceAllString(s, erased)
+		ids := uuidPattern.FindAllStringIndex(s, -1)
+		var b strings.Builder
+		last := 0
+		for _, m := range re.FindAllStringIndex(s, -1) {
+			if !wholeWord(s, m[0], m[1]) || slices.ContainsFunc(ids, func(id []int) bool { return m[0] < id[1] && id[0] < m[1] }) {
+				continue
+			}
+			b.WriteString(s[last:m[0]])
+			b.WriteString(erased)
+			last = m[1]
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
 	}
 	return s
+}
+
+// uuidPattern finds ids in a text.
+var uuidPattern = regexp.MustCompile(`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`)
+
+// wholeWord reports whether s[from:to] is neither preceded nor followed
+// by a letter or digit.
+func wholeWord(s string, from, to int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:from])
+	after, _ := utf8.DecodeRuneInString(s[to:])
+	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return (from == 0 || !word(before)) && (to == len(s) || !word(after))
 }
 
 // piiKeys are the keys of an object that is the person (it carries their

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 )
@@ -88,7 +89,11 @@ const recipientByToken = ` WHERE form_id = ? AND token_hash = ?`
 func (db *DB) RoutingFormForPage(ctx context.Context, slugOrID string) (_ meetd.RoutingForm, err error) {
 	defer meetd.Wrap(&err, "sqldb.RoutingFormForPage(%s)", slugOrID)
 	var f meetd.RoutingForm
-	if meetd.IsUUID(slugOrID) {
+	if !utf8.ValidString(slugOrID) || strings.IndexByte(slugOrID, 0) >= 0 {
+		// The address comes from a visitor: text no slug can be names no
+		// form, and PostgreSQL would fail the query on it.
+		err = sql.ErrNoRows
+	} else if meetd.IsUUID(slugOrID) {
 		f, err = scanRoutingForm(db.queryRow(ctx, `SELECT `+routingFormColumns+` FROM routing_forms WHERE id = ?`,
 			strings.ToLower(slugOrID)))
 	} else if slugOrID != "" {
