@@ -119,6 +119,19 @@ type BulkContactsResult struct {
 	Issues                            []BulkIssue
 }
 
+// BulkContactsOptions says how BulkCreateContacts treats rows.
+type BulkContactsOptions struct {
+	// UpdateExisting updates the contact a row's e-mail names instead of
+	// skipping the row.
+	UpdateExisting bool
+	// Check decides whether the caller may update an existing contact
+	// (nil allows every one).
+	Check func(Contact) error
+	// Owner owns the new contacts of rows without an account owner; an
+	// existing contact keeps its owner unless the row names one.
+	Owner string
+}
+
 // BulkIssue is one row of a bulk import that was not created.
 type BulkIssue struct {
 	Row     int // 0-based index in the request
@@ -151,10 +164,12 @@ type ContactStore interface {
 	// attendees lose the link.
 	DeleteContact(ctx context.Context, a Actor, companyID, id string, check func(Contact) error) error
 	// BulkCreateContacts creates cs in one transaction. A row whose e-mail
-	// a contact already has updates that contact when updateExisting (an
-	// empty field of the row leaves the contact's as it is), and is
-	// skipped otherwise. One "contact.bulk_create" audit entry.
-	BulkCreateContacts(ctx context.Context, a Actor, companyID string, cs []Contact, updateExisting bool) (BulkContactsResult, error)
+	// a contact already has updates that contact when o.UpdateExisting (an
+	// empty field of the row leaves the contact's as it is) and o.Check
+	// allows it as it stands, fails with Check's message when it refuses,
+	// and is skipped without UpdateExisting. A new contact without an
+	// account owner gets o.Owner. One "contact.bulk_create" audit entry.
+	BulkCreateContacts(ctx context.Context, a Actor, companyID string, cs []Contact, o BulkContactsOptions) (BulkContactsResult, error)
 	// BulkDeleteContacts deletes the company's contacts among ids that
 	// keep allows, and returns how many it deleted.
 	BulkDeleteContacts(ctx context.Context, a Actor, companyID string, ids []string, keep func(Contact) bool) (int, error)

@@ -396,10 +396,16 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 			// an empty contact fails its e-mail-or-phone check.
 			c = meetd.Contact{CompanyID: p.Company.ID}
 		}
-		if c.AccountOwnerID == "" || auth.GrantFor(p, auth.ManageContacts) == auth.Self {
+		// A row without an owner leaves an existing contact's as it is
+		// and makes the caller own a new one (the store's Owner below); a
+		// member may name no one but themselves.
+		if c.AccountOwnerID != "" && auth.GrantFor(p, auth.ManageContacts) == auth.Self {
 			c.AccountOwnerID = p.User.ID
 		}
 		known, looked := owners[c.AccountOwnerID]
+		if c.AccountOwnerID == "" {
+			known, looked = true, true
+		}
 		if !looked {
 			_, err := s.cfg.Store.UserByID(r.Context(), p.Company.ID, c.AccountOwnerID)
 			if err != nil && meetd.ErrorCode(err) != meetd.ENOTFOUND {
@@ -416,7 +422,7 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 		cs[i] = c
 	}
 	res, err := s.cfg.Store.BulkCreateContacts(r.Context(), meetd.ActorOf(p, s.clientIP(r)), p.Company.ID, cs,
-		update != nil && *update)
+		meetd.BulkContactsOptions{UpdateExisting: update != nil && *update, Check: mayManage(p), Owner: p.User.ID})
 	if err != nil {
 		return err
 	}

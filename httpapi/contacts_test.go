@@ -71,3 +71,52 @@ func TestBulkContactRowsNeedAnOwnerOfTheCompany(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkUpdateFollowsTheContactPolicy: updateExisting lets a member
+// change only contacts they may manage (their own), as PATCH /crm/{id}
+// does; a colleague's contact fails its row with the 403 message and is
+// left as it was. A row without accountOwnerId keeps a known contact's
+// owner.
+func TestBulkUpdateFollowsTheContactPolicy(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		wantStatus(t, h.do(req{method: "POST", path: "/crm", token: h.a.adminPAT,
+			body: map[string]any{"email": "admins@contact.example", "firstName": "Ada"}}), 201)
+		r := h.do(req{method: "POST", path: "/crm/bulk", token: h.a.memberPAT, body: map[string]any{"updateExisting": true,
+			"contacts": []any{map[string]any{"email": "admins@contact.example", "firstName": "Mallory"},
+				map[string]any{"email": "mine@contact.example", "firstName": "Mia"}}}})
+		wantStatus(t, r, 201)
+		got := decode(t, r)
+		if got["failed"] != 1.0 || got["created"] != 1.0 || got["updated"] != 0.0 {
+			t.Fatalf("member's bulk update of an admin's contact: %s", r.body)
+		}
+		if is := got["issues"].([]any)[0].(map[string]any); is["row"] != 0.0 || is["email"] != "admins@contact.example" {
+			t.Fatalf("issue: %v", is)
+		}
+		list := decode(t, h.get("/crm?limit=100", h.a.adminPAT, ""))
+		owners := map[string]any{}
+		for _, row := range list["result"].([]any) {
+			item := row.(map[string]any)["item"].(map[string]any)
+			owners[item["email"].(string)] = item["accountOwnerId"]
+			if item["email"] == "admins@contact.example" && item["firstName"] != "Ada" {
+				t.Fatalf("the admin's contact was changed by a member: %v", item)
+			}
+		}
+		if owners["admins@contact.example"] != h.a.admin.ID || owners["mine@contact.example"] != h.a.member.ID {
+			t.Fatalf("owners = %v", owners)
+		}
+		// The admin updates the member's contact without naming an owner:
+		// the member still owns it.
+		r = h.do(req{method: "POST", path: "/crm/bulk", token: h.a.adminPAT, body: map[string]any{"updateExisting": true,
+			"contacts": []any{map[string]any{"email": "mine@contact.example", "lastName": "Meyer"}}}})
+		wantStatus(t, r, 201)
+		if got := decode(t, r); got["updated"] != 1.0 {
+			t.Fatalf("admin's bulk update: %s", r.body)
+		}
+		list = decode(t, h.get("/crm?limit=100&searchTerm=mine@contact", h.a.adminPAT, ""))
+		item := list["result"].([]any)[0].(map[string]any)["item"].(map[string]any)
+		if item["accountOwnerId"] != h.a.member.ID || item["lastName"] != "Meyer" {
+			t.Fatalf("after the admin's update: %v", item)
+		}
+	})
+}

@@ -592,7 +592,7 @@ func (db *DB) DeleteContact(ctx context.Context, a meetd.Actor, companyID, id st
 
 // BulkCreateContacts implements meetd.Store.
 func (db *DB) BulkCreateContacts(ctx context.Context, a meetd.Actor, companyID string, cs []meetd.Contact,
-	updateExisting bool) (_ meetd.BulkContactsResult, err error) {
+	o meetd.BulkContactsOptions) (_ meetd.BulkContactsResult, err error) {
 	defer meetd.Wrap(&err, "sqldb.BulkCreateContacts(%s)", companyID)
 	var res meetd.BulkContactsResult
 	err = db.update(ctx, func(t *tx) error {
@@ -609,9 +609,16 @@ func (db *DB) BulkCreateContacts(ctx context.Context, a meetd.Actor, companyID s
 				if err != nil {
 					return err
 				}
-				if found && !updateExisting {
+				if found && !o.UpdateExisting {
 					res.Skipped++
 					continue
+				}
+				if found && o.Check != nil {
+					if err := o.Check(old); err != nil {
+						res.Failed++
+						res.Issues = append(res.Issues, meetd.BulkIssue{Row: i, Email: c.Email, Message: meetd.ErrorMessage(err)})
+						continue
+					}
 				}
 				if found {
 					mergeContact(&old, c)
@@ -621,6 +628,9 @@ func (db *DB) BulkCreateContacts(ctx context.Context, a meetd.Actor, companyID s
 					res.Updated++
 					continue
 				}
+			}
+			if c.AccountOwnerID == "" {
+				c.AccountOwnerID = o.Owner
 			}
 			if err := t.insertContact(ctx, &c); err != nil {
 				return err

@@ -134,17 +134,25 @@ func testContacts(f *fixture) {
 	// Bulk: new, known (skipped, then updated), invalid.
 	res, err := f.db.BulkCreateContacts(f.ctx, meetd.CLIActor, c.ID, []meetd.Contact{
 		{Email: "new@example.com", FirstName: "New"}, {Email: "ZOE@example.org", FirstName: "Zoe2", Tags: []string{"VIP"}},
-		{FirstName: "Nobody"}, {Email: "not-an-email"}}, false)
+		{FirstName: "Nobody"}, {Email: "not-an-email"}}, meetd.BulkContactsOptions{Owner: zoe.AccountOwnerID})
 	if err != nil || res.Created != 1 || res.Skipped != 1 || res.Failed != 2 || len(res.Issues) != 2 || res.Issues[0].Row != 2 {
 		t.Fatalf("BulkCreateContacts = %+v, %v", res, err)
 	}
 	res, err = f.db.BulkCreateContacts(f.ctx, meetd.CLIActor, c.ID, []meetd.Contact{
-		{Email: "ZOE@example.org", FirstName: "Zoe2", Tags: []string{"VIP"}}}, true)
+		{Email: "ZOE@example.org", FirstName: "Zoe2", Tags: []string{"VIP"}}}, meetd.BulkContactsOptions{UpdateExisting: true,
+		Check: func(meetd.Contact) error { return refused }})
+	if err != nil || res.Updated != 0 || res.Failed != 1 || len(res.Issues) != 1 || res.Issues[0].Message != "no" {
+		t.Fatalf("BulkCreateContacts(updateExisting) refused by its check = %+v, %v", res, err)
+	}
+	res, err = f.db.BulkCreateContacts(f.ctx, meetd.CLIActor, c.ID, []meetd.Contact{
+		{Email: "ZOE@example.org", FirstName: "Zoe2", Tags: []string{"VIP"}}}, meetd.BulkContactsOptions{UpdateExisting: true,
+		Check: allowAll, Owner: "someone else"})
 	if err != nil || res.Updated != 1 {
 		t.Fatalf("BulkCreateContacts(updateExisting) = %+v, %v", res, err)
 	}
 	if z, _ := f.db.ContactByID(f.ctx, c.ID, zoe.ID, f.clock.Now()); z.Contact.FirstName != "Zoe2" ||
-		z.Contact.LastName != "Ångström" || !slices.Equal(z.Contact.Tags, []string{"Lead", "VIP"}) {
+		z.Contact.LastName != "Ångström" || !slices.Equal(z.Contact.Tags, []string{"Lead", "VIP"}) ||
+		z.Contact.AccountOwnerID != zoe.AccountOwnerID {
 		t.Fatalf("updated by bulk: %+v", z.Contact)
 	}
 	wantTagged("VIP", "Zoe2")
@@ -180,7 +188,7 @@ func testContacts(f *fixture) {
 		actions[e.Action]++
 	}
 	if actions["contact.create"] != 3 || actions["contact.update"] != 1 || actions["contact.delete"] != 2 ||
-		actions["contact.bulk_create"] != 2 {
+		actions["contact.bulk_create"] != 3 {
 		t.Fatalf("audit actions = %v", actions)
 	}
 }
