@@ -32,6 +32,7 @@ type Store interface {
 	SubmitForm(ctx context.Context, a meetd.Actor, s meetd.FormSubmission) (meetd.FormSubmission, error)
 	MeetingTypeByID(ctx context.Context, companyID, id string) (meetd.MeetingType, error)
 	UserByID(ctx context.Context, companyID, id string) (meetd.User, error)
+	CompanyByID(ctx context.Context, id string) (meetd.Company, error)
 }
 
 var _ Store = meetd.Store(nil)
@@ -117,6 +118,9 @@ type page struct {
 	Errors    bool
 	Message   string // a page of text (customPage), or the thank-you
 	Paragraph []string
+	// frames is the CSP frame-ancestors of a form's page: the form's
+	// company's origins, as its booking pages have them; "" is 'self'.
+	frames string
 }
 
 type section struct {
@@ -291,7 +295,7 @@ func setting(f meetd.RoutingForm, key, lang string) string {
 
 func (p *Pages) newPage(r *http.Request, f meetd.RoutingForm, sections []section) page {
 	lang := language(r.Header.Get("Accept-Language"))
-	pg := page{Lang: lang, T: texts_[lang], Sections: sections, Action: r.URL.Path}
+	pg := page{Lang: lang, T: texts_[lang], Sections: sections, Action: r.URL.Path, frames: p.frames(r.Context(), f)}
 	pg.Title = setting(f, "title", lang)
 	if pg.Title == "" {
 		pg.Title = f.Name
@@ -301,6 +305,18 @@ func (p *Pages) newPage(r *http.Request, f meetd.RoutingForm, sections []section
 		pg.Button = pg.T.Submit
 	}
 	return pg
+}
+
+// frames is the frame-ancestors of form f's pages: the sites its company
+// lets embed its booking pages may embed its forms too. A company that
+// cannot be read leaves only 'self', logged.
+func (p *Pages) frames(ctx context.Context, f meetd.RoutingForm) string {
+	c, err := p.cfg.Store.CompanyByID(ctx, f.CompanyID)
+	if err != nil {
+		p.cfg.Log.Error("form page: company", "form", f.ID, "err", err)
+		return "'self'"
+	}
+	return meetd.FrameAncestorsSource(c.FrameAncestors)
 }
 
 // GET <prefix>{slug}[?r=token] shows the form; a recipient's token marks
@@ -342,7 +358,8 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		lang := language(r.Header.Get("Accept-Language"))
-		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed})
+		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed,
+			frames: p.frames(r.Context(), f)})
 		return
 	}
 	pg := p.newPage(r, f, sections)
@@ -437,7 +454,7 @@ func formAnswer(input string, values []string) (json.RawMessage, bool) {
 
 // route carries out the outcome of a submission.
 func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingForm, sub meetd.FormSubmission, pg page) {
-	thanks := page{Lang: pg.Lang, T: pg.T, Title: pg.Title, Message: pg.T.Thanks}
+	thanks := page{Lang: pg.Lang, T: pg.T, Title: pg.Title, Message: pg.T.Thanks, frames: pg.frames}
 	q := sub.Outcome
 	switch q.RoutingAction {
 	case meetd.ActionEventRedirect:
@@ -487,7 +504,8 @@ func (p *Pages) render(w http.ResponseWriter, status int, pg page) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'")
+	frames := cmp.Or(pg.frames, "'self'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors "+frames)
 	w.WriteHeader(status)
 	if err := pageTemplate.Execute(w, pg); err != nil {
 		p.cfg.Log.Error("form page: render", "err", err)

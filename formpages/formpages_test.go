@@ -310,3 +310,36 @@ func TestFormPageLimitsSubmissionsPerAddress(t *testing.T) {
 		t.Fatalf("GET after the limit = %d", p.status)
 	}
 }
+
+// TestFormPageMayBeFramedOnlyByTheCompanysOrigins: a form page is embedded
+// like a booking page, so it names the same frame-ancestors: meetd itself
+// and the origins the company allows, on the form, its errors and where it
+// routes to; a page of no form allows only meetd itself.
+func TestFormPageMayBeFramedOnlyByTheCompanysOrigins(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	frames := func(p page) string {
+		_, v, _ := strings.Cut(p.header.Get("Content-Security-Policy"), "frame-ancestors ")
+		v, _, _ = strings.Cut(v, ";")
+		return v
+	}
+	if got := frames(f.get("/book/f/qualify", "")); got != "'self'" {
+		t.Fatalf("before any origin is allowed: frame-ancestors %q, want 'self'", got)
+	}
+	if _, err := f.db.SetFrameAncestors(context.Background(), meetd.CLIActor, f.c.ID,
+		[]string{"https://www.acme.example", "https://shop.acme.example:8443"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "'self' https://www.acme.example https://shop.acme.example:8443"
+	for name, p := range map[string]page{
+		"the form":         f.get("/book/f/qualify", ""),
+		"a refused answer": f.post("/book/f/qualify", url.Values{f.in(f.budget): {"lots"}}),
+		"the text page":    f.post("/book/f/qualify", url.Values{f.in(f.size): {"small"}}),
+	} {
+		if got := frames(p); got != want {
+			t.Errorf("%s (%d): frame-ancestors %q, want %q", name, p.status, got, want)
+		}
+	}
+	if p := f.get("/book/f/no-such-form", ""); frames(p) != "'self'" {
+		t.Errorf("a missing form: frame-ancestors %q, want 'self'", frames(p))
+	}
+}
