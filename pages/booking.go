@@ -95,6 +95,9 @@ type state struct {
 	submission string
 	answers    meetd.Answers
 	dropped    bool
+	// who is the name, e-mail and phone the submission gave (its answers
+	// to fields that target them), which fill in a form not yet sent.
+	who bookingForm
 }
 
 func (p *Pages) stateOf(r *http.Request, t *target) state {
@@ -430,7 +433,7 @@ func (p *Pages) bookingPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, &t.company, err)
 		return
 	}
-	p.showBooking(w, r, t, st, bookingForm{}, nil, nil, http.StatusOK)
+	p.showBooking(w, r, t, st, st.who, nil, nil, http.StatusOK)
 }
 
 // showBooking renders the booking page: the month view, or once a slot is

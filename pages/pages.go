@@ -45,6 +45,7 @@ type Store interface {
 	ListMeetingTypes(ctx context.Context, f meetd.MeetingTypeFilter) ([]meetd.MeetingType, error)
 	PersonalPage(ctx context.Context, companyID, userID string) (meetd.PersonalPage, error)
 	OneTimeLinkByTokenHash(ctx context.Context, hash []byte) (meetd.OneTimeLink, error)
+	RoutingFormByID(ctx context.Context, companyID, id string) (meetd.RoutingForm, error)
 }
 
 var _ Store = meetd.Store(nil)
