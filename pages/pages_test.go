@@ -363,7 +363,8 @@ func TestPageWeight(t *testing.T) {
 }
 
 // TestUserPageShowsThePersonalPage: the user's page lists the meeting
-// types in the personal page's order with its description, colours,
+// types in the personal page's order with its description (its line
+// breaks kept), colours,
 // header image and online profiles; the booking page keeps the colours.
 func TestUserPageShowsThePersonalPage(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite)
@@ -376,7 +377,7 @@ func TestUserPageShowsThePersonalPage(t *testing.T) {
 	}
 	if _, err := h.db.UpdatePersonalPage(ctx, meetd.CLIActor, h.tenant.Company.ID, h.host.ID, func(p *meetd.PersonalPage) error {
 		p.UseCustomColors, p.PrimaryColor, p.SecondaryColor = true, "#0a5", "#eeffee"
-		p.HeaderImage, p.Description = "https://img.example.com/header.png", "Let's talk <about it>."
+		p.HeaderImage, p.Description = "https://img.example.com/header.png", "Let's talk <about it>.\r\nMonday to Friday."
 		p.MeetingTypeOrder, p.ShowAllMeetingTypes = []string{second.ID, h.mt.ID}, true
 		p.Profiles = map[string]string{"linkedIn": "@hanna", "email": "hanna@pages.example.com", "addressCity": "Berlin"}
 		p.CustomLinks = []meetd.CustomLink{{Name: "Blog", URL: "https://blog.example.com"}}
@@ -386,7 +387,7 @@ func TestUserPageShowsThePersonalPage(t *testing.T) {
 	}
 	l := links.New(h.base)
 	up := h.get(l.User(h.host.Slug)).want(t, 200, ":root{--p:#0a5}", ":root{--s:#eeffee}",
-		`<img class="banner" src="https://img.example.com/header.png" alt="">`, "Let&#39;s talk &lt;about it&gt;.",
+		`<img class="banner" src="https://img.example.com/header.png" alt="">`, "Let&#39;s talk &lt;about it&gt;.<br>Monday to Friday.",
 		`href="https://www.linkedin.com/in/hanna"`, `href="mailto:hanna@pages.example.com"`, "Berlin",
 		`href="https://blog.example.com"`)
 	if i, j := strings.Index(up.body, "Deep Dive"), strings.Index(up.body, "30min Meeting"); i < 0 || j < 0 || i > j {
