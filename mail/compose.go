@@ -121,6 +121,9 @@ func (c Composer) Compose(cl meetd.OutboxClaim, now time.Time) (*gomail.Msg, err
 		v.Paragraphs = []string{m.Body}
 	} else {
 		intro := w.intros[m.Kind]
+		if m.Kind == meetd.MailConfirmation && f.Attendee.Email != "" && !strings.EqualFold(f.Recipient.Email, f.Attendee.Email) {
+			intro = w.guestIntro // a guest booked nothing: they were brought
+		}
 		if intro == "" {
 			return nil, fmt.Errorf("mail: message %s: unknown kind %q", m.ID, m.Kind)
 		}
