@@ -384,3 +384,29 @@ func TestAGuestIsToldWhoInvitedThem(t *testing.T) {
 		})
 	}
 }
+
+// TestAMessageWithoutAHostEndsWithoutAnEmptySignature: a routing form's
+// invitation names no host, so it ends with its link, not with a
+// signature separator over nothing.
+func TestAMessageWithoutAHostEndsWithoutAnEmptySignature(t *testing.T) {
+	cl := meetd.OutboxClaim{Message: meetd.OutboxMessage{ID: "9e0c", CompanyID: "c", Kind: meetd.MailRoutingForm,
+		Recipient: "rec@example.com", Language: "en", Subject: "Intake", Body: "Please fill this in\n\nhttps://cal.acme.example/f/intake?r=x",
+		Data: mail.Facts{Recipient: mail.Person{Name: "Rec", Email: "rec@example.com"}}.Marshal(), Attempts: 1, MessageID: "9e0c@meetd"}}
+	m, err := composer.Compose(cl, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	_, parts := parse(t, []byte(b.String()))
+	plain := find(t, parts, "multipart/alternative/text/plain").Body
+	html := find(t, parts, "multipart/alternative/text/html").Body
+	if !strings.Contains(plain, "intake?r=x") || strings.Contains(plain, "\n-- ") {
+		t.Errorf("plain text:\n%q", plain)
+	}
+	if strings.Contains(html, "border-top") {
+		t.Errorf("HTML has an empty footer:\n%s", html)
+	}
+}
