@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/ratelimit"
 )
@@ -343,7 +344,9 @@ func (p *Pages) show(w http.ResponseWriter, r *http.Request) {
 // errors), stores the submission and routes the visitor.
 func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	ip := p.cfg.ClientIP(r)
-	if d := p.limit.Take(ip); !d.Allowed {
+	// By clientip.RateKey, as meetd's other limits: an IPv6 client counts
+	// by its /64, which one host routinely holds whole.
+	if d := p.limit.Take(clientip.RateKey(ip)); !d.Allowed {
 		d.SetHeaders(w.Header())
 		lang := language(r.Header.Get("Accept-Language"))
 		p.render(w, http.StatusTooManyRequests, page{Lang: lang, T: texts_[lang], Title: texts_[lang].TooMany,

@@ -343,3 +343,34 @@ func TestFormPageMayBeFramedOnlyByTheCompanysOrigins(t *testing.T) {
 		t.Errorf("a missing form: frame-ancestors %q, want 'self'", frames(p))
 	}
 }
+
+// TestFormPageLimitsAnIPv6ClientByItsSlash64: one host routinely holds a
+// whole IPv6 /64, so the submissions of its addresses count together, as
+// the booking pages count them; another /64 has its own allowance.
+func TestFormPageLimitsAnIPv6ClientByItsSlash64(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	pages := formpages.New(formpages.Config{Store: f.db, PublicURL: "https://cal.example.test/book",
+		SubmitRate: ratelimit.Rate{Limit: 1, Per: time.Hour, Burst: 1}})
+	mux := http.NewServeMux()
+	pages.Mount(mux)
+	post := func(addr string) int {
+		r := httptest.NewRequest("POST", "/book/f/qualify", strings.NewReader(url.Values{f.in(f.size): {"small"}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, r)
+		return w.Code
+	}
+	for _, tc := range []struct {
+		addr string
+		want int
+	}{
+		{"[2001:db8:1:2::1]:4000", 200},
+		{"[2001:db8:1:2:ffff::9]:4001", 429}, // the same /64
+		{"[2001:db8:1:3::1]:4000", 200},      // another /64
+	} {
+		if got := post(tc.addr); got != tc.want {
+			t.Errorf("POST from %s = %d, want %d", tc.addr, got, tc.want)
+		}
+	}
+}
