@@ -119,6 +119,9 @@ type page struct {
 	Errors    bool
 	Message   string // a page of text (customPage), or the thank-you
 	Paragraph []string
+	// Switch is the form's address in the other language, SwitchLang
+	// that language and SwitchName its name in itself.
+	Switch, SwitchLang, SwitchName string
 	// frames is the CSP frame-ancestors of a form's page: the form's
 	// company's origins, as its booking pages have them; "" is 'self'.
 	frames string
@@ -295,8 +298,23 @@ func setting(f meetd.RoutingForm, key, lang string) string {
 }
 
 func (p *Pages) newPage(r *http.Request, f meetd.RoutingForm, sections []section) page {
-	lang := language(r.Header.Get("Accept-Language"))
+	lang := langOf(r)
 	pg := page{Lang: lang, T: texts_[lang], Sections: sections, Action: r.URL.Path, frames: p.frames(r.Context(), f)}
+	if chosen(r) != "" {
+		pg.Action += "?lang=" + lang
+	}
+	// The switch keeps a recipient's token, so a recipient who switches is
+	// still the one the form was sent to.
+	q := url.Values{"lang": {"de"}}
+	pg.SwitchLang, pg.SwitchName = "de", "Deutsch"
+	if lang == "de" {
+		q.Set("lang", "en")
+		pg.SwitchLang, pg.SwitchName = "en", "English"
+	}
+	if token := cmp.Or(r.URL.Query().Get("r"), r.PostForm.Get("r")); token != "" && len(token) <= 100 {
+		q.Set("r", token)
+	}
+	pg.Switch = r.URL.Path + "?" + q.Encode()
 	pg.Title = setting(f, "title", lang)
 	if pg.Title == "" {
 		pg.Title = f.Name
@@ -348,7 +366,7 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	// by its /64, which one host routinely holds whole.
 	if d := p.limit.Take(clientip.RateKey(ip)); !d.Allowed {
 		d.SetHeaders(w.Header())
-		lang := language(r.Header.Get("Accept-Language"))
+		lang := langOf(r)
 		p.render(w, http.StatusTooManyRequests, page{Lang: lang, T: texts_[lang], Title: texts_[lang].TooMany,
 			Message: texts_[lang].TooMany})
 		return
@@ -360,7 +378,7 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		lang := language(r.Header.Get("Accept-Language"))
+		lang := langOf(r)
 		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed,
 			frames: p.frames(r.Context(), f)})
 		return
@@ -466,6 +484,9 @@ func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingFor
 			var u meetd.User
 			if u, err = p.cfg.Store.UserByID(r.Context(), f.CompanyID, m.UserID); err == nil {
 				target := p.links.Booking(u.Slug, m.Slug) + "?submission=" + url.QueryEscape(sub.ID)
+				if lang := chosen(r); lang != "" {
+					target += "&lang=" + lang // the booking page speaks the language chosen here
+				}
 				http.Redirect(w, r, target, http.StatusSeeOther)
 				return
 			}
@@ -487,7 +508,7 @@ func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingFor
 // fail answers a missing form with a 404 page and logs anything else as a
 // 500 that says nothing internal.
 func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	lang := language(r.Header.Get("Accept-Language"))
+	lang := langOf(r)
 	t := texts_[lang]
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		p.render(w, http.StatusNotFound, page{Lang: lang, T: t, Title: t.NotFound, Message: t.NotFound})

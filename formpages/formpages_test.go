@@ -374,3 +374,34 @@ func TestFormPageLimitsAnIPv6ClientByItsSlash64(t *testing.T) {
 		}
 	}
 }
+
+// TestFormPageSwitchesLanguage: a visitor whose browser asks for English
+// may switch the form to German (and back); the choice holds for the
+// answers sent back with an error and reaches the booking page the form
+// leads to, and a recipient's link keeps its token across the switch.
+func TestFormPageSwitchesLanguage(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	en := f.get("/book/f/qualify", "en-US")
+	if !strings.Contains(en.body, `<a href="/book/f/qualify?lang=de" hreflang="de" lang="de">Deutsch</a>`) {
+		t.Fatalf("the English form offers no switch to German:\n%s", en.body)
+	}
+	de := f.get("/book/f/qualify?lang=de", "en-US")
+	for _, want := range []string{`<html lang="de">`, "Erzählen Sie uns von sich", `action="/book/f/qualify?lang=de"`,
+		`<a href="/book/f/qualify?lang=en" hreflang="en" lang="en">English</a>`} {
+		if !strings.Contains(de.body, want) {
+			t.Errorf("?lang=de lacks %q", want)
+		}
+	}
+	back := f.post("/book/f/qualify?lang=de", url.Values{f.in(f.budget): {"lots"}})
+	if back.status != 400 || !strings.Contains(back.body, `<html lang="de">`) {
+		t.Errorf("an error after switching: %d, not German", back.status)
+	}
+	routed := f.post("/book/f/qualify?lang=de", url.Values{f.in(f.size): {"big"}})
+	if loc := routed.header.Get("Location"); routed.status != 303 || !strings.Contains(loc, "&lang=de") {
+		t.Errorf("routed to %q (%d), want the booking page in German", loc, routed.status)
+	}
+	withToken := f.get("/book/f/qualify?r=tok123", "")
+	if !strings.Contains(withToken.body, `href="/book/f/qualify?lang=de&amp;r=tok123"`) {
+		t.Errorf("the switch drops a recipient's token")
+	}
+}
