@@ -152,6 +152,14 @@ func TestCompatBookingMakesTheContactTheClientsRead(t *testing.T) {
 		if got := decode(t, r); got["item"].(map[string]any)["id"] != item["id"] || len(got["appointments"].([]any)) != 2 {
 			t.Fatalf("second booking's contact %s", r.body)
 		}
+		// The activity names each meeting by its meeting type, newest first.
+		r = c.get("/crm/contacts/"+item["id"].(string)+"/activity", c.a.adminPAT, "")
+		wantStatus(t, r, 200)
+		acts := decode(t, r)["items"].([]any)
+		if len(acts) != 2 || acts[0].(map[string]any)["id"] != ap2["id"] || acts[0].(map[string]any)["title"] != "Intro Call" ||
+			acts[1].(map[string]any)["title"] != "Intro Call" {
+			t.Fatalf("activity %s", r.body)
+		}
 		// Unknown attendee: 404; neither id: 400.
 		wantStatus(t, c.get("/crm/details?attendeeId=00000000-0000-4000-8000-000000000000", c.a.adminPAT, ""), 404)
 		wantStatus(t, c.get("/crm/details", c.a.adminPAT, ""), 400)

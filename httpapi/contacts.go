@@ -483,6 +483,21 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	items := []map[string]any{}
 	if len(types) == 0 || slices.Contains(types, "meeting") {
+		// A meeting is titled by its meeting type, read once per type; a
+		// type deleted since is just "Meeting".
+		titles := map[string]string{}
+		for _, ap := range d.Appointments {
+			if _, ok := titles[ap.MeetingTypeID]; ok {
+				continue
+			}
+			titles[ap.MeetingTypeID] = "Meeting"
+			m, err := s.cfg.Store.MeetingTypeByID(r.Context(), p.Company.ID, ap.MeetingTypeID)
+			if err == nil && m.Name != "" {
+				titles[ap.MeetingTypeID] = m.Name
+			} else if err != nil && meetd.ErrorCode(err) == meetd.EINTERNAL {
+				return err
+			}
+		}
 		for i := len(d.Appointments) - 1; i >= 0; i-- {
 			ap := d.Appointments[i]
 			status := "confirmed"
@@ -490,7 +505,7 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 				status = "cancelled"
 			}
 			items = append(items, map[string]any{"id": ap.AppointmentID, "type": "meeting", "source": "booking",
-				"occurredAt": meetd.FormatTime(ap.Start), "title": "Meeting", "summary": nil, "direction": nil,
+				"occurredAt": meetd.FormatTime(ap.Start), "title": titles[ap.MeetingTypeID], "summary": nil, "direction": nil,
 				"status": status, "owner": map[string]any{"id": ap.MainHostID}, "deal": nil, "recordingSessionId": nil})
 		}
 	}
