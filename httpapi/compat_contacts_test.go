@@ -304,3 +304,37 @@ func TestCompatPYContactTools(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkContactsSayWhyARowFailed: a row refused in a bulk import names
+// its address and what is wrong with it, so a client importing a thousand
+// rows can fix them; a refused row fails alone.
+func TestBulkContactsSayWhyARowFailed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		r := h.do(req{method: "POST", path: "/crm/bulk", token: h.a.key, acting: h.a.owner.ID, body: map[string]any{"contacts": []any{
+			map[string]any{"email": "ok@bulk.example"},
+			map[string]any{"email": "not-an-address"},
+			map[string]any{"firstName": "Nobody"},
+			map[string]any{"email": "typed@bulk.example", "tags": "vip"},
+		}}})
+		wantStatus(t, r, 201)
+		got := decode(t, r)
+		if got["created"] != 1.0 || got["failed"] != 3.0 {
+			t.Fatalf("bulk %s", r.body)
+		}
+		want := []map[string]any{
+			{"row": 1.0, "email": "not-an-address", "message": "email must be an email"},
+			{"row": 2.0, "email": nil, "message": "email or phoneNumber must be provided"},
+			{"row": 3.0, "email": "typed@bulk.example", "message": "tags must be an array of strings"},
+		}
+		issues := got["issues"].([]any)
+		if len(issues) != len(want) {
+			t.Fatalf("issues %v", issues)
+		}
+		for i, w := range want {
+			if fmt.Sprint(issues[i]) != fmt.Sprint(w) {
+				t.Errorf("issue %d = %v, want %v", i, issues[i], w)
+			}
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -378,16 +380,25 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 		return err
 	}
 	cs := make([]meetd.Contact, len(rows))
+	// why says what is wrong with a refused row and what it gave as its
+	// address, for its issue: the store's own word is "Validation failed".
+	type refusal struct{ message, email string }
+	why := map[int]refusal{}
 	for i, row := range rows {
 		var rv meetd.Validation
 		if row == nil {
 			row = fields{}
 		}
+		var email string
+		_ = json.Unmarshal(row["email"], &email)
 		c := contactFromPatch(p.Company.ID, readContact(&rv, row, false))
 		if err := rv.Err(); err != nil {
 			// An ill-typed row is reported by the store like an invalid one:
 			// an empty contact fails its e-mail-or-phone check.
 			c = meetd.Contact{CompanyID: p.Company.ID}
+			why[i] = refusal{fieldMessages(err), email}
+		} else if err := meetd.ValidateContact(c); err != nil {
+			why[i] = refusal{fieldMessages(err), email}
 		}
 		if c.AccountOwnerID == "" || auth.GrantFor(p, auth.ManageContacts) == auth.Self {
 			c.AccountOwnerID = p.User.ID
@@ -401,6 +412,9 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 	}
 	issues := make([]map[string]any, len(res.Issues))
 	for i, is := range res.Issues {
+		if w, ok := why[is.Row]; ok && is.Message == "Validation failed" {
+			is.Message, is.Email = cmp.Or(w.message, is.Message), cmp.Or(is.Email, w.email)
+		}
 		issues[i] = map[string]any{"row": is.Row, "email": nullable(is.Email), "message": is.Message}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"created": res.Created, "updated": res.Updated,
@@ -516,4 +530,18 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": page, "nextCursor": next, "hasMore": next != nil})
 	return nil
+}
+
+// fieldMessages is a validation error's field messages, joined: what a
+// bulk row's issue says is wrong with it.
+func fieldMessages(err error) string {
+	var e *meetd.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return meetd.ErrorMessage(err)
+	}
+	msgs := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		msgs[i] = f.Message
+	}
+	return strings.Join(msgs, "; ")
 }
