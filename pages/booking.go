@@ -308,12 +308,10 @@ func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, exce
 		}
 	}
 	if len(t.m.AllowedDurations) > 0 {
-		seen := map[int]bool{}
-		for _, m := range append([]int{t.m.Duration}, t.m.AllowedDurations...) {
-			if !seen[m] {
-				seen[m] = true
-				c.Durations = append(c.Durations, durationChoice{Minutes: m, Selected: m == st.minutes(t.m)})
-			}
+		// One list by length, whatever order the API was given them in.
+		all := slices.Compact(slices.Sorted(slices.Values(append([]int{t.m.Duration}, t.m.AllowedDurations...))))
+		for _, m := range all {
+			c.Durations = append(c.Durations, durationChoice{Minutes: m, Selected: m == st.minutes(t.m)})
 		}
 	}
 	c.Hidden = map[string]string{}

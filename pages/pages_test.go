@@ -415,3 +415,19 @@ func TestPagesUnderAPath(t *testing.T) {
 		t.Fatal("no slots under a path")
 	}
 }
+
+// TestDurationsAreOfferedShortestFirst: the meeting type's own duration
+// and its allowedDurations make one list in order of length, however the
+// API was given them; the meeting type's own stays the one chosen.
+func TestDurationsAreOfferedShortestFirst(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	h.change(func(m *meetd.MeetingType) { m.AllowedDurations = []int{90, 15, 60} })
+	p := h.get(links.New(h.base).Booking(h.host.Slug, h.mt.Slug)).want(t, 200, `<select id="d" name="d">`)
+	_, sel, _ := strings.Cut(p.body, `<select id="d" name="d">`)
+	sel, _, _ = strings.Cut(sel, "</select>")
+	want := `<option value="15">15 min</option><option value="30" selected>30 min</option>` +
+		`<option value="60">60 min</option><option value="90">90 min</option>`
+	if strings.Join(strings.Fields(sel), "") != strings.Join(strings.Fields(want), "") {
+		t.Fatalf("durations offered as\n%s\nwant\n%s", sel, want)
+	}
+}
