@@ -34,7 +34,7 @@ func (p *Pages) submissionOf(r *http.Request, t *target, st *state) error {
 		return err
 	}
 	st.submission, st.answers = sub.ID, sub.Answers
-	if r.Method == http.MethodGet {
+	if r.Method == http.MethodGet && !st.slot.IsZero() { // only the form shows them
 		st.who, err = p.whoOf(r.Context(), t.company.ID, sub)
 	}
 	return err
