@@ -211,7 +211,8 @@ func TestOneTimeLinkBooksOnce(t *testing.T) {
 }
 
 // TestDoubleOptIn: a double opt-in booking on the page says "check your
-// e-mail"; the confirmation link's GET confirms nothing; its POST books.
+// e-mail"; the confirmation link's GET shows what it would book and
+// confirms nothing (a wrong token shows nothing: 404); its POST books.
 func TestDoubleOptIn(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
 		h := newHarness(t, b)
@@ -242,7 +243,9 @@ func TestDoubleOptIn(t *testing.T) {
 			t.Fatalf("API double opt-in booking: %d %+v", resp.StatusCode, body)
 		}
 		confirm := l.Confirm(body.ProvisionalBookingID, token)
-		h.get(confirm).want(t, 200, "Confirm your booking", `id="confirm"`)
+		h.get(confirm).want(t, 200, "Confirm your booking", `id="confirm"`,
+			"<dd>"+h.mt.Name+" with "+h.host.GivenName, "Monday, 2 March 2026")
+		h.get(l.Confirm(body.ProvisionalBookingID, "wrong")).want(t, 404)
 		if pb, _ := h.db.ProvisionalForAttendee(context.Background(), body.ProvisionalBookingID); pb.Status != meetd.ProvisionalPending {
 			t.Fatalf("a GET of the confirmation link confirmed it: %s", pb.Status)
 		}
