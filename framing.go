@@ -46,3 +46,19 @@ func CheckFrameAncestors(origins []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// FrameAncestorsSource is the CSP frame-ancestors value of a company's
+// public pages: meetd's own origin ('self') and the origins the company
+// allows. The origins are checked again as they are written into the
+// header: the store keeps what it is given, and a value saved before a
+// rule was tightened (a wildcard) must not widen the policy now; a list
+// that fails the check allows only 'self'.
+func FrameAncestorsSource(origins []string) string {
+	frames := "'self'"
+	if ok, err := CheckFrameAncestors(origins); err == nil {
+		for _, o := range ok {
+			frames += " " + o
+		}
+	}
+	return frames
+}

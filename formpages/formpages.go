@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/clientip"
 	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/ratelimit"
 )
@@ -33,6 +34,7 @@ type Store interface {
 	SubmitForm(ctx context.Context, a meetd.Actor, s meetd.FormSubmission) (meetd.FormSubmission, error)
 	MeetingTypeByID(ctx context.Context, companyID, id string) (meetd.MeetingType, error)
 	UserByID(ctx context.Context, companyID, id string) (meetd.User, error)
+	CompanyByID(ctx context.Context, id string) (meetd.Company, error)
 }
 
 var _ Store = meetd.Store(nil)
@@ -118,6 +120,12 @@ type page struct {
 	Errors    bool
 	Message   string // a page of text (customPage), or the thank-you
 	Paragraph []string
+	// Switch is the form's address in the other language, SwitchLang
+	// that language and SwitchName its name in itself.
+	Switch, SwitchLang, SwitchName string
+	// frames is the CSP frame-ancestors of a form's page: the form's
+	// company's origins, as its booking pages have them; "" is 'self'.
+	frames string
 }
 
 type section struct {
@@ -291,8 +299,23 @@ func setting(f meetd.RoutingForm, key, lang string) string {
 }
 
 func (p *Pages) newPage(r *http.Request, f meetd.RoutingForm, sections []section) page {
-	lang := language(r.Header.Get("Accept-Language"))
-	pg := page{Lang: lang, T: texts_[lang], Sections: sections, Action: r.URL.Path}
+	lang := langOf(r)
+	pg := page{Lang: lang, T: texts_[lang], Sections: sections, Action: r.URL.Path, frames: p.frames(r.Context(), f)}
+	if chosen(r) != "" {
+		pg.Action += "?lang=" + lang
+	}
+	// The switch keeps a recipient's token, so a recipient who switches is
+	// still the one the form was sent to.
+	q := url.Values{"lang": {"de"}}
+	pg.SwitchLang, pg.SwitchName = "de", "Deutsch"
+	if lang == "de" {
+		q.Set("lang", "en")
+		pg.SwitchLang, pg.SwitchName = "en", "English"
+	}
+	if token := cmp.Or(r.URL.Query().Get("r"), r.PostForm.Get("r")); token != "" && len(token) <= 100 {
+		q.Set("r", token)
+	}
+	pg.Switch = r.URL.Path + "?" + q.Encode()
 	pg.Title = setting(f, "title", lang)
 	if pg.Title == "" {
 		pg.Title = f.Name
@@ -302,6 +325,18 @@ func (p *Pages) newPage(r *http.Request, f meetd.RoutingForm, sections []section
 		pg.Button = pg.T.Submit
 	}
 	return pg
+}
+
+// frames is the frame-ancestors of form f's pages: the sites its company
+// lets embed its booking pages may embed its forms too. A company that
+// cannot be read leaves only 'self', logged.
+func (p *Pages) frames(ctx context.Context, f meetd.RoutingForm) string {
+	c, err := p.cfg.Store.CompanyByID(ctx, f.CompanyID)
+	if err != nil {
+		p.cfg.Log.Error("form page: company", "form", f.ID, "err", err)
+		return "'self'"
+	}
+	return meetd.FrameAncestorsSource(c.FrameAncestors)
 }
 
 // GET <prefix>{slug}[?r=token] shows the form; a recipient's token marks
@@ -328,9 +363,11 @@ func (p *Pages) show(w http.ResponseWriter, r *http.Request) {
 // errors), stores the submission and routes the visitor.
 func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	ip := p.cfg.ClientIP(r)
-	if d := p.limit.Take(ip); !d.Allowed {
+	// By clientip.RateKey, as meetd's other limits: an IPv6 client counts
+	// by its /64, which one host routinely holds whole.
+	if d := p.limit.Take(clientip.RateKey(ip)); !d.Allowed {
 		d.SetHeaders(w.Header())
-		lang := language(r.Header.Get("Accept-Language"))
+		lang := langOf(r)
 		p.render(w, http.StatusTooManyRequests, page{Lang: lang, T: texts_[lang], Title: texts_[lang].TooMany,
 			Message: texts_[lang].TooMany})
 		return
@@ -342,8 +379,9 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	if err := r.ParseForm(); err != nil || !cleanForm(r.PostForm) {
-		lang := language(r.Header.Get("Accept-Language"))
-		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed})
+		lang := langOf(r)
+		p.render(w, http.StatusBadRequest, page{Lang: lang, T: texts_[lang], Title: f.Name, Message: texts_[lang].Malformed,
+			frames: p.frames(r.Context(), f)})
 		return
 	}
 	pg := p.newPage(r, f, sections)
@@ -452,7 +490,7 @@ func formAnswer(input string, values []string) (json.RawMessage, bool) {
 
 // route carries out the outcome of a submission.
 func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingForm, sub meetd.FormSubmission, pg page) {
-	thanks := page{Lang: pg.Lang, T: pg.T, Title: pg.Title, Message: pg.T.Thanks}
+	thanks := page{Lang: pg.Lang, T: pg.T, Title: pg.Title, Message: pg.T.Thanks, frames: pg.frames}
 	q := sub.Outcome
 	switch q.RoutingAction {
 	case meetd.ActionEventRedirect:
@@ -461,6 +499,9 @@ func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingFor
 			var u meetd.User
 			if u, err = p.cfg.Store.UserByID(r.Context(), f.CompanyID, m.UserID); err == nil {
 				target := p.links.Booking(u.Slug, m.Slug) + "?submission=" + url.QueryEscape(sub.ID)
+				if lang := chosen(r); lang != "" {
+					target += "&lang=" + lang // the booking page speaks the language chosen here
+				}
 				http.Redirect(w, r, target, http.StatusSeeOther)
 				return
 			}
@@ -482,7 +523,7 @@ func (p *Pages) route(w http.ResponseWriter, r *http.Request, f meetd.RoutingFor
 // fail answers a missing form with a 404 page and logs anything else as a
 // 500 that says nothing internal.
 func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	lang := language(r.Header.Get("Accept-Language"))
+	lang := langOf(r)
 	t := texts_[lang]
 	if meetd.ErrorCode(err) == meetd.ENOTFOUND {
 		p.render(w, http.StatusNotFound, page{Lang: lang, T: t, Title: t.NotFound, Message: t.NotFound})
@@ -502,7 +543,8 @@ func (p *Pages) render(w http.ResponseWriter, status int, pg page) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'")
+	frames := cmp.Or(pg.frames, "'self'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors "+frames)
 	w.WriteHeader(status)
 	if err := pageTemplate.Execute(w, pg); err != nil {
 		p.cfg.Log.Error("form page: render", "err", err)

@@ -316,3 +316,98 @@ func TestFormPageLimitsSubmissionsPerAddress(t *testing.T) {
 		t.Fatalf("GET after the limit = %d", p.status)
 	}
 }
+
+// TestFormPageMayBeFramedOnlyByTheCompanysOrigins: a form page is embedded
+// like a booking page, so it names the same frame-ancestors: meetd itself
+// and the origins the company allows, on the form, its errors and where it
+// routes to; a page of no form allows only meetd itself.
+func TestFormPageMayBeFramedOnlyByTheCompanysOrigins(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	frames := func(p page) string {
+		_, v, _ := strings.Cut(p.header.Get("Content-Security-Policy"), "frame-ancestors ")
+		v, _, _ = strings.Cut(v, ";")
+		return v
+	}
+	if got := frames(f.get("/book/f/qualify", "")); got != "'self'" {
+		t.Fatalf("before any origin is allowed: frame-ancestors %q, want 'self'", got)
+	}
+	if _, err := f.db.SetFrameAncestors(context.Background(), meetd.CLIActor, f.c.ID,
+		[]string{"https://www.acme.example", "https://shop.acme.example:8443"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "'self' https://www.acme.example https://shop.acme.example:8443"
+	for name, p := range map[string]page{
+		"the form":         f.get("/book/f/qualify", ""),
+		"a refused answer": f.post("/book/f/qualify", url.Values{f.in(f.budget): {"lots"}}),
+		"the text page":    f.post("/book/f/qualify", url.Values{f.in(f.size): {"small"}}),
+	} {
+		if got := frames(p); got != want {
+			t.Errorf("%s (%d): frame-ancestors %q, want %q", name, p.status, got, want)
+		}
+	}
+	if p := f.get("/book/f/no-such-form", ""); frames(p) != "'self'" {
+		t.Errorf("a missing form: frame-ancestors %q, want 'self'", frames(p))
+	}
+}
+
+// TestFormPageLimitsAnIPv6ClientByItsSlash64: one host routinely holds a
+// whole IPv6 /64, so the submissions of its addresses count together, as
+// the booking pages count them; another /64 has its own allowance.
+func TestFormPageLimitsAnIPv6ClientByItsSlash64(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	pages := formpages.New(formpages.Config{Store: f.db, PublicURL: "https://cal.example.test/book",
+		SubmitRate: ratelimit.Rate{Limit: 1, Per: time.Hour, Burst: 1}})
+	mux := http.NewServeMux()
+	pages.Mount(mux)
+	post := func(addr string) int {
+		r := httptest.NewRequest("POST", "/book/f/qualify", strings.NewReader(url.Values{f.in(f.size): {"small"}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, r)
+		return w.Code
+	}
+	for _, tc := range []struct {
+		addr string
+		want int
+	}{
+		{"[2001:db8:1:2::1]:4000", 200},
+		{"[2001:db8:1:2:ffff::9]:4001", 429}, // the same /64
+		{"[2001:db8:1:3::1]:4000", 200},      // another /64
+	} {
+		if got := post(tc.addr); got != tc.want {
+			t.Errorf("POST from %s = %d, want %d", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestFormPageSwitchesLanguage: a visitor whose browser asks for English
+// may switch the form to German (and back); the choice holds for the
+// answers sent back with an error and reaches the booking page the form
+// leads to, and a recipient's link keeps its token across the switch.
+func TestFormPageSwitchesLanguage(t *testing.T) {
+	f := newFixture(t, ratelimit.Rate{})
+	en := f.get("/book/f/qualify", "en-US")
+	if !strings.Contains(en.body, `<a href="/book/f/qualify?lang=de" hreflang="de" lang="de">Deutsch</a>`) {
+		t.Fatalf("the English form offers no switch to German:\n%s", en.body)
+	}
+	de := f.get("/book/f/qualify?lang=de", "en-US")
+	for _, want := range []string{`<html lang="de">`, "Erzählen Sie uns von sich", `action="/book/f/qualify?lang=de"`,
+		`<a href="/book/f/qualify?lang=en" hreflang="en" lang="en">English</a>`} {
+		if !strings.Contains(de.body, want) {
+			t.Errorf("?lang=de lacks %q", want)
+		}
+	}
+	back := f.post("/book/f/qualify?lang=de", url.Values{f.in(f.budget): {"lots"}})
+	if back.status != 400 || !strings.Contains(back.body, `<html lang="de">`) {
+		t.Errorf("an error after switching: %d, not German", back.status)
+	}
+	routed := f.post("/book/f/qualify?lang=de", url.Values{f.in(f.size): {"big"}})
+	if loc := routed.header.Get("Location"); routed.status != 303 || !strings.Contains(loc, "&lang=de") {
+		t.Errorf("routed to %q (%d), want the booking page in German", loc, routed.status)
+	}
+	withToken := f.get("/book/f/qualify?r=tok123", "")
+	if !strings.Contains(withToken.body, `href="/book/f/qualify?lang=de&amp;r=tok123"`) {
+		t.Errorf("the switch drops a recipient's token")
+	}
+}

@@ -1,14 +1,16 @@
 package formpages
 
 import (
+	"cmp"
 	"html/template"
+	"net/http"
 	"strconv"
 	"strings"
 )
 
 // texts are the page's fixed words in one language.
 type texts struct {
-	Submit, Required, Yes, No, Step, Thanks, NotFound, Failed, TooMany, Malformed, Check, ErrorSummary, Choose string
+	Submit, Required, Yes, No, Step, Thanks, NotFound, Failed, TooMany, Malformed, Check, ErrorSummary, Choose, Language string
 }
 
 var texts_ = map[string]texts{
@@ -16,14 +18,29 @@ var texts_ = map[string]texts{
 		NotFound: "This form does not exist.", Failed: "Something went wrong. Please try again later.",
 		TooMany:   "Too many submissions from your address. Please wait a minute and try again.",
 		Malformed: "The form could not be read. Please try again.", Check: "Please check this answer.",
-		ErrorSummary: "Some answers need your attention.", Choose: "Please choose"},
+		ErrorSummary: "Some answers need your attention.", Choose: "Please choose", Language: "Language"},
 	"de": {Submit: "Absenden", Required: "Pflichtfeld", Yes: "Ja", No: "Nein", Step: "Schritt",
 		Thanks:   "Vielen Dank! Ihre Antworten wurden gesendet.",
 		NotFound: "Dieses Formular gibt es nicht.", Failed: "Etwas ist schiefgegangen. Bitte versuchen Sie es später noch einmal.",
 		TooMany:   "Zu viele Einsendungen von Ihrer Adresse. Bitte warten Sie eine Minute und versuchen Sie es erneut.",
 		Malformed: "Das Formular konnte nicht gelesen werden. Bitte versuchen Sie es erneut.",
 		Check:     "Bitte überprüfen Sie diese Angabe.", ErrorSummary: "Einige Angaben müssen Sie noch prüfen.",
-		Choose: "Bitte wählen"},
+		Choose: "Bitte wählen", Language: "Sprache"},
+}
+
+// chosen is the language the visitor picked with the page's switch
+// (?lang=en or de), "" when they picked none.
+func chosen(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "de" {
+		return l
+	}
+	return ""
+}
+
+// langOf is the language of a page: the one the visitor picked, else the
+// one their browser asks for.
+func langOf(r *http.Request) string {
+	return cmp.Or(chosen(r), language(r.Header.Get("Accept-Language")))
 }
 
 // language picks German when the first language of Accept-Language that
@@ -72,6 +89,7 @@ button{margin-top:1.5rem;padding:.6rem 1.2rem;font:inherit}
 </style>
 </head>
 <body>
+{{if .Switch}}<nav aria-label="{{.T.Language}}" style="text-align:right"><a href="{{.Switch}}" hreflang="{{.SwitchLang}}" lang="{{.SwitchLang}}">{{.SwitchName}}</a></nav>{{end}}
 <main>
 <h1>{{.Title}}</h1>
 {{if .Message}}<p role="status">{{.Message}}</p>{{end}}

@@ -152,6 +152,14 @@ func TestCompatBookingMakesTheContactTheClientsRead(t *testing.T) {
 		if got := decode(t, r); got["item"].(map[string]any)["id"] != item["id"] || len(got["appointments"].([]any)) != 2 {
 			t.Fatalf("second booking's contact %s", r.body)
 		}
+		// The activity names each meeting by its meeting type, newest first.
+		r = c.get("/crm/contacts/"+item["id"].(string)+"/activity", c.a.adminPAT, "")
+		wantStatus(t, r, 200)
+		acts := decode(t, r)["items"].([]any)
+		if len(acts) != 2 || acts[0].(map[string]any)["id"] != ap2["id"] || acts[0].(map[string]any)["title"] != "Intro Call" ||
+			acts[1].(map[string]any)["title"] != "Intro Call" {
+			t.Fatalf("activity %s", r.body)
+		}
 		// Unknown attendee: 404; neither id: 400.
 		wantStatus(t, c.get("/crm/details?attendeeId=00000000-0000-4000-8000-000000000000", c.a.adminPAT, ""), 404)
 		wantStatus(t, c.get("/crm/details", c.a.adminPAT, ""), 400)
@@ -293,6 +301,40 @@ func TestCompatPYContactTools(t *testing.T) {
 		wantStatus(t, h.get("/crm/details?contactId="+theirs, pat, ""), 404)
 		if got := decode(t, h.get("/crm?searchTerm=b%40py", pat, "")); got["total"] != 0.0 {
 			t.Fatalf("another company's contact is listed: %v", got)
+		}
+	})
+}
+
+// TestBulkContactsSayWhyARowFailed: a row refused in a bulk import names
+// its address and what is wrong with it, so a client importing a thousand
+// rows can fix them; a refused row fails alone.
+func TestBulkContactsSayWhyARowFailed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		r := h.do(req{method: "POST", path: "/crm/bulk", token: h.a.key, acting: h.a.owner.ID, body: map[string]any{"contacts": []any{
+			map[string]any{"email": "ok@bulk.example"},
+			map[string]any{"email": "not-an-address"},
+			map[string]any{"firstName": "Nobody"},
+			map[string]any{"email": "typed@bulk.example", "tags": "vip"},
+		}}})
+		wantStatus(t, r, 201)
+		got := decode(t, r)
+		if got["created"] != 1.0 || got["failed"] != 3.0 {
+			t.Fatalf("bulk %s", r.body)
+		}
+		want := []map[string]any{
+			{"row": 1.0, "email": "not-an-address", "message": "email must be an email"},
+			{"row": 2.0, "email": nil, "message": "email or phoneNumber must be provided"},
+			{"row": 3.0, "email": "typed@bulk.example", "message": "tags must be an array of strings"},
+		}
+		issues := got["issues"].([]any)
+		if len(issues) != len(want) {
+			t.Fatalf("issues %v", issues)
+		}
+		for i, w := range want {
+			if fmt.Sprint(issues[i]) != fmt.Sprint(w) {
+				t.Errorf("issue %d = %v, want %v", i, issues[i], w)
+			}
 		}
 	})
 }

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -385,16 +387,25 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 	// company, by row; owners caches the lookups (rows share few owners).
 	strangers := map[int]string{}
 	owners := map[string]bool{p.User.ID: true}
+	// why says what is wrong with a refused row and what it gave as its
+	// address, for its issue: the store's own word is "Validation failed".
+	type refusal struct{ message, email string }
+	why := map[int]refusal{}
 	for i, row := range rows {
 		var rv meetd.Validation
 		if row == nil {
 			row = fields{}
 		}
+		var email string
+		_ = json.Unmarshal(row["email"], &email)
 		c := contactFromPatch(p.Company.ID, readContact(&rv, row, false))
 		if err := rv.Err(); err != nil {
 			// An ill-typed row is reported by the store like an invalid one:
 			// an empty contact fails its e-mail-or-phone check.
 			c = meetd.Contact{CompanyID: p.Company.ID}
+			why[i] = refusal{fieldMessages(err), email}
+		} else if err := meetd.ValidateContact(c); err != nil {
+			why[i] = refusal{fieldMessages(err), email}
 		}
 		// A row without an owner leaves an existing contact's as it is
 		// and makes the caller own a new one (the store's Owner below); a
@@ -428,6 +439,9 @@ func (s *Server) bulkCreateContacts(w http.ResponseWriter, r *http.Request, p me
 	}
 	issues := make([]map[string]any, len(res.Issues))
 	for i, is := range res.Issues {
+		if w, ok := why[is.Row]; ok && is.Message == "Validation failed" {
+			is.Message, is.Email = cmp.Or(w.message, is.Message), cmp.Or(is.Email, w.email)
+		}
 		issues[i] = map[string]any{"row": is.Row, "email": nullable(is.Email), "message": is.Message}
 		if email, ok := strangers[is.Row]; ok {
 			issues[i]["email"], issues[i]["message"] = nullable(email), errForeignOwner
@@ -519,6 +533,21 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	items := []map[string]any{}
 	if len(types) == 0 || slices.Contains(types, "meeting") {
+		// A meeting is titled by its meeting type, read once per type; a
+		// type deleted since is just "Meeting".
+		titles := map[string]string{}
+		for _, ap := range d.Appointments {
+			if _, ok := titles[ap.MeetingTypeID]; ok {
+				continue
+			}
+			titles[ap.MeetingTypeID] = "Meeting"
+			m, err := s.cfg.Store.MeetingTypeByID(r.Context(), p.Company.ID, ap.MeetingTypeID)
+			if err == nil && m.Name != "" {
+				titles[ap.MeetingTypeID] = m.Name
+			} else if err != nil && meetd.ErrorCode(err) == meetd.EINTERNAL {
+				return err
+			}
+		}
 		for i := len(d.Appointments) - 1; i >= 0; i-- {
 			ap := d.Appointments[i]
 			status := "confirmed"
@@ -526,7 +555,7 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 				status = "cancelled"
 			}
 			items = append(items, map[string]any{"id": ap.AppointmentID, "type": "meeting", "source": "booking",
-				"occurredAt": meetd.FormatTime(ap.Start), "title": "Meeting", "summary": nil, "direction": nil,
+				"occurredAt": meetd.FormatTime(ap.Start), "title": titles[ap.MeetingTypeID], "summary": nil, "direction": nil,
 				"status": status, "owner": map[string]any{"id": ap.MainHostID}, "deal": nil, "recordingSessionId": nil})
 		}
 	}
@@ -537,4 +566,18 @@ func (s *Server) contactActivity(w http.ResponseWriter, r *http.Request, p meetd
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": page, "nextCursor": next, "hasMore": next != nil})
 	return nil
+}
+
+// fieldMessages is a validation error's field messages, joined: what a
+// bulk row's issue says is wrong with it.
+func fieldMessages(err error) string {
+	var e *meetd.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return meetd.ErrorMessage(err)
+	}
+	msgs := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		msgs[i] = f.Message
+	}
+	return strings.Join(msgs, "; ")
 }

@@ -76,9 +76,9 @@ var plainTemplate = texttemplate.Must(texttemplate.New("plain").Parse(`{{.Greeti
 {{end}}{{if .Actions}}
 {{end}}{{range .Notes}}{{.}}
 
-{{end}}-- 
+{{end}}{{if .Footer}}-- 
 {{.Footer}}
-`))
+{{end}}`))
 
 var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
@@ -92,7 +92,7 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 {{end}}</table>
 {{end}}{{range .Actions}}<p><a href="{{.URL}}" style="display:inline-block;padding:10px 18px;background:#0b57d0;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600">{{.Label}}</a></p>
 {{end}}{{range .Notes}}<p style="color:#57606a;font-size:14px">{{.}}</p>
-{{end}}<p style="color:#57606a;font-size:13px;border-top:1px solid #d0d7de;padding-top:12px">{{.Footer}}</p>
+{{end}}{{if .Footer}}<p style="color:#57606a;font-size:13px;border-top:1px solid #d0d7de;padding-top:12px">{{.Footer}}</p>{{end}}
 </div>
 </body>
 </html>
@@ -121,6 +121,9 @@ func (c Composer) Compose(cl meetd.OutboxClaim, now time.Time) (*gomail.Msg, err
 		v.Paragraphs = []string{m.Body}
 	} else {
 		intro := w.intros[m.Kind]
+		if m.Kind == meetd.MailConfirmation && f.Attendee.Email != "" && !strings.EqualFold(f.Recipient.Email, f.Attendee.Email) {
+			intro = w.guestIntro // a guest booked nothing: they were brought
+		}
 		if intro == "" {
 			return nil, fmt.Errorf("mail: message %s: unknown kind %q", m.ID, m.Kind)
 		}

@@ -348,3 +348,65 @@ func TestAQuickMailSubjectCannotAddHeaders(t *testing.T) {
 		t.Fatalf("a subject added a recipient: %v, envelope %v", h, got[0].To)
 	}
 }
+
+// TestAGuestIsToldWhoInvitedThem: a guest booked nothing, so their
+// confirmation says who brought them, in either language; the person who
+// booked still reads that their booking is confirmed.
+func TestAGuestIsToldWhoInvitedThem(t *testing.T) {
+	guest := func() mail.Facts {
+		f := facts(false)
+		f.Recipient = mail.Person{Email: "grace@example.com"}
+		return f
+	}
+	for _, tc := range []struct {
+		name, lang string
+		facts      mail.Facts
+		want, not  string
+	}{
+		{"a guest, English", "en", guest(), "Ada Lovelace invited you to Intro call.", "Your booking is confirmed."},
+		{"a guest, German", "de", guest(), "Ada Lovelace hat Sie zu Intro call eingeladen.", "Ihre Buchung ist bestätigt."},
+		{"the person who booked", "en", facts(true), "Your booking is confirmed.", "invited you"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := composer.Compose(claim(t, meetd.MailConfirmation, tc.lang, tc.facts, appointment(0, false)), start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if _, err := m.WriteTo(&b); err != nil {
+				t.Fatal(err)
+			}
+			_, parts := parse(t, []byte(b.String()))
+			plain := find(t, parts, "multipart/mixed/multipart/alternative/text/plain").Body
+			if !strings.Contains(plain, tc.want) || strings.Contains(plain, tc.not) {
+				t.Errorf("want %q and not %q in:\n%s", tc.want, tc.not, plain)
+			}
+		})
+	}
+}
+
+// TestAMessageWithoutAHostEndsWithoutAnEmptySignature: a routing form's
+// invitation names no host, so it ends with its link, not with a
+// signature separator over nothing.
+func TestAMessageWithoutAHostEndsWithoutAnEmptySignature(t *testing.T) {
+	cl := meetd.OutboxClaim{Message: meetd.OutboxMessage{ID: "9e0c", CompanyID: "c", Kind: meetd.MailRoutingForm,
+		Recipient: "rec@example.com", Language: "en", Subject: "Intake", Body: "Please fill this in\n\nhttps://cal.acme.example/f/intake?r=x",
+		Data: mail.Facts{Recipient: mail.Person{Name: "Rec", Email: "rec@example.com"}}.Marshal(), Attempts: 1, MessageID: "9e0c@meetd"}}
+	m, err := composer.Compose(cl, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	_, parts := parse(t, []byte(b.String()))
+	plain := find(t, parts, "multipart/alternative/text/plain").Body
+	html := find(t, parts, "multipart/alternative/text/html").Body
+	if !strings.Contains(plain, "intake?r=x") || strings.Contains(plain, "\n-- ") {
+		t.Errorf("plain text:\n%q", plain)
+	}
+	if strings.Contains(html, "border-top") {
+		t.Errorf("HTML has an empty footer:\n%s", html)
+	}
+}

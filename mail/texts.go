@@ -12,6 +12,7 @@ import (
 // host and {expires} the end of a double opt-in link.
 type words struct {
 	subjects, intros                       map[string]string
+	guestIntro                             string // a guest's confirmation
 	hello, what, when, where, with, reason string
 	reschedule, cancel, confirm, expires   string
 	linkNote, footer                       string
@@ -39,7 +40,8 @@ var languages = map[string]words{
 			meetd.MailHostCanceled: "The meeting with {attendee} has been cancelled.",
 			meetd.MailReminder:     "This is a reminder of your upcoming meeting.",
 		},
-		hello: "Hello {name},", what: "What", when: "When", where: "Where", with: "With", reason: "Reason",
+		guestIntro: "{attendee} invited you to {type}. The invitation is attached for your calendar.",
+		hello:      "Hello {name},", what: "What", when: "When", where: "Where", with: "With", reason: "Reason",
 		reschedule: "Reschedule", cancel: "Cancel", confirm: "Confirm my booking",
 		expires:  "The link works until {expires}.",
 		linkNote: "Keep this e-mail: its links are yours alone and let you change your booking.",
@@ -66,7 +68,8 @@ var languages = map[string]words{
 			meetd.MailHostCanceled: "Der Termin mit {attendee} wurde abgesagt.",
 			meetd.MailReminder:     "Wir erinnern Sie an Ihren bevorstehenden Termin.",
 		},
-		hello: "Hallo {name},", what: "Was", when: "Wann", where: "Wo", with: "Mit", reason: "Grund",
+		guestIntro: "{attendee} hat Sie zu {type} eingeladen. Die Einladung für Ihren Kalender ist angehängt.",
+		hello:      "Hallo {name},", what: "Was", when: "Wann", where: "Wo", with: "Mit", reason: "Grund",
 		reschedule: "Verschieben", cancel: "Absagen", confirm: "Buchung bestätigen",
 		expires:  "Der Link gilt bis {expires}.",
 		linkNote: "Bewahren Sie diese E-Mail auf: Mit ihren Links, die nur Ihnen gehören, können Sie Ihre Buchung ändern.",

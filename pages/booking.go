@@ -95,6 +95,9 @@ type state struct {
 	submission string
 	answers    meetd.Answers
 	dropped    bool
+	// who is the name, e-mail and phone the submission gave (its answers
+	// to fields that target them), which fill in a form not yet sent.
+	who bookingForm
 }
 
 func (p *Pages) stateOf(r *http.Request, t *target) state {
@@ -305,12 +308,10 @@ func (p *Pages) calendarOf(ctx context.Context, t *target, st *state, lang, exce
 		}
 	}
 	if len(t.m.AllowedDurations) > 0 {
-		seen := map[int]bool{}
-		for _, m := range append([]int{t.m.Duration}, t.m.AllowedDurations...) {
-			if !seen[m] {
-				seen[m] = true
-				c.Durations = append(c.Durations, durationChoice{Minutes: m, Selected: m == st.minutes(t.m)})
-			}
+		// One list by length, whatever order the API was given them in.
+		all := slices.Compact(slices.Sorted(slices.Values(append([]int{t.m.Duration}, t.m.AllowedDurations...))))
+		for _, m := range all {
+			c.Durations = append(c.Durations, durationChoice{Minutes: m, Selected: m == st.minutes(t.m)})
 		}
 	}
 	c.Hidden = map[string]string{}
@@ -430,7 +431,7 @@ func (p *Pages) bookingPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, &t.company, err)
 		return
 	}
-	p.showBooking(w, r, t, st, bookingForm{}, nil, nil, http.StatusOK)
+	p.showBooking(w, r, t, st, st.who, nil, nil, http.StatusOK)
 }
 
 // showBooking renders the booking page: the month view, or once a slot is

@@ -56,7 +56,7 @@ func (p *Pages) oneTimePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, &t.company, err)
 		return
 	}
-	p.showBooking(w, r, t, st, bookingForm{}, nil, nil, http.StatusOK)
+	p.showBooking(w, r, t, st, st.who, nil, nil, http.StatusOK)
 }
 
 // POST /1t/{token}: a booking through a one-time link, which the booking

@@ -45,6 +45,7 @@ type Store interface {
 	ListMeetingTypes(ctx context.Context, f meetd.MeetingTypeFilter) ([]meetd.MeetingType, error)
 	PersonalPage(ctx context.Context, companyID, userID string) (meetd.PersonalPage, error)
 	OneTimeLinkByTokenHash(ctx context.Context, hash []byte) (meetd.OneTimeLink, error)
+	RoutingFormByID(ctx context.Context, companyID, id string) (meetd.RoutingForm, error)
 }
 
 var _ Store = meetd.Store(nil)
@@ -229,15 +230,8 @@ func (p *Pages) actor(r *http.Request) meetd.Actor {
 func headers(w http.ResponseWriter, nonce string, c *meetd.Company) {
 	h := w.Header()
 	frames := "'self'"
-	if c != nil && len(c.FrameAncestors) > 0 {
-		// Checked again as they are written into the header: the store
-		// keeps what it is given, and a value saved before a rule was
-		// tightened (a wildcard) must not widen the policy now.
-		if ok, err := meetd.CheckFrameAncestors(c.FrameAncestors); err == nil {
-			for _, o := range ok {
-				frames += " " + o
-			}
-		}
+	if c != nil {
+		frames = meetd.FrameAncestorsSource(c.FrameAncestors)
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src https: data:; style-src 'nonce-"+nonce+
 		"'; script-src 'nonce-"+nonce+"'; form-action 'self'; base-uri 'none'; frame-ancestors "+frames)

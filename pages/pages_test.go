@@ -211,7 +211,8 @@ func TestOneTimeLinkBooksOnce(t *testing.T) {
 }
 
 // TestDoubleOptIn: a double opt-in booking on the page says "check your
-// e-mail"; the confirmation link's GET confirms nothing; its POST books.
+// e-mail"; the confirmation link's GET shows what it would book and
+// confirms nothing (a wrong token shows nothing: 404); its POST books.
 func TestDoubleOptIn(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
 		h := newHarness(t, b)
@@ -242,7 +243,9 @@ func TestDoubleOptIn(t *testing.T) {
 			t.Fatalf("API double opt-in booking: %d %+v", resp.StatusCode, body)
 		}
 		confirm := l.Confirm(body.ProvisionalBookingID, token)
-		h.get(confirm).want(t, 200, "Confirm your booking", `id="confirm"`)
+		h.get(confirm).want(t, 200, "Confirm your booking", `id="confirm"`,
+			"<dd>"+h.mt.Name+" with "+h.host.GivenName, "Monday, 2 March 2026")
+		h.get(l.Confirm(body.ProvisionalBookingID, "wrong")).want(t, 404)
 		if pb, _ := h.db.ProvisionalForAttendee(context.Background(), body.ProvisionalBookingID); pb.Status != meetd.ProvisionalPending {
 			t.Fatalf("a GET of the confirmation link confirmed it: %s", pb.Status)
 		}
@@ -363,7 +366,8 @@ func TestPageWeight(t *testing.T) {
 }
 
 // TestUserPageShowsThePersonalPage: the user's page lists the meeting
-// types in the personal page's order with its description, colours,
+// types in the personal page's order with its description (its line
+// breaks kept), colours,
 // header image and online profiles; the booking page keeps the colours.
 func TestUserPageShowsThePersonalPage(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite)
@@ -376,7 +380,7 @@ func TestUserPageShowsThePersonalPage(t *testing.T) {
 	}
 	if _, err := h.db.UpdatePersonalPage(ctx, meetd.CLIActor, h.tenant.Company.ID, h.host.ID, func(p *meetd.PersonalPage) error {
 		p.UseCustomColors, p.PrimaryColor, p.SecondaryColor = true, "#0a5", "#eeffee"
-		p.HeaderImage, p.Description = "https://img.example.com/header.png", "Let's talk <about it>."
+		p.HeaderImage, p.Description = "https://img.example.com/header.png", "Let's talk <about it>.\r\nMonday to Friday."
 		p.MeetingTypeOrder, p.ShowAllMeetingTypes = []string{second.ID, h.mt.ID}, true
 		p.Profiles = map[string]string{"linkedIn": "@hanna", "email": "hanna@pages.example.com", "addressCity": "Berlin"}
 		p.CustomLinks = []meetd.CustomLink{{Name: "Blog", URL: "https://blog.example.com"}}
@@ -386,7 +390,7 @@ func TestUserPageShowsThePersonalPage(t *testing.T) {
 	}
 	l := links.New(h.base)
 	up := h.get(l.User(h.host.Slug)).want(t, 200, ":root{--p:#0a5}", ":root{--s:#eeffee}",
-		`<img class="banner" src="https://img.example.com/header.png" alt="">`, "Let&#39;s talk &lt;about it&gt;.",
+		`<img class="banner" src="https://img.example.com/header.png" alt="">`, "Let&#39;s talk &lt;about it&gt;.<br>Monday to Friday.",
 		`href="https://www.linkedin.com/in/hanna"`, `href="mailto:hanna@pages.example.com"`, "Berlin",
 		`href="https://blog.example.com"`)
 	if i, j := strings.Index(up.body, "Deep Dive"), strings.Index(up.body, "30min Meeting"); i < 0 || j < 0 || i > j {
@@ -412,5 +416,21 @@ func TestPagesUnderAPath(t *testing.T) {
 	}
 	if n := len(pg.links("slot=")); n == 0 {
 		t.Fatal("no slots under a path")
+	}
+}
+
+// TestDurationsAreOfferedShortestFirst: the meeting type's own duration
+// and its allowedDurations make one list in order of length, however the
+// API was given them; the meeting type's own stays the one chosen.
+func TestDurationsAreOfferedShortestFirst(t *testing.T) {
+	h := newHarness(t, sqldbtest.SQLite)
+	h.change(func(m *meetd.MeetingType) { m.AllowedDurations = []int{90, 15, 60} })
+	p := h.get(links.New(h.base).Booking(h.host.Slug, h.mt.Slug)).want(t, 200, `<select id="d" name="d">`)
+	_, sel, _ := strings.Cut(p.body, `<select id="d" name="d">`)
+	sel, _, _ = strings.Cut(sel, "</select>")
+	want := `<option value="15">15 min</option><option value="30" selected>30 min</option>` +
+		`<option value="60">60 min</option><option value="90">90 min</option>`
+	if strings.Join(strings.Fields(sel), "") != strings.Join(strings.Fields(want), "") {
+		t.Fatalf("durations offered as\n%s\nwant\n%s", sel, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/meetd/meetd"
 )
@@ -15,7 +16,7 @@ import (
 var files embed.FS
 
 var (
-	tmpl = template.Must(template.New("").Funcs(template.FuncMap{"dict": dict}).ParseFS(files, "templates/*.html"))
+	tmpl = template.Must(template.New("").Funcs(template.FuncMap{"dict": dict, "lines": lines}).ParseFS(files, "templates/*.html"))
 	css  = template.CSS(mustRead("templates/style.css"))
 	js   = template.JS(mustRead("templates/page.js"))
 )
@@ -190,3 +191,9 @@ type pair struct {
 }
 
 func dict(v *view, x any) pair { return pair{V: v, L: v.L, C: x, A: x} }
+
+// lines splits a text typed in a form (a description) at its line
+// breaks, so a page can show them: HTML would run the lines together.
+func lines(s string) []string {
+	return strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n")
+}

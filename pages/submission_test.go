@@ -174,3 +174,42 @@ func TestAnUnknownSubmissionIsDroppedWithANotice(t *testing.T) {
 		}
 	})
 }
+
+// TestASubmissionFillsInWhoIsBooking: a routing form's answers to fields
+// that target the attendee's e-mail, name or phone fill in those inputs of
+// the booking form, so the visitor need not type them twice; first and
+// last name make the name when no field targets it whole.
+func TestASubmissionFillsInWhoIsBooking(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		ctx := context.Background()
+		company := h.tenant.Company.ID
+		var refs []meetd.FieldRef
+		field := func(label, name, typ, target string) {
+			d, err := h.db.CreateDataField(ctx, meetd.CLIActor, meetd.DataField{CompanyID: company, Label: label,
+				Name: name, FieldType: typ, Target: target})
+			if err != nil {
+				t.Fatal(err)
+			}
+			refs = append(refs, meetd.FieldRef{DataFieldID: d.ID, Order: len(refs)})
+		}
+		field("Work e-mail", "workEmail", meetd.FieldEmail, "email")
+		field("First name", "first", meetd.FieldTextSingle, "firstname")
+		field("Last name", "last", meetd.FieldTextSingle, "lastname")
+		field("Mobile", "mobile", meetd.FieldPhone, "phone")
+		form, err := h.db.CreateRoutingForm(ctx, meetd.CLIActor, meetd.RoutingForm{CompanyID: company, Name: "Intake",
+			StructureType: meetd.FormOnly, Fields: refs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := h.db.SubmitForm(ctx, meetd.Actor{Source: "form"}, meetd.FormSubmission{CompanyID: company, FormID: form.ID,
+			Answers: meetd.Answers{"workEmail": "gina@example.org", "first": "Gina", "last": "Gross", "mobile": "+49 30 123"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := links.New(h.base).Booking(h.host.Slug, h.mt.Slug)
+		slotLink := h.get(page+"?submission="+sub.ID).want(t, 200).links("slot=")[0]
+		h.get(slotLink).want(t, 200, `autocomplete="name" required maxlength="200" value="Gina Gross">`,
+			`autocomplete="email" required value="gina@example.org">`)
+	})
+}

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -294,7 +295,19 @@ func (am *appointmentMail) toAttendee(ctx context.Context, at meetd.Attendee, ki
 	}
 	f := am.base
 	f.Recipient, f.TimeZone, f.Links = attendeePerson(at), at.Timezone, at.GuestOf == ""
-	lang := mail.Language(at.Language)
+	language := at.Language
+	if at.GuestOf != "" {
+		// A guest gives no zone or language of their own; the person who
+		// brought them, often a colleague, is a far better guess for them
+		// than UTC and English.
+		for _, by := range am.ap.Attendees {
+			if by.ID == at.GuestOf {
+				f.TimeZone = cmp.Or(f.TimeZone, by.Timezone)
+				language = cmp.Or(language, by.Language)
+			}
+		}
+	}
+	lang := mail.Language(language)
 	if kind != "" {
 		if err := am.queue(ctx, kind, f, lang, at.ID, time.Time{}); err != nil {
 			return err

@@ -362,3 +362,34 @@ func TestMigrateRefusesABadLogLevelVariable(t *testing.T) {
 		t.Fatalf("meetd migrate --log-level info: %v\n%s", err, out)
 	}
 }
+
+// TestUsageNamesEveryServeFlag: "meetd -h" and the README's synopsis of
+// meetd serve are where a newcomer looks first, so each names every flag
+// of meetd serve, as its --help does.
+func TestUsageNamesEveryServeFlag(t *testing.T) {
+	e := &env{ctx: t.Context(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	if err := e.serve([]string{"--help"}); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("serve --help: %v", err)
+	}
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, synopsis, _ := strings.Cut(string(raw), "\nmeetd serve ")
+	synopsis, _, _ = strings.Cut(synopsis, "\nmeetd migrate")
+	_, top, _ := strings.Cut(usage, "meetd serve ")
+	top, _, _ = strings.Cut(top, "meetd migrate")
+	common := map[string]bool{"db": true, "log-level": true, "log-format": true} // every command's, said once
+	e.settings.fs.VisitAll(func(f *flag.Flag) {
+		if common[f.Name] {
+			return
+		}
+		named := regexp.MustCompile(`[\[ ]--` + regexp.QuoteMeta(f.Name) + `[ \]]`)
+		if !named.MatchString(top) {
+			t.Errorf("meetd -h does not show --%s in the synopsis of meetd serve", f.Name)
+		}
+		if !named.MatchString(synopsis) {
+			t.Errorf("README.md's synopsis of meetd serve does not show --%s", f.Name)
+		}
+	})
+}

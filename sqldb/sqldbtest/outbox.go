@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/mail"
 )
 
 // RunMail runs the e-mail outbox's conformance tests against b.
@@ -20,6 +21,7 @@ func RunMail(t *testing.T, b Backend) {
 		{"mail outbox: written with the booking, claimed once, retried, given up; reminders re-timed and cancelled", testMailOutbox},
 		{"mail outbox: the opt-in link is queued with the booking and its token kept only until sent", testMailOptIn},
 		{"mail outbox: concurrent claims go to one worker each", testMailConcurrentClaims},
+		{"mail outbox: guests hear in the zone and language of the attendee who brought them", testMailGuestZone},
 		{"mail outbox: the claim and the dashboard's list use indexes", testMailIndexes},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(newRawFixture(t, b)) })
@@ -413,10 +415,47 @@ func testMailIndexes(f *rawFixture) {
 		"outbox_messages_provisional"} {
 		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?`
 		if f.pg {
-			q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`
+			q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?` // other tests' schemas have it too
 		}
 		if f.count(q, name) != 1 {
 			f.t.Fatalf("index %s is missing", name)
 		}
+	}
+}
+
+// testMailGuestZone: a guest gives no zone or language of their own, so
+// their messages (at booking, and for a guest added later) speak as the
+// messages to the attendee who brought them do, not in English and UTC.
+func testMailGuestZone(f *rawFixture) {
+	t := f.t
+	c, _ := f.company(meetd.PlanEnterprise, "owner@example.com")
+	h := f.host(c.ID, "h1@example.com")
+	n := f.booking(h, start.Add(72*time.Hour), 30)
+	n.Attendee = meetd.Attendee{Email: "ada@example.com", Fullname: "Ada", Language: "de", Timezone: "America/New_York",
+		ReceiveReminders: true, Notes: json.RawMessage(`{}`), BringalongEmails: []string{"guest@example.com"}}
+	ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AddGuests(f.ctx, meetd.CLIActor, c.ID, ap.ID, "", []string{"late@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, m := range f.outbox(c.ID) {
+		if m.Recipient != "guest@example.com" && m.Recipient != "late@example.com" {
+			continue
+		}
+		seen++
+		facts, err := mail.ParseFacts(m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Language != "de" || facts.TimeZone != "America/New_York" || facts.Links {
+			t.Errorf("%s to %s: language %q, zone %q, links %v; want de, America/New_York, no links",
+				m.Kind, m.Recipient, m.Language, facts.TimeZone, facts.Links)
+		}
+	}
+	if seen != 6 { // each guest: the confirmation and two reminders
+		t.Fatalf("%d messages to the guests, want 6", seen)
 	}
 }
