@@ -17,27 +17,7 @@ import (
 // the booking made with the submission carries the answers.
 func TestARoutingFormBooksWithItsAnswers(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "meetd.db")
-	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
-		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
-	admin := cliJSON(t, dsn, "user", "create", "--company", co["companyId"].(string), "--email", "admin@acme.example",
-		"--given-name", "Adam", "--family-name", "Admin", "--role", "admin")["userId"].(string)
-	pat := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "ci", "--expires-in", "1d")["token"].(string)
-	n := startNode(t, dsn)
-	call := func(method, path string, body any, want int) map[string]any {
-		t.Helper()
-		text := ""
-		if body != nil {
-			b, _ := json.Marshal(body)
-			text = string(b)
-		}
-		status, out := n.requestBody(t, method, path, pat, "", text)
-		if status != want {
-			t.Fatalf("%s %s = %d %s, want %d", method, path, status, out, want)
-		}
-		var m map[string]any
-		_ = json.Unmarshal([]byte(out), &m)
-		return m
-	}
+	n, call := acmeNode(t, dsn)
 	field := call("POST", "/v4/data-field", map[string]any{"label": "Company size", "fieldType": "radio", "required": true,
 		"options": []map[string]any{{"label": "Small", "value": "small"}, {"label": "Big", "value": "big"}}}, 201)["id"]
 	mt := call("POST", "/v4/meeting-type", map[string]any{
@@ -89,5 +69,37 @@ func TestARoutingFormBooksWithItsAnswers(t *testing.T) {
 	}
 	if page := call("GET", "/crm?searchTerm=ada%40guest.example", nil, 200); page["total"] != float64(1) {
 		t.Fatalf("contacts for the address: %v, want exactly one", page)
+	}
+}
+
+// apiCall sends a JSON request to a node with an admin's token and fails
+// the test unless the answer has status want; it returns the decoded body.
+type apiCall func(method, path string, body any, want int) map[string]any
+
+// acmeNode creates the company Acme with an admin and a personal access
+// token through the CLI on dsn, starts a node on it, and returns the node
+// and a caller with that token.
+func acmeNode(t *testing.T, dsn string) (*node, apiCall) {
+	t.Helper()
+	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
+		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
+	admin := cliJSON(t, dsn, "user", "create", "--company", co["companyId"].(string), "--email", "admin@acme.example",
+		"--given-name", "Adam", "--family-name", "Admin", "--role", "admin")["userId"].(string)
+	pat := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "ci", "--expires-in", "1d")["token"].(string)
+	n := startNode(t, dsn)
+	return n, func(method, path string, body any, want int) map[string]any {
+		t.Helper()
+		text := ""
+		if body != nil {
+			b, _ := json.Marshal(body)
+			text = string(b)
+		}
+		status, out := n.requestBody(t, method, path, pat, "", text)
+		if status != want {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, status, out, want)
+		}
+		var m map[string]any
+		_ = json.Unmarshal([]byte(out), &m)
+		return m
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -26,27 +25,7 @@ func TestRoutingFormAnswersReachTheBookingAndTheContact(t *testing.T) {
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			dsn := dsnFor(t, b)
-			co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
-				"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
-			admin := cliJSON(t, dsn, "user", "create", "--company", co["companyId"].(string), "--email", "admin@acme.example",
-				"--given-name", "Adam", "--family-name", "Admin", "--role", "admin")["userId"].(string)
-			pat := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "ci", "--expires-in", "1d")["token"].(string)
-			n := startNode(t, dsn)
-			call := func(method, path string, body any, want int) map[string]any {
-				t.Helper()
-				text := ""
-				if body != nil {
-					b, _ := json.Marshal(body)
-					text = string(b)
-				}
-				status, out := n.requestBody(t, method, path, pat, "", text)
-				if status != want {
-					t.Fatalf("%s %s = %d %s, want %d", method, path, status, out, want)
-				}
-				var m map[string]any
-				_ = json.Unmarshal([]byte(out), &m)
-				return m
-			}
+			n, call := acmeNode(t, dsn)
 			size := call("POST", "/v4/data-field", map[string]any{"label": "Company size", "fieldType": "radio", "required": true,
 				"options": []map[string]any{{"label": "Small", "value": "small"}, {"label": "Big", "value": "big"}}}, 201)["id"]
 			budget := call("POST", "/v4/data-field", map[string]any{"label": "Budget", "fieldType": "number"}, 201)["id"]
