@@ -1,8 +1,10 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"sync"
 
@@ -216,5 +218,13 @@ func (db *DB) readBusySpans(ctx context.Context, f meetd.BusyFilter, hosts []str
 		}
 		out[id] = append(out[id], busySpan{s, e})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// By start: slot computation sorts each host's intervals, which costs
+	// little on a sorted list, and this sort is paid once per version.
+	for _, spans := range out {
+		slices.SortFunc(spans, func(a, b busySpan) int { return cmp.Compare(a.start, b.start) })
+	}
+	return out, nil
 }
