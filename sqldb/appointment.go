@@ -161,10 +161,9 @@ func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewApp
 		if err != nil {
 			return err
 		}
-		if err := t.emitAppointment(ctx, a, meetd.EventBookingCreated, id, nil); err != nil {
-			return err
-		}
-		ap, err = appointment(ctx, t, n.CompanyID, id, "")
+		// The appointment as the emit read it, in this transaction: the
+		// same a read after it would answer.
+		ap, err = t.emitAppointmentRead(ctx, a, meetd.EventBookingCreated, id, nil)
 		return err
 	})
 	return ap, err
