@@ -413,7 +413,7 @@ func testMailIndexes(f *rawFixture) {
 		"outbox_messages_provisional"} {
 		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?`
 		if f.pg {
-			q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname = ?`
+			q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`
 		}
 		if f.count(q, name) != 1 {
 			f.t.Fatalf("index %s is missing", name)
