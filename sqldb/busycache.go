@@ -37,6 +37,17 @@ type busyEntry struct {
 	version  int64
 	from, to int64
 	spans    []busySpan
+	// busy is spans as Busy answers them, for a read of the entry's
+	// own window: one copy instead of a conversion per interval.
+	busy []meetd.HostBusy
+}
+
+func newBusyEntry(host string, version, from, to int64, spans []busySpan) *busyEntry {
+	e := &busyEntry{version: version, from: from, to: to, spans: spans, busy: make([]meetd.HostBusy, len(spans))}
+	for i, s := range spans {
+		e.busy[i] = meetd.HostBusy{UserID: host, Start: fromMS(s.start), End: fromMS(s.end)}
+	}
+	return e
 }
 
 type busySpan struct{ start, end int64 }
@@ -45,7 +56,7 @@ type busySpan struct{ start, end int64 }
 // from the database each time; past maxBusySpans held, entries go.
 const (
 	maxBusyEntrySpans = 20_000
-	maxBusySpans      = 1_000_000
+	maxBusySpans      = 500_000
 	maxBusyEntries    = 20_000
 )
 
@@ -168,7 +179,7 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 			if versions[i] < 0 || entries[i] != nil {
 				continue
 			}
-			e := &busyEntry{version: versions[i], from: from, to: to, spans: read[id]}
+			e := newBusyEntry(id, versions[i], from, to, read[id])
 			db.busy.put(busyKey{f.CompanyID, id}, e)
 			entries[i] = e
 		}
@@ -183,6 +194,11 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 	out := make([]meetd.HostBusy, 0, total)
 	for i, e := range entries {
 		if e == nil {
+			continue
+		}
+		if e.from == from && e.to == to {
+			// Every interval read for this window overlaps it.
+			out = append(out, e.busy...)
 			continue
 		}
 		id := f.HostIDs[i]
