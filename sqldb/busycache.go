@@ -98,26 +98,53 @@ func (c *busyCache) put(k busyKey, e *busyEntry) {
 }
 
 // busyVersionsSQL answers, for each of n hosts of the company, (the
-// host's position in the VALUES list, its busy version, 0, NULL); a host
-// of another company or none is absent.
+// host's position in the VALUES list, its busy version, -1, NULL); a host
+// of another company or none is absent. The -1 tells these rows from busy
+// rows (an end time) and calendar rows (a busy column) in a union.
 func busyVersionsSQL(n int) string {
-	return `SELECT v.column2, COALESCE(hv.version, 0), 0, CAST(NULL AS TEXT) FROM (VALUES ` + hostValues(n) + `) v
+	return `SELECT v.column2, COALESCE(hv.version, 0), -1, CAST(NULL AS TEXT) FROM (VALUES ` + hostValues(n) + `) v
 		CROSS JOIN users u LEFT JOIN host_busy_versions hv ON hv.user_id = u.id
 		WHERE u.id = v.column1 AND u.company_id = ?`
 }
 
+// covers reports whether the cache holds host's intervals for a window
+// covering [from, to), at any version.
+func (c *busyCache) covers(k busyKey, from, to int64) bool {
+	c.mu.Lock()
+	e := c.entries[k]
+	c.mu.Unlock()
+	return e != nil && e.from <= from && e.to >= to
+}
+
 // cachedBusy is Busy through the cache, for f without ExceptID and with
 // distinct hosts. It answers the same intervals as the uncached query.
+//
+// When the cache may serve some host, the versions (and calendar busy
+// times) are read first, then the intervals of the hosts it cannot serve.
+// When it can serve none (a booking's check, a new window), one statement
+// reads the versions with every host's intervals: one snapshot, and no
+// more round trips than without the cache.
 func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostBusy, error) {
 	n := len(f.HostIDs)
+	from, to := ms(f.From), ms(f.To)
+	withRows := true
+	for _, id := range f.HostIDs {
+		if db.busy.covers(busyKey{f.CompanyID, id}, from, to) {
+			withRows = false
+			break
+		}
+	}
 	q := busyVersionsSQL(n)
-	args := make([]any, 0, 2*n+4)
+	args := make([]any, 0, 4*n+8)
 	for _, id := range f.HostIDs {
 		args = append(args, id)
 	}
 	args = append(args, f.CompanyID)
-	calendars := f.Calendars && f.From.Before(f.To)
-	if calendars {
+	if withRows {
+		q += ` UNION ALL SELECT b.column2, b.start_at, b.end_at, CAST(NULL AS TEXT) FROM (` + busySQL(n) + `) b`
+		args = append(args, busyArgs(f)...)
+	}
+	if f.Calendars && f.From.Before(f.To) {
 		q += ` UNION ALL ` + calendarBusySQL(n)
 		args = append(args, calendarBusyArgs(f)...)
 	}
@@ -125,13 +152,16 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 	if err != nil {
 		return nil, err
 	}
-	from, to := ms(f.From), ms(f.To)
 	// versions[i] is host i's version, -1 when it is not the company's.
 	versions := make([]int64, n)
 	for i := range versions {
 		versions[i] = -1
 	}
 	var cal []meetd.HostBusy
+	var read map[string][]busySpan
+	if withRows {
+		read = make(map[string][]busySpan, n)
+	}
 	err = func() error {
 		defer rows.Close()
 		var host, a, b int64
@@ -145,19 +175,25 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 			if err != nil {
 				return err
 			}
-			if !busy.Valid {
+			switch {
+			case busy.Valid:
+				// A calendar's rows are the host's id as stored there, lowercased.
+				if cal, err = decodeBusy(cal, strings.ToLower(user), a, busy.String, f.From, f.To); err != nil {
+					return err
+				}
+			case b == -1:
 				versions[host] = a
-				continue
-			}
-			// A calendar's rows are the host's id as stored there, lowercased.
-			if cal, err = decodeBusy(cal, strings.ToLower(user), a, busy.String, f.From, f.To); err != nil {
-				return err
+			default:
+				read[user] = append(read[user], busySpan{a, b})
 			}
 		}
 		return rows.Err()
 	}()
 	if err != nil {
 		return nil, err
+	}
+	if withRows {
+		sortSpans(read)
 	}
 
 	entries := make([]*busyEntry, n)
@@ -170,11 +206,12 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 			missing = append(missing, id)
 		}
 	}
-	if len(missing) > 0 {
-		read, err := db.readBusySpans(ctx, f, missing)
-		if err != nil {
+	if len(missing) > 0 && !withRows {
+		if read, err = db.readBusySpans(ctx, f, missing); err != nil {
 			return nil, err
 		}
+	}
+	if len(missing) > 0 {
 		for i, id := range f.HostIDs {
 			if versions[i] < 0 || entries[i] != nil {
 				continue
@@ -237,10 +274,15 @@ func (db *DB) readBusySpans(ctx context.Context, f meetd.BusyFilter, hosts []str
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// By start: slot computation sorts each host's intervals, which costs
-	// little on a sorted list, and this sort is paid once per version.
-	for _, spans := range out {
+	sortSpans(out)
+	return out, nil
+}
+
+// sortSpans sorts each host's intervals by start: slot computation then
+// uses them without a copy (slots.padded), and this sort is paid once per
+// version.
+func sortSpans(byHost map[string][]busySpan) {
+	for _, spans := range byHost {
 		slices.SortFunc(spans, func(a, b busySpan) int { return cmp.Compare(a.start, b.start) })
 	}
-	return out, nil
 }
