@@ -14,12 +14,12 @@ import (
 // busyCache keeps hosts' appointment intervals in memory, each under the
 // host's busy version (table host_busy_versions, bumped by triggers in
 // the transaction of every change to the host's appointment_hosts rows).
-// A read first reads the versions in one query, then only the hosts whose
-// version or window the cache does not hold: the versions come from the
-// database on every read, so a change committed by any node (or any other
-// process on the same database) is seen on the next read. Rows read after
-// the version are at least as new as it; an entry may hold a change its
-// version does not name yet, never miss one it does.
+// Every read reads the hosts' versions from the database (see
+// cachedBusy), so a change committed by any node, or any other process on
+// the same database, is seen on the next read. Rows read after a version
+// are at least as new as it: an entry may hold a change its version does
+// not name yet, never miss one it names. One entry per host: a read of a
+// window no entry covers replaces it.
 //
 // Calendar busy times are not cached: they are read with the versions.
 type busyCache struct {
