@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,65 +121,167 @@ func localTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02T15:04:05.000Z07:00")
 }
 
+// appendLocalTime appends t in loc as localTime renders it, written by
+// hand: a month of slots for ten hosts formats thousands of times, and
+// time.Format spends most of its effort reading the layout.
+func appendLocalTime(b []byte, t time.Time, loc *time.Location) []byte {
+	t = t.In(loc)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDate(b, year, month, day)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3) // truncated, as Format does
+	_, offset := t.Zone()
+	if offset == 0 {
+		return append(b, 'Z')
+	}
+	// Z07:00 writes whole minutes of the offset, as time.Format does.
+	zone := offset / 60
+	if zone < 0 {
+		b = append(b, '-')
+		zone = -zone
+	} else {
+		b = append(b, '+')
+	}
+	b = appendDigits(b, zone/60, 2)
+	b = append(b, ':')
+	return appendDigits(b, zone%60, 2)
+}
+
+// appendDate appends year-month-day as 2006-01-02 (year in 0..9999).
+func appendDate(b []byte, year int, month time.Month, day int) []byte {
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	return appendDigits(b, day, 2)
+}
+
+// appendDigits appends n >= 0 in decimal, zero-padded to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var d [8]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, d[:width]...)
+}
+
 // writeSlots writes the slot answer, {dates, earliestAvailableDate,
-// timeframes, timezone} (json.Marshal's key order), one spot at a time
-// through a small buffer: a large answer (hostIds for every spot) is never
-// held in memory whole, on top of the slots it is made from.
+// timeframes, timezone} (json.Marshal's key order and bytes), one spot at
+// a time through a small buffer: a large answer (hostIds for every spot)
+// is never held in memory whole, on top of the slots it is made from. The
+// JSON is written by hand (strings through appendJSONString): reflection
+// cost more than the slots themselves (BENCHMARKS.md, "Busy intervals
+// cached by version").
 func writeSlots(w http.ResponseWriter, list []slots.Slot, tzName string, loc *time.Location) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
-	enc := func(v any) {
-		b, _ := json.Marshal(v) // strings and slices of strings: it cannot fail
+	bp := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(bp)
+	b := (*bp)[:0]
+	flush := func() {
 		_, _ = bw.Write(b)
+		b = b[:0]
+	}
+	b = append(b, `{"dates":[`...)
+	// The day of the last spot, as local year, month and day.
+	var (
+		dayY, dayD int
+		dayM       time.Month
+		haveDay    bool
+		first      []byte
+	)
+	for i, sl := range list {
+		y, m, d := sl.Start.In(loc).Date()
+		if !haveDay || y != dayY || m != dayM || d != dayD {
+			if haveDay {
+				b = append(b, "]},"...)
+			}
+			b = append(b, `{"date":`...)
+			at := len(b)
+			b = append(b, '"')
+			if y < 0 || y > 9999 {
+				b = sl.Start.In(loc).AppendFormat(b, "2006-01-02")
+			} else {
+				b = appendDate(b, y, m, d)
+			}
+			b = append(b, '"')
+			if !haveDay {
+				first = append([]byte(nil), b[at:]...)
+			}
+			dayY, dayM, dayD, haveDay = y, m, d, true
+			b = append(b, `,"spots":[`...)
+		} else if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"startTime":"`...)
+		b = appendLocalTime(b, sl.Start, loc)
+		b = append(b, `","endTime":"`...)
+		b = appendLocalTime(b, sl.End, loc)
+		b = append(b, `","hostIds":`...)
+		if sl.HostIDs == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for j, id := range sl.HostIDs {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, id)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+		if len(b) >= 16<<10 {
+			flush()
+		}
+	}
+	if haveDay {
+		b = append(b, "]}"...)
+	}
+	b = append(b, `],"earliestAvailableDate":`...)
+	if first == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, first...)
 	}
 	// Timeframes are the bookable windows in UTC: overlapping or touching
-	// slots merge. There are few, so they are gathered first.
-	frames := []timeframeJSON{}
-	var lastEnd time.Time
-	for _, sl := range list {
-		if len(frames) > 0 && !sl.Start.After(lastEnd) {
-			if sl.End.After(lastEnd) {
-				lastEnd = sl.End
-				frames[len(frames)-1].End = meetd.FormatTime(lastEnd)
+	// slots merge.
+	b = append(b, `,"timeframes":[`...)
+	for i := 0; i < len(list); {
+		start, end := list[i].Start, list[i].End
+		for i++; i < len(list) && !list[i].Start.After(end); i++ {
+			if list[i].End.After(end) {
+				end = list[i].End
 			}
-			continue
 		}
-		lastEnd = sl.End
-		frames = append(frames, timeframeJSON{Start: meetd.FormatTime(sl.Start), End: meetd.FormatTime(sl.End)})
-	}
-	_, _ = bw.WriteString(`{"dates":[`)
-	day, first := "", ""
-	for i, sl := range list {
-		d := sl.Start.In(loc).Format("2006-01-02")
-		if d != day {
-			if day != "" {
-				_, _ = bw.WriteString("]},")
-			} else {
-				first = d
-			}
-			day = d
-			_, _ = bw.WriteString(`{"date":`)
-			enc(d)
-			_, _ = bw.WriteString(`,"spots":[`)
-		} else if i > 0 {
-			_ = bw.WriteByte(',')
+		b = append(b, `{"start":"`...)
+		b = append(b, meetd.FormatTime(start)...)
+		b = append(b, `","end":"`...)
+		b = append(b, meetd.FormatTime(end)...)
+		b = append(b, `"}`...)
+		if i < len(list) {
+			b = append(b, ',')
 		}
-		enc(spotJSON{StartTime: localTime(sl.Start, loc), EndTime: localTime(sl.End, loc), HostIDs: sl.HostIDs})
+		if len(b) >= 16<<10 {
+			flush()
+		}
 	}
-	if day != "" {
-		_, _ = bw.WriteString("]}")
-	}
-	_, _ = bw.WriteString(`],"earliestAvailableDate":`)
-	if first == "" {
-		_, _ = bw.WriteString("null")
-	} else {
-		enc(first)
-	}
-	_, _ = bw.WriteString(`,"timeframes":`)
-	enc(frames)
-	_, _ = bw.WriteString(`,"timezone":`)
-	enc(tzName)
-	_, _ = bw.WriteString("}")
+	b = append(b, `],"timezone":`...)
+	b = appendJSONString(b, tzName)
+	b = append(b, '}')
+	flush()
+	*bp = b
 	_ = bw.Flush()
 }

@@ -43,6 +43,7 @@ func marshalSlots(list []slots.Slot, tzName string, loc *time.Location) []byte {
 
 func TestWriteSlotsMatchesMarshal(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
+	stJohns, _ := time.LoadLocation("America/St_Johns")
 	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.UTC) }
 	slot := func(s time.Time, hosts ...string) slots.Slot {
 		return slots.Slot{Start: s, End: s.Add(30 * time.Minute), HostIDs: hosts}
@@ -57,6 +58,10 @@ func TestWriteSlotsMatchesMarshal(t *testing.T) {
 		{"one slot", []slots.Slot{slot(at(3, 9, 0), "a")}, "UTC", time.UTC},
 		{"several days, gaps and hosts", []slots.Slot{slot(at(3, 9, 0), "a", "b"), slot(at(3, 9, 15), "a"),
 			slot(at(3, 11, 0), "b"), slot(at(3, 23, 30), "a"), slot(at(4, 8, 0), "a", "b", "c")}, "Europe/Berlin", berlin},
+		{"offsets west of UTC, half hours and a DST change", []slots.Slot{slot(at(7, 23, 45), "a"), slot(at(8, 3, 30), "a"),
+			slot(at(8, 3, 0).Add(1234*time.Millisecond), "b"), slot(at(9, 12, 0), "a", "b")}, "America/St_Johns", stJohns},
+		{"east of UTC across the spring change", []slots.Slot{slot(at(28, 23, 30), "a"), slot(at(29, 0, 0), "a"),
+			slot(at(29, 1, 0), "a")}, "Europe/Berlin", berlin},
 		{"names that JSON escapes", []slots.Slot{slot(at(3, 9, 0), `a"<b>&`)}, `Etc/<"x">`, time.UTC},
 	} {
 		t.Run(c.name, func(t *testing.T) {

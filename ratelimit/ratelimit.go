@@ -148,16 +148,34 @@ func (d Decision) SetHeaders(h http.Header) {
 	// canonicalising and with one backing array for the values; each value
 	// has capacity one, so an Add elsewhere copies rather than overwrites.
 	v := make([]string, 4)
-	v[0] = strconv.Itoa(d.rate.Burst)
-	v[1] = strconv.Itoa(int(d.tokens))
-	v[2] = strconv.Itoa(int(math.Ceil((float64(d.rate.Burst) - d.tokens) / perSec)))
+	v[0] = decimal(d.rate.Burst)
+	v[1] = decimal(int(d.tokens))
+	v[2] = decimal(int(math.Ceil((float64(d.rate.Burst) - d.tokens) / perSec)))
 	h[headerLimit], h[headerRemaining], h[headerReset] = v[0:1:1], v[1:2:2], v[2:3:3]
 	if !d.Allowed {
 		untilNext := int(math.Ceil((1 - math.Min(d.tokens, 1)) / perSec))
-		v[3] = strconv.Itoa(max(untilNext, 1))
+		v[3] = decimal(max(untilNext, 1))
 		h[headerRetryAfter] = v[3:4:4]
 	}
 }
+
+// decimal is n in decimal, from a table for the values a bucket of up to
+// 4,095 tokens shows: strconv.Itoa allocates above 99, and every API
+// answer carries two or three such numbers.
+func decimal(n int) string {
+	if t := decimals(); n >= 0 && n < len(t) {
+		return t[n]
+	}
+	return strconv.Itoa(n)
+}
+
+var decimals = sync.OnceValue(func() []string {
+	t := make([]string, 4096)
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+})
 
 // The canonical names (textproto.CanonicalMIMEHeaderKey) of the headers
 // SetHeaders sets: what Header.Set would store them under.

@@ -112,10 +112,7 @@ func (s *Service) slotQuery(ctx context.Context, m meetd.MeetingType, hostIDs []
 	if err != nil {
 		return slots.Query{}, err
 	}
-	byHost := map[string][]slots.Interval{}
-	for _, b := range busy {
-		byHost[b.UserID] = append(byHost[b.UserID], slots.Interval{Start: b.Start, End: b.End})
-	}
+	byHost := busyByHost(busy)
 	// Which availability each host is bookable in.
 	avOf := map[string]string{}
 	var others []string
@@ -205,4 +202,35 @@ func freeAt(q slots.Query, start time.Time) []string {
 		}
 	}
 	return nil
+}
+
+// busyByHost groups busy intervals by host in one backing array. Busy
+// answers a host's intervals mostly in runs, so a run costs one map
+// lookup, not one per interval (a month for ten hosts is thousands).
+func busyByHost(busy []meetd.HostBusy) map[string][]slots.Interval {
+	counts := map[string]int{}
+	for i := 0; i < len(busy); {
+		j := i + 1
+		for j < len(busy) && busy[j].UserID == busy[i].UserID {
+			j++
+		}
+		counts[busy[i].UserID] += j - i
+		i = j
+	}
+	all := make([]slots.Interval, len(busy))
+	byHost := make(map[string][]slots.Interval, len(counts))
+	off := 0
+	for id, n := range counts {
+		byHost[id] = all[off : off : off+n]
+		off += n
+	}
+	for i := 0; i < len(busy); {
+		id := busy[i].UserID
+		list := byHost[id]
+		for ; i < len(busy) && busy[i].UserID == id; i++ {
+			list = append(list, slots.Interval{Start: busy[i].Start, End: busy[i].End})
+		}
+		byHost[id] = list
+	}
+	return byHost
 }

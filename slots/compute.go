@@ -162,6 +162,12 @@ func pad(b Interval, q Query) Interval {
 // Empty bookings are dropped before padding: under half-open ranges they
 // overlap nothing, and buffers must not give them width.
 func padded(busy []Interval, q Query) []Interval {
+	// Without buffers, bookings already sorted by start and non-empty (as
+	// the store's cache answers them) serve as they are: starts needs no
+	// merging, and a month for ten hosts is thousands of intervals to copy.
+	if q.BufferBefore <= 0 && q.BufferAfter <= 0 && sortedNonEmpty(busy) {
+		return busy
+	}
 	out := make([]Interval, 0, len(busy))
 	for _, b := range busy {
 		if b.Start.Before(b.End) {
@@ -171,9 +177,24 @@ func padded(busy []Interval, q Query) []Interval {
 	return sortMerge(out)
 }
 
-// starts appends to dst the acceptable starts in avail that miss busy; both
-// must be normalized. One pointer walks busy for the whole call because
-// candidates only move forward.
+// sortedNonEmpty reports whether every interval of ivs is non-empty and
+// none starts before the one ahead of it.
+func sortedNonEmpty(ivs []Interval) bool {
+	for i, iv := range ivs {
+		if !iv.Start.Before(iv.End) || i > 0 && iv.Start.Before(ivs[i-1].Start) {
+			return false
+		}
+	}
+	return true
+}
+
+// starts appends to dst the acceptable starts in avail that miss busy.
+// avail must be normalized; busy need only be non-empty intervals sorted by
+// start (overlapping or touching ones need not be merged). One pointer
+// walks busy for the whole call because candidates only move forward: an
+// interval ending at or before a candidate can block no later one, and
+// when the first interval still running at a candidate starts after the
+// candidate's end, so do all after it.
 func (g grid) starts(avail, busy []Interval, dst []time.Time) []time.Time {
 	j := 0
 	for _, iv := range avail {

@@ -95,6 +95,15 @@ func drawScenario(t *rapid.T) scenario {
 			},
 			Busy: intervals("busy", 15, -30, 240),
 		}
+		// Half the time the bookings come as the store's cache answers
+		// them: non-empty and sorted by start, overlapping or touching
+		// unmerged (padded then uses them without a copy when there are
+		// no buffers).
+		if rapid.Bool().Draw(t, "busy sorted") {
+			busy := slices.DeleteFunc(hosts[i].Busy, func(iv Interval) bool { return !iv.Start.Before(iv.End) })
+			slices.SortStableFunc(busy, func(a, b Interval) int { return a.Start.Compare(b.Start) })
+			hosts[i].Busy = busy
+		}
 	}
 	step := 0
 	if rapid.Bool().Draw(t, "has step") {

@@ -161,10 +161,9 @@ func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewApp
 		if err != nil {
 			return err
 		}
-		if err := t.emitAppointment(ctx, a, meetd.EventBookingCreated, id, nil); err != nil {
-			return err
-		}
-		ap, err = appointment(ctx, t, n.CompanyID, id, "")
+		// The appointment as the emit read it, in this transaction: the
+		// same a read after it would answer.
+		ap, err = t.emitAppointmentRead(ctx, a, meetd.EventBookingCreated, id, nil)
 		return err
 	})
 	return ap, err
@@ -419,6 +418,11 @@ func (db *DB) Busy(ctx context.Context, f meetd.BusyFilter) (_ []meetd.HostBusy,
 	f.HostIDs = distinct(f.HostIDs)
 	if len(f.HostIDs) == 0 {
 		return nil, nil
+	}
+	// The appointment being rescheduled is not left out of a cached
+	// host's intervals: that (rarer) read goes to the database.
+	if f.ExceptID == "" && db.busy != nil {
+		return db.cachedBusy(ctx, f)
 	}
 	if f.Calendars && f.From.Before(f.To) {
 		rows, err := db.query(ctx, busyWithCalendarsSQL(len(f.HostIDs)), append(busyArgs(f), calendarBusyArgs(f)...)...)

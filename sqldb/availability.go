@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/meetd/meetd"
 )
@@ -18,7 +21,8 @@ func scanAvailability(row interface{ Scan(...any) error }) (meetd.Availability, 
 	if err := row.Scan(&av.ID, &av.CompanyID, &av.UserID, &av.Name, &av.Timezone, &sched, &created, &updated); err != nil {
 		return av, err
 	}
-	if err := json.Unmarshal([]byte(sched), &av.Schedule); err != nil {
+	var err error
+	if av.Schedule, err = parseSchedule(sched); err != nil {
 		return av, fmt.Errorf("availability %s: stored schedule: %w", av.ID, err)
 	}
 	av.CreatedAt, av.UpdatedAt = fromMS(created), fromMS(updated)
@@ -244,4 +248,47 @@ func (db *DB) DeleteException(ctx context.Context, a meetd.Actor, companyID, ava
 		}
 		return t.audit(ctx, a, companyID, "availability.exception.delete", "availability", availabilityID)
 	})
+}
+
+// parsedSchedules keeps schedules parsed from their stored text, keyed by
+// the text itself, so no entry can go stale: a slot query reads a dozen
+// availabilities, and decoding their JSON by reflection was a tenth of its
+// time (BENCHMARKS.md, "Busy intervals cached by version"). Each caller
+// gets its own copy. At most maxParsedSchedules texts are kept.
+var (
+	parsedSchedules   sync.Map // string → meetd.Schedule, never changed
+	parsedScheduleCnt atomic.Int64
+)
+
+const maxParsedSchedules = 4096
+
+// parseSchedule is json.Unmarshal of a stored schedule, through
+// parsedSchedules.
+func parseSchedule(text string) (meetd.Schedule, error) {
+	if v, ok := parsedSchedules.Load(text); ok {
+		return cloneSchedule(v.(meetd.Schedule)), nil
+	}
+	var s meetd.Schedule
+	if err := json.Unmarshal([]byte(text), &s); err != nil {
+		return nil, err
+	}
+	if parsedScheduleCnt.Load() < maxParsedSchedules {
+		if _, loaded := parsedSchedules.LoadOrStore(text, cloneSchedule(s)); !loaded {
+			parsedScheduleCnt.Add(1)
+		}
+	}
+	return s, nil
+}
+
+// cloneSchedule copies s deeply; a nil list of hours stays nil.
+func cloneSchedule(s meetd.Schedule) meetd.Schedule {
+	if s == nil {
+		return nil
+	}
+	out := make(meetd.Schedule, len(s))
+	for k, d := range s {
+		d.Hours = slices.Clone(d.Hours)
+		out[k] = d
+	}
+	return out
 }

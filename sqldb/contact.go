@@ -754,14 +754,14 @@ func (t *tx) syncContacts(ctx context.Context, ap meetd.Appointment) error {
 			if n, err := res.RowsAffected(); err != nil {
 				return err
 			} else if n == 1 {
+				// Inserted: c.ID, all the link below needs, is known.
 				if err := t.countContact(ctx, c.CompanyID, c.AccountOwnerID, 1); err != nil {
 					return err
 				}
 				if err := t.tagContact(ctx, c.CompanyID, c.ID, c.Tags); err != nil {
 					return err
 				}
-			}
-			if c, _, err = contactByEmail(ctx, t, ap.CompanyID, at.Email); err != nil {
+			} else if c, _, err = contactByEmail(ctx, t, ap.CompanyID, at.Email); err != nil {
 				return err
 			}
 		} else {

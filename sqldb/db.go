@@ -39,6 +39,9 @@ type DB struct {
 	// readStmts and writeStmts keep SQLite's prepared statements of read
 	// and write (see stmtCache); nil on PostgreSQL.
 	readStmts, writeStmts *stmtCache
+	// busy keeps hosts' appointment intervals under their busy versions
+	// (see busyCache).
+	busy *busyCache
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -56,7 +59,7 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn}
+	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn, busy: newBusyCache()}
 	if d == sqliteDialect {
 		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
 	}

@@ -96,6 +96,12 @@ func HotQueries(company, meetingType string, hosts []string, queue string, from,
 	out := []Query{
 		{"busy, 1 host", busySQL(1), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts[:1], From: from, To: to})},
 		{"busy, 10 hosts", busySQL(len(hosts)), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})},
+		{"busy versions with calendars, 10 hosts", busyVersionsSQL(len(hosts)) + ` UNION ALL ` + calendarBusySQL(len(hosts)),
+			append(append(anySlice(hosts), company), calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
+		{"busy versions, rows and calendars, 10 hosts", busyVersionsSQL(len(hosts)) + ` UNION ALL SELECT b.column2, b.start_at, b.end_at, CAST(NULL AS TEXT) FROM (` +
+			busySQL(len(hosts)) + `) b UNION ALL ` + calendarBusySQL(len(hosts)),
+			append(append(append(anySlice(hosts), company), busyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...),
+				calendarBusyArgs(meetd.BusyFilter{CompanyID: company, HostIDs: hosts, From: from, To: to})...)},
 		{"overlap", overlapSQL(1), overlapArgs(hosts[:1], from, from.Add(time.Hour), "")},
 		{"queue members", queueMembersSQL, []any{ms(from), queue}},
 		{"user by slug", userBySlugSQL, []any{"some-slug"}},

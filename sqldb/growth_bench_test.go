@@ -20,6 +20,7 @@ var growthNow = time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
 // the same at every n) and the rest spread over the hosts' past.
 type growth struct {
 	db      *sqldb.DB
+	dsn     string
 	company string
 	hosts   []string
 	mt      string
@@ -29,13 +30,14 @@ type growth struct {
 func seedGrowth(tb testing.TB, b sqldbtest.Backend, n int) growth {
 	tb.Helper()
 	ctx := context.Background()
-	db := sqldbtest.Open(tb, b, meetd.NewManualClock(growthNow))
+	dsn := b.DSN(tb)
+	db := sqldbtest.OpenDSN(tb, dsn, meetd.NewManualClock(growthNow))
 	c, owner, err := db.CreateCompany(ctx, meetd.CLIActor, meetd.NewCompany{Name: "Acme", Plan: meetd.PlanEnterprise},
 		meetd.NewUser{Email: "owner@acme.example", GivenName: "O", FamilyName: "W", Timezone: "UTC", Type: meetd.UserStandard})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	g := growth{db: db, company: c.ID}
+	g := growth{db: db, dsn: dsn, company: c.ID}
 	for i := range 10 {
 		cu, err := db.CreateUser(ctx, meetd.CLIActor, meetd.NewUser{CompanyID: c.ID, Email: fmt.Sprintf("h%d@acme.example", i),
 			GivenName: "H", FamilyName: fmt.Sprint(i), Timezone: "UTC", Role: meetd.RoleMember, Type: meetd.UserStandard})

@@ -43,6 +43,18 @@ const eraseLinkBody = `CASE WHEN kind = ? THEN '' ELSE body END`
 // in the caller's transaction. token and provisionalID are a double
 // opt-in message's.
 func (t *tx) queueOutbox(ctx context.Context, m *meetd.OutboxMessage, token, provisionalID string) error {
+	return t.insertOutbox(ctx, []outboxRow{t.outboxRow(m, token, provisionalID)})
+}
+
+// outboxRow is a pending message ready to insert, with a double opt-in
+// message's token and provisional booking.
+type outboxRow struct {
+	m                    *meetd.OutboxMessage
+	token, provisionalID string
+}
+
+// outboxRow fills m's id, status and times as queueOutbox writes them.
+func (t *tx) outboxRow(m *meetd.OutboxMessage, token, provisionalID string) outboxRow {
 	m.ID, m.Status, m.CreatedAt = meetd.NewID(), meetd.OutboxPending, t.now
 	m.MessageID = m.ID + "@meetd"
 	if m.SendAt.IsZero() {
@@ -52,17 +64,35 @@ func (t *tx) queueOutbox(ctx context.Context, m *meetd.OutboxMessage, token, pro
 	if len(m.Data) == 0 {
 		m.Data = []byte("{}")
 	}
-	var tok any
-	if token != "" {
-		tok = token
-	}
-	_, err := t.exec(ctx, `INSERT INTO outbox_messages (id, company_id, kind, recipient, subject, body, attendee_id,
+	return outboxRow{m, token, provisionalID}
+}
+
+// insertOutbox inserts rows with one statement per 100 (a booking's
+// messages are one round trip, not one each).
+func (t *tx) insertOutbox(ctx context.Context, rows []outboxRow) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		q := `INSERT INTO outbox_messages (id, company_id, kind, recipient, subject, body, attendee_id,
 		appointment_id, status, language, data, calendar, token, provisional_id, attempts, send_at, next_attempt_at,
-		last_error, message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, ?, ?)`,
-		m.ID, m.CompanyID, m.Kind, m.Recipient, m.Subject, m.Body, m.AttendeeID, m.AppointmentID, m.Status, m.Language,
-		string(m.Data), string(m.Calendar), tok, provisionalID, ms(m.SendAt), ms(m.NextAttemptAt), m.MessageID,
-		ms(t.now), ms(t.now))
-	return err
+		last_error, message_id, created_at, updated_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, ?, ?), `, n), ", ")
+		args := make([]any, 0, 19*n)
+		for _, r := range rows[:n] {
+			m := r.m
+			var tok any
+			if r.token != "" {
+				tok = r.token
+			}
+			args = append(args, m.ID, m.CompanyID, m.Kind, m.Recipient, m.Subject, m.Body, m.AttendeeID, m.AppointmentID,
+				m.Status, m.Language, string(m.Data), string(m.Calendar), tok, r.provisionalID, ms(m.SendAt),
+				ms(m.NextAttemptAt), m.MessageID, ms(t.now), ms(t.now))
+		}
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // mailHost is a host as the messages name them; removed hosts (no
@@ -178,20 +208,19 @@ func (t *tx) queueMail(ctx context.Context, typ string, ap meetd.Appointment, ex
 			return err
 		}
 	}
-	if !booking {
-		return nil
-	}
-	for _, h := range am.hosts {
-		if h.removed {
-			continue
+	if booking {
+		for _, h := range am.hosts {
+			if h.removed {
+				continue
+			}
+			f := am.base
+			f.Recipient, f.TimeZone = h.person, h.timezone
+			if err := am.queue(ctx, kinds[1], f, "en", "", time.Time{}); err != nil {
+				return err
+			}
 		}
-		f := am.base
-		f.Recipient, f.TimeZone = h.person, h.timezone
-		if err := am.queue(ctx, kinds[1], f, "en", "", time.Time{}); err != nil {
-			return err
-		}
 	}
-	return nil
+	return am.flush(ctx)
 }
 
 // queueGuestMail writes the confirmation and reminders of the guests just
@@ -221,7 +250,7 @@ func (t *tx) queueGuestMail(ctx context.Context, id string, after int) error {
 			}
 		}
 	}
-	return nil
+	return am.flush(ctx)
 }
 
 // appointmentMail is what the messages of one appointment share.
@@ -232,6 +261,15 @@ type appointmentMail struct {
 	hosts     []mailHost
 	organizer mail.Person
 	base      mail.Facts
+	// pending are the messages queue gathered; flush inserts them.
+	pending []outboxRow
+}
+
+// flush inserts the messages queued so far, in one statement.
+func (am *appointmentMail) flush(ctx context.Context) error {
+	err := am.t.insertOutbox(ctx, am.pending)
+	am.pending = nil
+	return err
 }
 
 func (t *tx) appointmentMail(ctx context.Context, ap meetd.Appointment, extra map[string]any) (*appointmentMail, error) {
@@ -271,8 +309,9 @@ func (am *appointmentMail) calendar(kind string) ([]byte, error) {
 	return invite.Render(mail.Method(kind), e)
 }
 
-// queue writes one message of the appointment, due at sendAt (zero: now).
-func (am *appointmentMail) queue(ctx context.Context, kind string, f mail.Facts, lang, attendeeID string, sendAt time.Time) error {
+// queue adds one message of the appointment, due at sendAt (zero: now),
+// to those flush writes.
+func (am *appointmentMail) queue(_ context.Context, kind string, f mail.Facts, lang, attendeeID string, sendAt time.Time) error {
 	m := meetd.OutboxMessage{CompanyID: am.ap.CompanyID, Kind: kind, Recipient: f.Recipient.Email,
 		AttendeeID: attendeeID, AppointmentID: am.ap.ID, Language: lang, SendAt: sendAt}
 	m.Subject = mail.Subject(kind, lang, f)
@@ -283,7 +322,8 @@ func (am *appointmentMail) queue(ctx context.Context, kind string, f mail.Facts,
 			return err
 		}
 	}
-	return am.t.queueOutbox(ctx, &m, "", "")
+	am.pending = append(am.pending, am.t.outboxRow(&m, "", ""))
+	return nil
 }
 
 // toAttendee writes a message of kind (none when "") to one attendee and,

@@ -49,7 +49,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 
 // sqliteFullScan matches a full scan of a growing table, by the names
 // the queries give them.
-var sqliteFullScan = regexp.MustCompile(`^SCAN (h|a|l|m|u|x|pb|ph|appointments|appointment_hosts|provisional_bookings|provisional_booking_hosts|outbox_messages|calendar_busy|calendar_writes|calendar_connections|contacts)\b`)
+var sqliteFullScan = regexp.MustCompile(`^SCAN (h|a|l|m|u|x|pb|ph|appointments|appointment_hosts|provisional_bookings|provisional_booking_hosts|outbox_messages|calendar_busy|calendar_writes|calendar_connections|contacts|hv|host_busy_versions)\b`)
 
 // sqlitePlanFaults lists what is wrong with an EXPLAIN QUERY PLAN: a full
 // scan of a growing table, or for a page a sort of every row (a partial

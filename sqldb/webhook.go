@@ -249,9 +249,19 @@ func (t *tx) emit(ctx context.Context, companyID, typ string, payload map[string
 // renders it, as it stands in the caller's transaction, plus triggeredBy
 // when an API request caused it and any extra fields.
 func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string, extra map[string]any) error {
+	_, err := t.emitAppointmentRead(ctx, a, typ, id, extra)
+	return err
+}
+
+// emitAppointmentRead is emitAppointment, answering the appointment as it
+// read it: what the caller would read again after the emit, because the
+// mail, contacts, calendar writes and webhook rows it writes change none of
+// the appointment's columns, hosts or attendees' columns (a booking saves
+// three round trips).
+func (t *tx) emitAppointmentRead(ctx context.Context, a meetd.Actor, typ, id string, extra map[string]any) (meetd.Appointment, error) {
 	ap, err := appointment(ctx, t, "", id, "")
 	if err != nil {
-		return err
+		return ap, err
 	}
 	payload := meetd.AppointmentPayload(ap)
 	if tb := meetd.TriggeredBy(a); tb != nil {
@@ -261,17 +271,17 @@ func (t *tx) emitAppointment(ctx context.Context, a meetd.Actor, typ, id string,
 		payload[k] = v
 	}
 	if err := t.queueMail(ctx, typ, ap, extra); err != nil {
-		return err
+		return ap, err
 	}
 	if err := t.syncContacts(ctx, ap); err != nil {
-		return err
+		return ap, err
 	}
 	// booking_created is emitted in the transaction that inserted the
 	// appointment (BookAppointment, a provisional booking's confirmation).
 	if err := t.queueCalendarWrites(ctx, ap, typ == meetd.EventBookingCreated); err != nil {
-		return err
+		return ap, err
 	}
-	return t.emit(ctx, ap.CompanyID, typ, payload)
+	return ap, t.emit(ctx, ap.CompanyID, typ, payload)
 }
 
 // emitRevoked emits credential_revoked for the credential id, read in the
