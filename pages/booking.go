@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -522,14 +523,22 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		invalid[field] = true
 	}
 	L := msgs[lang]
-	if f.Name == "" || utf8.RuneCountInString(f.Name) > maxName {
+	// Too long is said as such: "please enter" would tell someone who
+	// did enter something to do what they did.
+	switch {
+	case f.Name == "":
 		bad("name", L["errName"])
+	case utf8.RuneCountInString(f.Name) > maxName:
+		bad("name", fmt.Sprintf(L["errNameLong"], maxName))
 	}
 	if !validEmail(f.Email) {
 		bad("email", L["errEmail"])
 	}
-	if asksPhone(t.m) && f.Phone == "" || utf8.RuneCountInString(f.Phone) > maxPhone {
+	switch {
+	case asksPhone(t.m) && f.Phone == "":
 		bad("phone", L["errPhone"])
+	case utf8.RuneCountInString(f.Phone) > maxPhone:
+		bad("phone", fmt.Sprintf(L["errPhoneLong"], maxPhone))
 	}
 	answers, qErrs, qInvalid := checkAnswers(fields, f.Answers, lang)
 	errs = append(errs, qErrs...)
@@ -537,7 +546,7 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		invalid[k] = true
 	}
 	if utf8.RuneCountInString(f.Notes) > maxNotes {
-		bad("notes", L["errNotes"])
+		bad("notes", fmt.Sprintf(L["errNotes"], maxNotes))
 	}
 	guests := strings.FieldsFunc(f.Guests, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })
 	if len(guests) > meetd.MaxBookingGuests {
