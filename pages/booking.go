@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/slots"
 )
@@ -634,7 +635,7 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		return
 	}
 	p.log.Info("booked on a page", "appointment_id", res.Appointment.ID, "company_id", t.company.ID)
-	http.Redirect(w, r, withLang(p.links.Appointment(res.Appointment.ID, res.Appointment.Secret), st.lang), http.StatusSeeOther)
+	http.Redirect(w, r, links.WithLanguage(p.links.Appointment(res.Appointment.ID, res.Appointment.Secret), st.lang), http.StatusSeeOther)
 }
 
 // taken answers a booking whose slot went to someone else first: 409 with
@@ -660,16 +661,6 @@ func (p *Pages) taken(w http.ResponseWriter, r *http.Request, t *target, st stat
 	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName,
 		"Passed": !st.slot.After(p.cfg.Clock.Now())}
 	p.render(w, "taken", v, &t.company)
-}
-
-// withLang appends lang to u, an address that already has a query, when
-// it is one of the pages' languages: the value comes from the request, and
-// anything else appended raw would add parameters of its own.
-func withLang(u, lang string) string {
-	if lang != "en" && lang != "de" {
-		return u
-	}
-	return u + "&lang=" + lang
 }
 
 // asksFor reports whether one of the questions is named name.
