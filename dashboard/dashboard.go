@@ -77,6 +77,10 @@ type Config struct {
 	// Calendars connects the users' calendars (calsync); nil shows the
 	// Calendars page with the notice that the operator has set no key.
 	Calendars *calsync.Service
+	// MailOn says that this process sends e-mail (serve --smtp-url). When
+	// it is false the Outbox page explains that messages wait as pending
+	// until meetd runs with an SMTP server; when true it does not.
+	MailOn bool
 }
 
 // Session timeouts by default.

@@ -40,6 +40,8 @@ type outboxData struct {
 	Page     int
 	Prev     int
 	Next     int
+	// MailOff: no SMTP server is set, so the page says why messages wait.
+	MailOff bool
 }
 
 // PageNumber is the page counted from 1, for people.
@@ -61,7 +63,7 @@ func (d *Dashboard) outbox(w http.ResponseWriter, r *http.Request, v *viewer) {
 		d.failErr(w, r, v, err)
 		return
 	}
-	data := outboxData{Total: total, Status: status, Page: page, Prev: -1, Next: -1,
+	data := outboxData{Total: total, Status: status, Page: page, Prev: -1, Next: -1, MailOff: !d.cfg.MailOn,
 		Statuses: []string{meetd.OutboxPending, meetd.OutboxSent, meetd.OutboxFailed, meetd.OutboxCancelled}}
 	if page > 0 {
 		data.Prev = page - 1

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/dashboard"
 )
 
 // book books a meeting of owner's with ada@example.com, queueing its
@@ -58,4 +59,31 @@ func TestOutboxListsTheCompanysMessagesWithoutTheirSecrets(t *testing.T) {
 	want(t, b.get("/dashboard/outbox?status=sent"), http.StatusOK, "No messages with status sent")
 	want(t, b.get("/dashboard/outbox?status=pending"), http.StatusOK, "4 messages")
 	want(t, b.get("/dashboard/outbox?status=bogus"), http.StatusOK, "4 messages")
+}
+
+// TestOutboxSaysMailIsOffOnlyWhenItIs: the hint that messages wait for an
+// SMTP server is shown when meetd runs without one, and not when it has
+// one (serve --smtp-url).
+func TestOutboxSaysMailIsOffOnlyWhenItIs(t *testing.T) {
+	t.Parallel()
+	const hint = "wait here as pending"
+	for _, tc := range []struct {
+		name     string
+		on, hint bool
+	}{
+		{"without an SMTP server the page says mail is off", false, true},
+		{"with an SMTP server the page says nothing of it", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, func(c *dashboard.Config) { c.MailOn = tc.on })
+			_, owner, _, _ := h.company("a", meetd.PlanEnterprise)
+			h.book(owner.User)
+			p := h.loggedIn(owner).get("/dashboard/outbox")
+			want(t, p, http.StatusOK, "4 messages")
+			if got := strings.Contains(p.body, hint); got != tc.hint {
+				t.Fatalf("mail on %v: the page shows the mail-off hint: %v, want %v", tc.on, got, tc.hint)
+			}
+		})
+	}
 }

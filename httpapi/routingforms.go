@@ -456,6 +456,9 @@ func (s *Server) sendRoutingForm(w http.ResponseWriter, r *http.Request, p meetd
 	if b.ContactID != "" && !meetd.IsUUID(b.ContactID) {
 		v.Add("contactId", "contactId must be a UUID")
 	}
+	// The mailed link opens the form in the recipient's language only when
+	// they were given one: the stored default below is no choice of theirs.
+	pageLang := links.Language(b.Language)
 	if b.Language == "" {
 		b.Language = "en"
 	} else if len(b.Language) > 35 || strings.ContainsAny(b.Language, " /?#") {
@@ -478,7 +481,7 @@ func (s *Server) sendRoutingForm(w http.ResponseWriter, r *http.Request, p meetd
 	if b.DeliveryMethod == "email" {
 		mail = &meetd.OutboxMessage{Kind: meetd.MailRoutingForm, Recipient: rec.Email, Subject: f.Name, Language: rec.Language,
 			Data: meetmail.Facts{Recipient: meetmail.Person{Name: rec.RecipientName, Email: rec.Email}}.Marshal(),
-			Body: sendMailBody(rec, publicURL)}
+			Body: sendMailBody(rec, links.WithLanguage(publicURL, pageLang))}
 	}
 	rec, err = s.cfg.Store.SendRoutingForm(r.Context(), meetd.ActorOf(p, s.clientIP(r)), rec, mail)
 	if err != nil {

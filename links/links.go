@@ -83,3 +83,30 @@ func (b Base) Invitation(appointmentID, secret string) string {
 func (b Base) Confirm(provisionalID, token string) string {
 	return b.path("confirm", provisionalID) + "?token=" + url.QueryEscape(token)
 }
+
+// Language is the pages' language for a person whose language setting is
+// tag (an attendee's "language", BCP 47 such as "de-AT"): "en" or "de",
+// or "" when the pages do not speak it, so that the pages follow the
+// browser's languages instead.
+func Language(tag string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	if primary == "en" || primary == "de" {
+		return primary
+	}
+	return ""
+}
+
+// WithLanguage adds lang to the query of u, an address of this package,
+// when it is one of the pages' languages ("en", "de"); any other value
+// leaves u as it is. The pages then open in that language whatever the
+// browser asks for, and carry it on through their links and forms.
+func WithLanguage(u, lang string) string {
+	if lang != "en" && lang != "de" {
+		return u
+	}
+	if strings.Contains(u, "?") {
+		return u + "&lang=" + lang
+	}
+	return u + "?lang=" + lang
+}

@@ -100,7 +100,9 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 
 // Compose builds the e-mail of a claimed message. The links it adds (the
 // attendee's cancel and reschedule pages, the double opt-in page) carry
-// secrets: the message goes to its recipient and nowhere else.
+// secrets: the message goes to its recipient and nowhere else. They carry
+// the recipient's language too (Facts.PageLanguage), so the page opens in
+// the language the attendee chose rather than their browser's.
 func (c Composer) Compose(cl meetd.OutboxClaim, now time.Time) (*gomail.Msg, error) {
 	m := cl.Message
 	f, err := ParseFacts(m.Data)
@@ -149,13 +151,14 @@ func (c Composer) Compose(cl meetd.OutboxClaim, now time.Time) (*gomail.Msg, err
 		if cl.Token == "" || cl.ProvisionalID == "" {
 			return nil, fmt.Errorf("mail: message %s: the confirmation token is gone", m.ID)
 		}
-		v.Actions = []action{{w.confirm, base.Confirm(cl.ProvisionalID, cl.Token)}}
+		v.Actions = []action{{w.confirm, links.WithLanguage(base.Confirm(cl.ProvisionalID, cl.Token), f.PageLanguage)}}
 		if f.ExpiresAt != nil {
 			v.Notes = append(v.Notes, fill(w.expires, lang, f))
 		}
 	case f.Links && cl.AppointmentSecret != "" && m.Kind != meetd.MailCancelled:
-		v.Actions = []action{{w.reschedule, base.Reschedule(m.AppointmentID, cl.AppointmentSecret)},
-			{w.cancel, base.Cancel(m.AppointmentID, cl.AppointmentSecret)}}
+		v.Actions = []action{
+			{w.reschedule, links.WithLanguage(base.Reschedule(m.AppointmentID, cl.AppointmentSecret), f.PageLanguage)},
+			{w.cancel, links.WithLanguage(base.Cancel(m.AppointmentID, cl.AppointmentSecret), f.PageLanguage)}}
 		v.Notes = append(v.Notes, w.linkNote)
 	}
 	var plain, html bytes.Buffer

@@ -49,7 +49,13 @@ type Facts struct {
 	Recipient Person `json:"recipient"`
 	// Links: the message carries the attendee's cancel and reschedule
 	// links (the person who booked, not their guests, and never a host).
-	Links        bool   `json:"links,omitempty"`
+	Links bool `json:"links,omitempty"`
+	// PageLanguage is the language the pages open in from the message's
+	// links: links.Language of the recipient's own language setting, so
+	// "" when they gave none or one the pages do not speak (the pages
+	// then follow their browser). It is not Language's answer, which
+	// writes English for both.
+	PageLanguage string `json:"pageLanguage,omitempty"`
 	CancelReason string `json:"cancelReason,omitempty"`
 	// ExpiresAt is when a double opt-in link stops working.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`

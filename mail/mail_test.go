@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"mime"
 	netmail "net/mail"
@@ -408,5 +409,78 @@ func TestAMessageWithoutAHostEndsWithoutAnEmptySignature(t *testing.T) {
 	}
 	if strings.Contains(html, "border-top") {
 		t.Errorf("HTML has an empty footer:\n%s", html)
+	}
+}
+
+// TestAttendeeLinksCarryTheirLanguage: the double opt-in link and the
+// cancel and reschedule links open the pages in the attendee's language
+// (lang=de for a German attendee, whatever their browser says), and carry
+// none for an attendee whose language the pages do not speak.
+func TestAttendeeLinksCarryTheirLanguage(t *testing.T) {
+	const provisional = "9a1c5d7e-2f3b-4c6d-8e9f-0a1b2c3d4e5f"
+	confirm := composer.PublicURL + "/confirm/" + provisional + "?token=tok"
+	cancel := composer.PublicURL + "/appointment/" + apID + "/cancel?secret=" + secret
+	reschedule := composer.PublicURL + "/appointment/" + apID + "/reschedule?secret=" + secret
+	optIn := func(pageLang string) meetd.OutboxClaim {
+		f := facts(false)
+		f.PageLanguage = pageLang
+		c := claim(t, meetd.MailOptIn, mail.Language(pageLang), f, appointment(0, false))
+		c.Message.AppointmentID, c.AppointmentSecret = "", ""
+		c.Token, c.ProvisionalID = "tok", provisional
+		return c
+	}
+	withLinks := func(kind, pageLang string) meetd.OutboxClaim {
+		f := facts(true)
+		f.PageLanguage = pageLang
+		return claim(t, kind, mail.Language(pageLang), f, appointment(0, false))
+	}
+	for _, tc := range []struct {
+		name  string
+		claim meetd.OutboxClaim
+		want  []string
+	}{
+		{"a German attendee's opt-in link opens in German", optIn("de"), []string{confirm + "&lang=de"}},
+		{"an English attendee's opt-in link opens in English", optIn("en"), []string{confirm + "&lang=en"}},
+		{"another language's opt-in link follows the browser", optIn(""), []string{confirm + "\n"}},
+		{"a German confirmation's links open in German", withLinks(meetd.MailConfirmation, "de"),
+			[]string{cancel + "&lang=de", reschedule + "&lang=de"}},
+		{"a German reminder's links open in German", withLinks(meetd.MailReminder, "de"),
+			[]string{cancel + "&lang=de", reschedule + "&lang=de"}},
+		{"a quick mail's links open in English for an English attendee", withLinks(meetd.MailQuick, "en"),
+			[]string{cancel + "&lang=en", reschedule + "&lang=en"}},
+		{"links without a page language follow the browser", withLinks(meetd.MailConfirmation, ""),
+			[]string{cancel + "\n", reschedule + "\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.claim.Message.Kind == meetd.MailQuick {
+				tc.claim.Message.Body = "See you."
+			}
+			m, err := composer.Compose(tc.claim, start.Add(-48*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if _, err := m.WriteTo(&b); err != nil {
+				t.Fatal(err)
+			}
+			_, parts := parse(t, b.Bytes())
+			var plain, html string
+			for _, p := range parts {
+				switch p.ContentType {
+				case "text/plain":
+					plain = strings.ReplaceAll(p.Body, "\r\n", "\n")
+				case "text/html":
+					html = p.Body
+				}
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(plain, want) {
+					t.Errorf("plain text lacks %q:\n%s", want, plain)
+				}
+				if !strings.Contains(html, `href="`+strings.ReplaceAll(strings.TrimSuffix(want, "\n"), "&", "&amp;")+`"`) {
+					t.Errorf("HTML lacks a link to %q:\n%s", want, html)
+				}
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/invite"
+	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/slots"
 )
 
@@ -113,9 +114,9 @@ func (p *Pages) appointmentData(r *http.Request, b *booked, lang, heading string
 		d.Email = b.ap.Attendees[0].Email
 	}
 	if !b.ap.Cancelled {
-		d.Cancel = withLang(p.links.Cancel(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
+		d.Cancel = links.WithLanguage(p.links.Cancel(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		if b.bookable() {
-			d.Reschedule = withLang(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
+			d.Reschedule = links.WithLanguage(p.links.Reschedule(b.ap.ID, b.secret), r.URL.Query().Get("lang"))
 		}
 	} else if b.bookable() {
 		d.Book = p.links.Booking(b.host.Slug, b.m.Slug)
@@ -185,7 +186,7 @@ func (p *Pages) cancelPage(w http.ResponseWriter, r *http.Request) {
 		d.Heading = v.L["cancelledTitle"]
 	}
 	v.Data = map[string]any{"A": d, "Action": p.links.Cancel(b.ap.ID, b.secret), "Secret": b.secret,
-		"Keep": withLang(p.links.Appointment(b.ap.ID, b.secret), r.URL.Query().Get("lang")), "Lang": r.URL.Query().Get("lang")}
+		"Keep": links.WithLanguage(p.links.Appointment(b.ap.ID, b.secret), r.URL.Query().Get("lang")), "Lang": r.URL.Query().Get("lang")}
 	p.render(w, "cancel", v, &b.company)
 }
 
@@ -212,7 +213,7 @@ func (p *Pages) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log.Info("cancelled on a page", "appointment_id", b.ap.ID, "company_id", b.company.ID)
-	http.Redirect(w, r, withLang(p.links.Appointment(b.ap.ID, b.secret), r.PostFormValue("lang")), http.StatusSeeOther)
+	http.Redirect(w, r, links.WithLanguage(p.links.Appointment(b.ap.ID, b.secret), r.PostFormValue("lang")), http.StatusSeeOther)
 }
 
 // GET /appointment/{id}/reschedule?secret=…: the month view of the
@@ -312,5 +313,5 @@ func (p *Pages) reschedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log.Info("rescheduled on a page", "appointment_id", moved.ID, "company_id", b.company.ID)
-	http.Redirect(w, r, withLang(p.links.Appointment(b.ap.ID, b.secret), r.PostFormValue("lang"))+"&moved=1", http.StatusSeeOther)
+	http.Redirect(w, r, links.WithLanguage(p.links.Appointment(b.ap.ID, b.secret), r.PostFormValue("lang"))+"&moved=1", http.StatusSeeOther)
 }

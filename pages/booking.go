@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/scheduling"
 	"github.com/meetd/meetd/slots"
 )
@@ -522,14 +524,22 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		invalid[field] = true
 	}
 	L := msgs[lang]
-	if f.Name == "" || utf8.RuneCountInString(f.Name) > maxName {
+	// Too long is said as such: "please enter" would tell someone who
+	// did enter something to do what they did.
+	switch {
+	case f.Name == "":
 		bad("name", L["errName"])
+	case utf8.RuneCountInString(f.Name) > maxName:
+		bad("name", fmt.Sprintf(L["errNameLong"], maxName))
 	}
 	if !validEmail(f.Email) {
 		bad("email", L["errEmail"])
 	}
-	if asksPhone(t.m) && f.Phone == "" || utf8.RuneCountInString(f.Phone) > maxPhone {
+	switch {
+	case asksPhone(t.m) && f.Phone == "":
 		bad("phone", L["errPhone"])
+	case utf8.RuneCountInString(f.Phone) > maxPhone:
+		bad("phone", fmt.Sprintf(L["errPhoneLong"], maxPhone))
 	}
 	answers, qErrs, qInvalid := checkAnswers(fields, f.Answers, lang)
 	errs = append(errs, qErrs...)
@@ -537,7 +547,7 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		invalid[k] = true
 	}
 	if utf8.RuneCountInString(f.Notes) > maxNotes {
-		bad("notes", L["errNotes"])
+		bad("notes", fmt.Sprintf(L["errNotes"], maxNotes))
 	}
 	guests := strings.FieldsFunc(f.Guests, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })
 	if len(guests) > meetd.MaxBookingGuests {
@@ -625,7 +635,7 @@ func (p *Pages) doBook(w http.ResponseWriter, r *http.Request, t *target) {
 		return
 	}
 	p.log.Info("booked on a page", "appointment_id", res.Appointment.ID, "company_id", t.company.ID)
-	http.Redirect(w, r, withLang(p.links.Appointment(res.Appointment.ID, res.Appointment.Secret), st.lang), http.StatusSeeOther)
+	http.Redirect(w, r, links.WithLanguage(p.links.Appointment(res.Appointment.ID, res.Appointment.Secret), st.lang), http.StatusSeeOther)
 }
 
 // taken answers a booking whose slot went to someone else first: 409 with
@@ -651,16 +661,6 @@ func (p *Pages) taken(w http.ResponseWriter, r *http.Request, t *target, st stat
 	v.Data = map[string]any{"Next": next, "Back": st.url(t.self, "slot", ""), "TZ": st.tzName,
 		"Passed": !st.slot.After(p.cfg.Clock.Now())}
 	p.render(w, "taken", v, &t.company)
-}
-
-// withLang appends lang to u, an address that already has a query, when
-// it is one of the pages' languages: the value comes from the request, and
-// anything else appended raw would add parameters of its own.
-func withLang(u, lang string) string {
-	if lang != "en" && lang != "de" {
-		return u
-	}
-	return u + "&lang=" + lang
 }
 
 // asksFor reports whether one of the questions is named name.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/links"
 )
 
 // GET /confirm/{id}?token=…: the double opt-in link shows what it books
@@ -95,5 +96,5 @@ func (p *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log.Info("confirmed on a page", "appointment_id", ap.ID, "company_id", ap.CompanyID)
-	http.Redirect(w, r, withLang(p.links.Appointment(ap.ID, ap.Secret), r.PostFormValue("lang")), http.StatusSeeOther)
+	http.Redirect(w, r, links.WithLanguage(p.links.Appointment(ap.ID, ap.Secret), r.PostFormValue("lang")), http.StatusSeeOther)
 }

@@ -225,3 +225,43 @@ func TestDoubleOptInByMail(t *testing.T) {
 		}
 	})
 }
+
+// TestAGermanAttendeesLinksOpenInGermanWhateverTheBrowser: an attendee
+// who booked in German gets the double opt-in link and then the cancel
+// and reschedule links with lang=de, so the pages they open speak German
+// even in a browser that asks for English.
+func TestAGermanAttendeesLinksOpenInGermanWhateverTheBrowser(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		srv := h.startMail()
+		h.change(func(m *meetd.MeetingType) { m.DoubleOptIn = meetd.DoubleOptInEnabled })
+		l := links.New(h.base)
+		const greta = "greta@example.de"
+		h.post(l.Booking(h.host.Slug, h.mt.Slug), bookingForm("2026-03-02T09:00:00Z", "Greta", greta),
+			"Accept-Language", "de-DE,de;q=0.9").want(t, 200, greta)
+
+		optIn := waitLetter(t, srv, greta, "")
+		confirm := optIn.link(t, "/confirm/")
+		cu, err := url.Parse(confirm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cu.Query().Get("lang") != "de" || cu.Query().Get("token") == "" {
+			t.Fatalf("the opt-in link %s does not carry lang=de beside its token", confirm)
+		}
+		english := []string{"Accept-Language", "en-US,en;q=0.9"}
+		h.get(confirm, english...).want(t, 200, `lang="de"`, "Buchung bestätigen")
+		done := h.post(confirm, url.Values{"token": {cu.Query().Get("token")}, "lang": {"de"}}, english...)
+		if done.status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d\n%s", done.status, done.body)
+		}
+		ap := h.appointmentOf(done.header.Get("Location"))
+		confirmation := waitLetter(t, srv, greta, "REQUEST")
+		cancel := confirmation.link(t, "/cancel?secret=")
+		reschedule := confirmation.link(t, "/reschedule?secret=")
+		if cancel != l.Cancel(ap.ID, ap.Secret)+"&lang=de" || reschedule != l.Reschedule(ap.ID, ap.Secret)+"&lang=de" {
+			t.Fatalf("the confirmation's links %s and %s do not carry lang=de", cancel, reschedule)
+		}
+		h.get(cancel, english...).want(t, 200, `lang="de"`)
+	})
+}

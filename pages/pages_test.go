@@ -3,6 +3,7 @@ package pages_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -433,4 +434,51 @@ func TestDurationsAreOfferedShortestFirst(t *testing.T) {
 	if strings.Join(strings.Fields(sel), "") != strings.Join(strings.Fields(want), "") {
 		t.Fatalf("durations offered as\n%s\nwant\n%s", sel, want)
 	}
+}
+
+// TestTooLongFieldsAreSaidToBeTooLong: a name, phone number or note over
+// its limit is refused with a message that says it is too long, in the
+// attendee's language, not one asking them to enter it.
+func TestTooLongFieldsAreSaidToBeTooLong(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		h := newHarness(t, b)
+		h.change(func(m *meetd.MeetingType) { m.Channel = "phone" }) // the phone is asked
+		l := links.New(h.base)
+		const slot = "2026-03-03T08:00:00Z"
+		for _, tc := range []struct {
+			name, field, value, lang, want, notWant string
+		}{
+			{"name in English", "name", strings.Repeat("n", 201), "en",
+				"Your name is too long: at most 200 characters.", "Please enter your name."},
+			{"name in German", "name", strings.Repeat("ü", 201), "de",
+				"Ihr Name ist zu lang: höchstens 200 Zeichen.", "Bitte geben Sie Ihren Namen ein."},
+			{"phone in English", "phone", strings.Repeat("1", 51), "en",
+				"The phone number is too long: at most 50 characters.", "Please enter a phone number."},
+			{"phone in German", "phone", strings.Repeat("1", 51), "de",
+				"Die Telefonnummer ist zu lang: höchstens 50 Zeichen.", "Bitte geben Sie eine Telefonnummer ein."},
+			{"notes in English", "notes", strings.Repeat("x", 5001), "en",
+				"Notes are too long: at most 5000 characters.", ""},
+			{"notes in German", "notes", strings.Repeat("x", 5001), "de",
+				"Die Notiz ist zu lang: höchstens 5000 Zeichen.", ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				f := bookingForm(slot, "Pia", "pia@example.org")
+				f.Set("phone", "+49 30 1234567")
+				f.Set(tc.field, tc.value)
+				f.Set("lang", tc.lang)
+				p := h.post(l.Booking(h.host.Slug, h.mt.Slug), f).want(t, 400, `role="alert"`, html.EscapeString(tc.want),
+					`aria-invalid="true"`)
+				if tc.notWant != "" && strings.Contains(p.body, html.EscapeString(tc.notWant)) {
+					t.Fatalf("a too long %s is asked for as if missing:\n%s", tc.field, p.body)
+				}
+			})
+		}
+		// At the limit, all three are booked.
+		f := bookingForm(slot, strings.Repeat("n", 200), "pia@example.org")
+		f.Set("phone", strings.Repeat("1", 50))
+		f.Set("notes", strings.Repeat("x", 5000))
+		if done := h.post(l.Booking(h.host.Slug, h.mt.Slug), f); done.status != http.StatusSeeOther {
+			t.Fatalf("booking at the limits: %d\n%s", done.status, done.body)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/invite"
+	"github.com/meetd/meetd/links"
 	"github.com/meetd/meetd/mail"
 )
 
@@ -348,6 +349,7 @@ func (am *appointmentMail) toAttendee(ctx context.Context, at meetd.Attendee, ki
 		}
 	}
 	lang := mail.Language(language)
+	f.PageLanguage = links.Language(language)
 	if kind != "" {
 		if err := am.queue(ctx, kind, f, lang, at.ID, time.Time{}); err != nil {
 			return err
@@ -395,6 +397,7 @@ func (t *tx) queueOptIn(ctx context.Context, p meetd.ProvisionalBooking) error {
 	}
 	expires := p.ExpiresAt
 	f.ExpiresAt = &expires
+	f.PageLanguage = links.Language(at.Language)
 	lang := mail.Language(at.Language)
 	m := meetd.OutboxMessage{CompanyID: p.CompanyID, Kind: meetd.MailOptIn, Recipient: at.Email, Language: lang,
 		Subject: mail.Subject(meetd.MailOptIn, lang, f), Data: f.Marshal()}
@@ -570,7 +573,8 @@ func (t *tx) quickMailFacts(ctx context.Context, m *meetd.OutboxMessage) error {
 		return err
 	}
 	m.Language = mail.Language(language.String)
-	f := mail.Facts{Recipient: mail.Person{Name: name, Email: m.Recipient}, Links: !guestOf.Valid || guestOf.String == ""}
+	f := mail.Facts{Recipient: mail.Person{Name: name, Email: m.Recipient}, Links: !guestOf.Valid || guestOf.String == "",
+		PageLanguage: links.Language(language.String)}
 	var mainHost string
 	if err := t.queryRow(ctx, `SELECT main_host_id FROM appointments WHERE id = ?`, m.AppointmentID).Scan(&mainHost); err != nil {
 		return err

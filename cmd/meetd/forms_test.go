@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meetd/meetd/mail/mailtest"
 )
 
 // TestARoutingFormBooksWithItsAnswers: on a running node, a visitor
@@ -77,16 +80,16 @@ func TestARoutingFormBooksWithItsAnswers(t *testing.T) {
 type apiCall func(method, path string, body any, want int) map[string]any
 
 // acmeNode creates the company Acme with an admin and a personal access
-// token through the CLI on dsn, starts a node on it, and returns the node
-// and a caller with that token.
-func acmeNode(t *testing.T, dsn string) (*node, apiCall) {
+// token through the CLI on dsn, starts a node on it with the extra serve
+// flags, and returns the node and a caller with that token.
+func acmeNode(t *testing.T, dsn string, extra ...string) (*node, apiCall) {
 	t.Helper()
 	co := cliJSON(t, dsn, "company", "create", "--name", "Acme", "--plan", "enterprise",
 		"--owner-email", "owner@acme.example", "--owner-given-name", "Olivia", "--owner-family-name", "Owner")
 	admin := cliJSON(t, dsn, "user", "create", "--company", co["companyId"].(string), "--email", "admin@acme.example",
 		"--given-name", "Adam", "--family-name", "Admin", "--role", "admin")["userId"].(string)
 	pat := cliJSON(t, dsn, "pat", "create", "--user", admin, "--name", "ci", "--expires-in", "1d")["token"].(string)
-	n := startNode(t, dsn)
+	n := startNode(t, dsn, extra...)
 	return n, func(method, path string, body any, want int) map[string]any {
 		t.Helper()
 		text := ""
@@ -101,5 +104,56 @@ func acmeNode(t *testing.T, dsn string) (*node, apiCall) {
 		var m map[string]any
 		_ = json.Unmarshal([]byte(out), &m)
 		return m
+	}
+}
+
+// TestAMailedRoutingFormOpensInTheRecipientsLanguage: a form sent by
+// e-mail to a recipient whose language is German links to the form with
+// lang=de beside their token; one sent without a language carries none,
+// so the form follows the browser.
+func TestAMailedRoutingFormOpensInTheRecipientsLanguage(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "meetd.db")
+	srv := mailtest.Start(t, mailtest.Options{})
+	_, call := acmeNode(t, dsn, "--smtp-url", "smtp+insecure://127.0.0.1:"+itoa(srv.Port),
+		"--mail-from", "Acme Forms <forms@acme.example>")
+	field := call("POST", "/v4/data-field", map[string]any{"label": "Company", "fieldType": "text-single"}, 201)["id"]
+	form := call("POST", "/v4/routing-form", map[string]any{"name": "Intake", "structureType": "FORM_ONLY", "slug": "intake",
+		"fields": []map[string]any{{"dataFieldId": field, "order": 0}}}, 201)["id"].(string)
+	for _, tc := range []struct{ name, email, language, want string }{
+		{"a German recipient's link opens in German", "greta@example.de", "de-DE", "de"},
+		{"a recipient without a language gets the browser's", "ann@example.org", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := map[string]any{"recipientName": "R", "email": tc.email, "deliveryMethod": "email"}
+			if tc.language != "" {
+				body["language"] = tc.language
+			}
+			sent := call("POST", "/v4/routing-form/"+form+"/send", body, 201)
+			m := srv.WaitFor(t, 20*time.Second, "the form to "+tc.email, func(m mailtest.Message) bool {
+				return slices.Contains(m.To, tc.email)
+			})
+			_, parts, err := mailtest.Parse(m.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, ok := mailtest.Find(parts, "multipart/alternative/text/plain")
+			if !ok {
+				t.Fatalf("no plain text in %v", parts)
+			}
+			var link string
+			for _, f := range strings.Fields(plain.Body) {
+				if strings.Contains(f, "/f/intake?") {
+					link = f
+				}
+			}
+			u, err := url.Parse(link)
+			if err != nil || link == "" {
+				t.Fatalf("no form link in:\n%s", plain.Body)
+			}
+			pub, _ := url.Parse(sent["publicUrl"].(string))
+			if u.Query().Get("r") != pub.Query().Get("r") || u.Query().Get("lang") != tc.want {
+				t.Fatalf("mailed link %s: want the token of %s and lang=%q", link, sent["publicUrl"], tc.want)
+			}
+		})
 	}
 }

@@ -133,7 +133,7 @@ func (e *env) serve(args []string) error {
 		Ready: readyChecks(db)})
 	dash := dashboard.New(dashboard.Config{Store: db, Sessions: db.Sessions(), Usage: usage,
 		Clock: clock, Log: log, SecureCookies: tls, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted,
-		Passwords: e.passwords, LoginRate: lim.login(), Calendars: calendars.svc})
+		Passwords: e.passwords, LoginRate: lim.login(), Calendars: calendars.svc, MailOn: mailer.server != nil})
 	dash.Mount(api.Mux())
 	formpages.New(formpages.Config{Store: db, PublicURL: *publicURL, Clock: clock, Log: log,
 		ClientIP: clientip.Proxies(trusted).IP}).Mount(api.Mux())
