@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/meetd/meetd"
@@ -21,7 +20,11 @@ import (
 // not name yet, never miss one it names. One entry per host: a read of a
 // window no entry covers replaces it.
 //
-// Calendar busy times are not cached: they are read with the versions.
+// A read with calendars (BusyFilter.Calendars) keeps the hosts' calendar
+// busy times in the same entry, sorted in with the appointments: the
+// version moves with calendar_busy too (migration 00029), and a slot
+// request of hosts with connected calendars then reads no calendar row
+// while their versions stand. Entries with and without calendars are apart.
 type busyCache struct {
 	mu      sync.Mutex
 	entries map[busyKey]*busyEntry
@@ -29,7 +32,10 @@ type busyCache struct {
 	spans int
 }
 
-type busyKey struct{ company, host string }
+type busyKey struct {
+	company, host string
+	calendars     bool
+}
 
 // busyEntry is a host's active intervals overlapping [from, to), in
 // Unix milliseconds, read at version. It is never changed once stored.
@@ -129,7 +135,7 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 	from, to := ms(f.From), ms(f.To)
 	withRows := true
 	for _, id := range f.HostIDs {
-		if db.busy.covers(busyKey{f.CompanyID, id}, from, to) {
+		if db.busy.covers(busyKey{f.CompanyID, id, f.Calendars}, from, to) {
 			withRows = false
 			break
 		}
@@ -144,7 +150,7 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 		q += ` UNION ALL SELECT b.column2, b.start_at, b.end_at, CAST(NULL AS TEXT) FROM (` + busySQL(n) + `) b`
 		args = append(args, busyArgs(f)...)
 	}
-	if f.Calendars && f.From.Before(f.To) {
+	if withRows && f.Calendars && f.From.Before(f.To) {
 		q += ` UNION ALL ` + calendarBusySQL(n)
 		args = append(args, calendarBusyArgs(f)...)
 	}
@@ -157,7 +163,6 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 	for i := range versions {
 		versions[i] = -1
 	}
-	var cal []meetd.HostBusy
 	var read map[string][]busySpan
 	if withRows {
 		read = make(map[string][]busySpan, n)
@@ -177,8 +182,7 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 			}
 			switch {
 			case busy.Valid:
-				// A calendar's rows are the host's id as stored there, lowercased.
-				if cal, err = decodeBusy(cal, strings.ToLower(user), a, busy.String, f.From, f.To); err != nil {
+				if read[user], err = decodeSpans(read[user], a, busy.String, f.From, f.To); err != nil {
 					return err
 				}
 			case b == -1:
@@ -202,7 +206,7 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 		if versions[i] < 0 {
 			continue
 		}
-		if entries[i] = db.busy.get(busyKey{f.CompanyID, id}, versions[i], from, to); entries[i] == nil {
+		if entries[i] = db.busy.get(busyKey{f.CompanyID, id, f.Calendars}, versions[i], from, to); entries[i] == nil {
 			missing = append(missing, id)
 		}
 	}
@@ -217,12 +221,12 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 				continue
 			}
 			e := newBusyEntry(id, versions[i], from, to, read[id])
-			db.busy.put(busyKey{f.CompanyID, id}, e)
+			db.busy.put(busyKey{f.CompanyID, id, f.Calendars}, e)
 			entries[i] = e
 		}
 	}
 
-	total := len(cal)
+	total := 0
 	for _, e := range entries {
 		if e != nil {
 			total += len(e.spans)
@@ -245,22 +249,32 @@ func (db *DB) cachedBusy(ctx context.Context, f meetd.BusyFilter) ([]meetd.HostB
 			}
 		}
 	}
-	return append(out, cal...), nil
+	return out, nil
 }
 
 // readBusySpans reads the active intervals of hosts (distinct, of f's
-// company) overlapping f's window, by host.
+// company) overlapping f's window, by host, with their calendar busy
+// times when f.Calendars.
 func (db *DB) readBusySpans(ctx context.Context, f meetd.BusyFilter, hosts []string) (map[string][]busySpan, error) {
 	g := f
 	g.HostIDs = hosts
-	rows, err := db.query(ctx, busySQL(len(hosts)), busyArgs(g)...)
+	q, args := busySQL(len(hosts)), busyArgs(g)
+	withCalendars := f.Calendars && f.From.Before(f.To)
+	if withCalendars {
+		q, args = busyWithCalendarsSQL(len(hosts)), append(args, calendarBusyArgs(g)...)
+	}
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := make(map[string][]busySpan, len(hosts))
 	var host, s, e int64
+	var busy sql.NullString
 	dest := []any{&host, &s, &e}
+	if withCalendars {
+		dest = append(dest, &busy)
+	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -268,6 +282,12 @@ func (db *DB) readBusySpans(ctx context.Context, f meetd.BusyFilter, hosts []str
 		id, err := hostAt(hosts, host)
 		if err != nil {
 			return nil, err
+		}
+		if busy.Valid {
+			if out[id], err = decodeSpans(out[id], s, busy.String, f.From, f.To); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		out[id] = append(out[id], busySpan{s, e})
 	}

@@ -88,6 +88,16 @@ func TestCachedBusySeesOtherNodesWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("calendar busy replaced on B")
+			if err := nodeB.ReplaceCalendarBusy(ctx, g.company, g.hosts[5], "cal-5", day, day.AddDate(0, 0, 20),
+				[]meetd.BusyInterval{{Start: start.Add(time.Hour), End: start.Add(3 * time.Hour)},
+					{Start: later, End: later.Add(time.Hour)}}); err != nil {
+				t.Fatal(err)
+			}
+			check("calendar busy replaced again on B")
+			if err := nodeB.DeleteCalendarBusy(ctx, g.company, "cal-5"); err != nil {
+				t.Fatal(err)
+			}
+			check("calendar removed on B")
 		})
 	}
 }

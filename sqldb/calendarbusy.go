@@ -63,10 +63,21 @@ func encodeBusy(pieces []busyPiece) string {
 }
 
 // decodeBusy appends to dst the intervals of a bucket's busy column that
-// overlap [from, to), as busy times of user. It is on the path of every
-// slot request of a host with a calendar, so the column is read in place
-// and an interval outside the window is dropped before a time is made.
+// overlap [from, to), as busy times of user.
 func decodeBusy(dst []meetd.HostBusy, user string, bucket int64, busy string, from, to time.Time) ([]meetd.HostBusy, error) {
+	var buf [32]busySpan
+	spans, err := decodeSpans(buf[:0], bucket, busy, from, to)
+	for _, s := range spans {
+		dst = append(dst, meetd.HostBusy{UserID: user, Start: fromMS(s.start), End: fromMS(s.end)})
+	}
+	return dst, err
+}
+
+// decodeSpans appends to dst the pieces of a bucket's busy column that
+// overlap [from, to), in Unix milliseconds. It is on the path of every
+// slot read that misses the cache, so the column is read in place and a
+// piece outside the window is dropped before anything is made of it.
+func decodeSpans(dst []busySpan, bucket int64, busy string, from, to time.Time) ([]busySpan, error) {
 	// For whole milliseconds m: m > from ⇔ m > floor(from), m < to ⇔ m < ceil(to).
 	lo, hi := from.UnixMilli(), to.UnixMilli()
 	if to.After(time.UnixMilli(hi)) {
@@ -84,7 +95,7 @@ func decodeBusy(dst []meetd.HostBusy, user string, bucket int64, busy string, fr
 		i = k + 1
 		s, e := bucket+start*1000, bucket+end*1000
 		if s < hi && e > lo {
-			dst = append(dst, meetd.HostBusy{UserID: user, Start: fromMS(s), End: fromMS(e)})
+			dst = append(dst, busySpan{s, e})
 		}
 	}
 	return dst, nil
