@@ -101,8 +101,11 @@ func newHarness(t *testing.T, backend sqldbtest.Backend, opts ...option) *harnes
 	return h
 }
 
-// eachBackend runs fn once per database engine.
+// eachBackend runs fn once per database engine, one engine after the
+// other, and marks t parallel: every harness has a database, servers and a
+// clock of its own, so tests wait on their databases side by side.
 func eachBackend(t *testing.T, fn func(t *testing.T, b sqldbtest.Backend)) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) { fn(t, b) })
 	}

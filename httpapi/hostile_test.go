@@ -158,6 +158,7 @@ func TestHostileInputIsAClientError(t *testing.T) {
 		t.Fatal(err)
 	}
 	eachBackend(t, func(t *testing.T, b sqldbtest.Backend) {
+		t.Parallel() // the engines' few thousand requests each, side by side
 		unlimited := func(c *httpapi.Config) { c.RateLimit = httpapi.RateLimit{PerMinute: 1 << 20, Burst: 1 << 20} }
 		h := newHarness(t, b, allowPrivate, unlimited)
 		h.clock.Set(monday)

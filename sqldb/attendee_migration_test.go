@@ -14,8 +14,10 @@ import (
 // before appointment_attendees existed gets one attendee, with a new id,
 // whose fields (notes' key order included) are what the JSON column held.
 func TestAttendeeMigrationBackfillsFromTheJSONColumn(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 			db := sqldbtest.Open(t, b, meetd.NewManualClock(now))

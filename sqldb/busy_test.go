@@ -22,8 +22,10 @@ import (
 // intervals of the active appointments of those hosts in that company that
 // overlap the window, computed here from the seeded data without SQL.
 func TestBusyAnswersEveryOverlappingInterval(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			g := seedGrowth(t, b, 0)
 			ctx := context.Background()
 			rnd := rand.New(rand.NewPCG(3, 4))

@@ -27,9 +27,10 @@ func TestCalendarSecretsAreNotStoredInClear(t *testing.T) {
 		w.Header().Set("Content-Type", "text/calendar")
 		fmt.Fprint(w, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n")
 	}))
-	defer feed.Close()
+	t.Cleanup(feed.Close) // after the parallel subtests, unlike defer
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			clock := meetd.NewManualClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 			db := sqldbtest.Open(t, b, clock)
 			ctx := context.Background()

@@ -15,8 +15,10 @@ import (
 // main host, linked from every attendee row with that address, counted,
 // and found by searchTerm.
 func TestContactMigrationBackfillsFromAttendees(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 			db := sqldbtest.Open(t, b, meetd.NewManualClock(now))

@@ -18,8 +18,10 @@ import (
 // of the lower-cased names, e-mail and phone, every tag carried, the
 // owner's alone.
 func TestContactSearchAgreesWithAScan(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			g := seedGrowth(t, b, 10)
 			ctx := context.Background()
 			const n = 2000

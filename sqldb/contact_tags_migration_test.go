@@ -15,8 +15,10 @@ import (
 // existed are found by their tags after the migration, and the rebuilt
 // trigram index finds a rare term.
 func TestContactTagsMigrationBackfills(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 			clock := meetd.NewManualClock(now)

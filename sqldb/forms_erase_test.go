@@ -12,8 +12,10 @@ import (
 // TestEraseFormPerson: erasing an address leaves no text naming the person
 // in the routing form tables, on both engines, and touches nobody else.
 func TestEraseFormPerson(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			clock := meetd.NewManualClock(growthNow)
 			db := sqldbtest.Open(t, b, clock)

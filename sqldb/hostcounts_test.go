@@ -13,8 +13,10 @@ import (
 // counts (migration 00025), equals the rows counted, for every status,
 // after seeding, booking, cancelling and rescheduling.
 func TestHostTotalsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			g := seedGrowth(t, b, 300)
 			ctx := context.Background()
 			check := func(when string) {

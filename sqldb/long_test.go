@@ -13,8 +13,10 @@ import (
 // starts from a day before a window; an appointment longer than a day that
 // started earlier still counts as busy, blocks a booking, and is listed.
 func TestLongAppointmentsAreSeenInsideTheirSpan(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			g := seedGrowth(t, b, 700)
 			ctx := context.Background()
 			start := growthNow.AddDate(0, 2, 0)

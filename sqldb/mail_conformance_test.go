@@ -7,7 +7,11 @@ import (
 )
 
 func TestMailConformance(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
-		t.Run(b.Name, func(t *testing.T) { sqldbtest.RunMail(t, b) })
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			sqldbtest.RunMail(t, b)
+		})
 	}
 }

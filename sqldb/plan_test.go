@@ -22,8 +22,10 @@ import (
 // query whatever the table's size (BENCHMARKS.md, "Growth with
 // appointments").
 func TestHotQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			g := seedGrowth(t, b, 1000)
 			from := growthNow.Truncate(24 * time.Hour)
 			if err := g.db.SeedContacts(context.Background(), g.company, g.hosts, 1000, growthNow); err != nil {

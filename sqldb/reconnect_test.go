@@ -17,8 +17,10 @@ import (
 // runs again and commits once, one that keeps losing it gives up, and
 // other failures, or a caller who has gone away, are not retried.
 func TestLostConnectionRetry(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
 			db := sqldbtest.Open(t, b, nil)
 			ctx := context.Background()
 			if err := db.Update(ctx, func(exec func(string, ...any) error) error {

@@ -7,7 +7,11 @@ import (
 )
 
 func TestWebhooks(t *testing.T) {
+	t.Parallel()
 	for _, b := range sqldbtest.Backends() {
-		t.Run(b.Name, func(t *testing.T) { sqldbtest.RunWebhooks(t, b) })
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			sqldbtest.RunWebhooks(t, b)
+		})
 	}
 }

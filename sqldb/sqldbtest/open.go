@@ -1,5 +1,6 @@
 // Package sqldbtest opens real databases for tests: a fresh SQLite file in
-// t.TempDir(), and a fresh schema on the PostgreSQL server named by
+// t.TempDir(), and a fresh schema (or, migrated, a fresh database cloned
+// from a migrated template) on the PostgreSQL server named by
 // MEETD_TEST_POSTGRES. Without that variable PostgreSQL tests skip, except
 // when CI=true, where a skip would hide a whole backend and fails instead.
 // It also holds the conformance suite every backend must pass.
@@ -27,6 +28,10 @@ type Backend struct {
 	// DSN returns the DSN of a fresh, empty database for t, removed when
 	// t ends.
 	DSN func(t testing.TB) string
+	// Migrated, when set, returns the DSN of a fresh database for t that
+	// is already migrated to the latest schema, removed when t ends: a
+	// cheaper start than DSN and Migrate. Open uses it.
+	Migrated func(t testing.TB) string
 }
 
 // SQLite is a fresh database file per test.
@@ -35,7 +40,9 @@ var SQLite = Backend{Name: "sqlite", DSN: func(t testing.TB) string {
 }}
 
 // Postgres is a fresh schema per test on the server MEETD_TEST_POSTGRES names.
-var Postgres = Backend{Name: "postgres", DSN: PostgresDSN}
+// Open gives each test a database of its own cloned from a migrated
+// template (postgres_template.go).
+var Postgres = Backend{Name: "postgres", DSN: PostgresDSN, Migrated: postgresMigratedDSN}
 
 // Backends returns every backend, for tests that run once per engine.
 func Backends() []Backend { return []Backend{SQLite, Postgres} }
@@ -45,13 +52,7 @@ func Backends() []Backend { return []Backend{SQLite, Postgres} }
 // skips t when the variable is unset, and fails it when CI=true.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("MEETD_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("MEETD_TEST_POSTGRES is not set; CI must run the PostgreSQL tests")
-		}
-		t.Skip("MEETD_TEST_POSTGRES is not set")
-	}
+	base := postgresBase(t)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
@@ -77,10 +78,38 @@ func PostgresDSN(t testing.TB) string {
 	return u.String()
 }
 
+// postgresBase returns MEETD_TEST_POSTGRES; it skips t when the variable is
+// unset, and fails it when CI=true.
+func postgresBase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("MEETD_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("MEETD_TEST_POSTGRES is not set; CI must run the PostgreSQL tests")
+		}
+		t.Skip("MEETD_TEST_POSTGRES is not set")
+	}
+	return base
+}
+
 // Open opens and migrates a fresh database on b for t, closed when t ends.
+// It still runs Migrate on a database b made already migrated, so a
+// template behind the latest migrations would be caught up (and a broken
+// one fail) exactly as a deployed database would.
 func Open(t testing.TB, b Backend, clock meetd.Clock) *sqldb.DB {
 	t.Helper()
-	return OpenDSN(t, b.DSN(t), clock)
+	return OpenDSN(t, MigratedDSN(t, b), clock)
+}
+
+// MigratedDSN returns the DSN of a fresh database on b for t that OpenDSN
+// will find migrated already when b can make one cheaply (b.Migrated), and
+// of an empty one otherwise; either way it is removed when t ends.
+func MigratedDSN(t testing.TB, b Backend) string {
+	t.Helper()
+	if b.Migrated != nil {
+		return b.Migrated(t)
+	}
+	return b.DSN(t)
 }
 
 // OpenDSN opens and migrates dsn for t, closed when t ends.

@@ -32,7 +32,10 @@ func runOperator(t *testing.T, b Backend) {
 		{"the change listener reports whether it listens", testListening},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, b) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has a database of its own
+			tc.fn(t, b)
+		})
 	}
 }
 

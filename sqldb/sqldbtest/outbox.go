@@ -24,7 +24,10 @@ func RunMail(t *testing.T, b Backend) {
 		{"mail outbox: guests hear in the zone and language of the attendee who brought them", testMailGuestZone},
 		{"mail outbox: the claim and the dashboard's list use indexes", testMailIndexes},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(newRawFixture(t, b)) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has a database of its own
+			tc.fn(newRawFixture(t, b))
+		})
 	}
 }
 

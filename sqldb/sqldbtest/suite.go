@@ -125,7 +125,16 @@ func Run(t *testing.T, b Backend) {
 		{"a booking makes or fills the contact of each attendee", testBookingContacts},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(newFixture(t, b)) })
+		t.Run(tc.name, func(t *testing.T) {
+			// Each test has a database of its own, so they run side by
+			// side, except the listener's: PostgreSQL notifications are
+			// server-wide, so another test's change could wake it and hide
+			// a change of its own that does not.
+			if tc.name != "change notifications wake listeners" {
+				t.Parallel()
+			}
+			tc.fn(newFixture(t, b))
+		})
 	}
 	runOperator(t, b)
 	runErasure(t, b)

@@ -471,7 +471,10 @@ func RunWebhooks(t *testing.T, b Backend) {
 		if tc.pgOnly && b.Name != Postgres.Name {
 			continue
 		}
-		t.Run(tc.name, func(t *testing.T) { tc.fn(newRawFixture(t, b)) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has a database of its own
+			tc.fn(newRawFixture(t, b))
+		})
 	}
 }
 
@@ -488,7 +491,7 @@ type rawFixture struct {
 
 func newRawFixture(t *testing.T, b Backend) *rawFixture {
 	clock := meetd.NewManualClock(start)
-	dsn := b.DSN(t)
+	dsn := MigratedDSN(t, b)
 	r := &rawFixture{dsn: dsn}
 	driver, rawDSN := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
 	storeDSN := dsn
