@@ -34,10 +34,11 @@ type Backend struct {
 	Migrated func(t testing.TB) string
 }
 
-// SQLite is a fresh database file per test.
+// SQLite is a fresh database file per test; Open gives each test a copy
+// of a migrated template file (sqlite_template.go).
 var SQLite = Backend{Name: "sqlite", DSN: func(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "meetd.db")
-}}
+}, Migrated: sqliteMigratedDSN}
 
 // Postgres is a fresh schema per test on the server MEETD_TEST_POSTGRES names.
 // Open gives each test a database of its own cloned from a migrated

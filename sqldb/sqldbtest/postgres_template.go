@@ -93,22 +93,11 @@ func withDatabase(base, name string) (string, error) {
 // buildTemplate returns the name of the template database of the current
 // migrations, building it first if no run has.
 func buildTemplate(base string) (string, error) {
-	mig, err := sqldb.Migrations("postgres")
+	sum, err := migrationsHash("postgres")
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	if err := fs.WalkDir(mig, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(mig, path)
-		fmt.Fprintf(h, "%s\x00%d\x00%s", path, len(data), data)
-		return err
-	}); err != nil {
-		return "", fmt.Errorf("hash the migrations: %w", err)
-	}
-	name := "meetd_tmpl_" + hex.EncodeToString(h.Sum(nil)[:8])
+	name := "meetd_tmpl_" + sum
 	building := name + "_building"
 
 	ctx := context.Background()
@@ -169,6 +158,27 @@ func buildTemplate(base string) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+// migrationsHash names the migrations of dialect: the first 16 hex digits
+// of a SHA-256 over every file's path, length and text.
+func migrationsHash(dialect string) (string, error) {
+	mig, err := sqldb.Migrations(dialect)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if err := fs.WalkDir(mig, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(mig, path)
+		fmt.Fprintf(h, "%s\x00%d\x00%s", path, len(data), data)
+		return err
+	}); err != nil {
+		return "", fmt.Errorf("hash the migrations: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }
 
 // migrateTemplate makes the template's schema and migrates it, then closes
