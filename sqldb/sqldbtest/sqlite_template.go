@@ -79,14 +79,9 @@ func buildSQLiteTemplate() (string, error) {
 	if _, err := os.Stat(building + "-wal"); !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("the migrated template kept its write-ahead log (%v)", err)
 	}
-	// Renamed within the temporary directory's file system: copied there
-	// first, since MkdirTemp's directory is on it too.
-	staged := path + "." + filepath.Base(dir)
-	if err := copyFile(staged, building); err != nil {
-		return "", err
-	}
-	if err := os.Rename(staged, path); err != nil {
-		os.Remove(staged)
+	// dir is in the same temporary directory, so the rename is atomic: a
+	// binary finds the template whole or not at all.
+	if err := os.Rename(building, path); err != nil {
 		return "", err
 	}
 	return path, nil
