@@ -61,6 +61,9 @@ type options struct {
 	bookers   int
 	contended int
 	logLevel  string
+	// meetdFlags are passed to meetd serve after the suite's own, for
+	// example to profile it under the suite's load.
+	meetdFlags []string
 }
 
 // Scenario names, as -scenarios takes them.
@@ -79,6 +82,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.sqlite, "sqlite", true, "run on a fresh SQLite file")
 	fs.IntVar(&o.perHost, "host-appointments", 500, "appointments of each of the 10 round-robin hosts within the 31-day slot window")
 	fs.StringVar(&o.logLevel, "log-level", "info", "meetd's --log-level (info logs every request, as in production)")
+	extra := fs.String("meetd-flags", "", "more flags for meetd serve, space-separated, after the suite's own (e.g. \"--metrics-addr 127.0.0.1:6061 --pprof\" to profile it under load)")
 	quick := fs.Bool("quick", false, "smoke run: -c 4 -d 100ms -rounds 1 -sizes 300 -host-appointments 20 (unless given)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -86,6 +90,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	o.meetdFlags = strings.Fields(*extra)
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *quick {

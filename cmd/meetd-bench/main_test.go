@@ -44,13 +44,16 @@ func TestQuickRunPrintsEveryScenario(t *testing.T) {
 		var contended []string
 		for _, line := range strings.Split(table, "\n") {
 			cells := strings.Split(line, "|")
-			if len(cells) < 11 || strings.HasPrefix(cells[1], "---") {
+			if len(cells) < 12 || strings.HasPrefix(cells[1], "---") {
 				continue
 			}
 			name := strings.TrimSpace(cells[1])
 			rows[name]++
 			if name == "contended" {
-				contended = append(contended, strings.TrimSpace(cells[9]))
+				contended = append(contended, strings.TrimSpace(cells[10]))
+			}
+			if cpu := strings.TrimSpace(cells[9]); name != "contended" && name != "scenario" && !strings.HasSuffix(cpu, " µs") {
+				t.Errorf("%s: %s has no server CPU per request: %q", backend, name, cpu)
 			}
 		}
 		// The base phase and one size phase: slot scenarios at c=1, 8 and

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -36,7 +35,7 @@ type process struct {
 	name    string
 	url     string
 	cmd     *exec.Cmd
-	out     *tailBuffer
+	out     *os.File // the process's stdout and stderr
 	done    chan error
 	started time.Time
 	ready   time.Duration // from start to the first healthy answer
@@ -61,8 +60,15 @@ func start(ctx context.Context, name string, command func(addr string) *exec.Cmd
 		return nil, err
 	}
 	cmd := command(addr)
-	p := &process{name: name, url: "http://" + addr, cmd: cmd, out: &tailBuffer{}, done: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = p.out, p.out
+	// A file, not a pipe: the bench would spend its own CPU, which the load
+	// generator needs, copying meetd's request log.
+	out, err := os.CreateTemp("", "meetd-bench-"+name+"-*.log")
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(out.Name()) // kept open; gone when the bench ends
+	p := &process{name: name, url: "http://" + addr, cmd: cmd, out: out, done: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = out, out
 	p.started = time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
@@ -95,29 +101,6 @@ func start(ctx context.Context, name string, command func(addr string) *exec.Cmd
 	}
 }
 
-// tailBuffer keeps the last 64 KiB written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (t *tailBuffer) Write(b []byte) (int, error) {
-	const keep = 64 << 10
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, b...)
-	if len(t.buf) > 2*keep {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-keep:]...)
-	}
-	return len(b), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
-}
-
 // stop asks the process to shut down (SIGINT) and kills it after 20
 // seconds.
 func (p *process) stop() error {
@@ -143,8 +126,43 @@ func (p *process) stop() error {
 
 // tail returns the last n lines of the process's output.
 func (p *process) tail(n int) string {
-	lines := strings.Split(strings.TrimRight(p.out.String(), "\n"), "\n")
+	const keep = 64 << 10
+	buf := make([]byte, keep)
+	size := int64(0)
+	if fi, err := p.out.Stat(); err == nil {
+		size = fi.Size()
+	}
+	k, _ := p.out.ReadAt(buf, max(0, size-keep))
+	lines := strings.Split(strings.TrimRight(string(buf[:k]), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// clockTicks is the unit of utime and stime in /proc/PID/stat (USER_HZ),
+// 100 on every Linux build that matters.
+const clockTicks = 100
+
+// cpu returns the CPU time the process has used so far, user and system;
+// ok is false where /proc has no such file.
+func (p *process) cpu() (time.Duration, bool) {
+	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.cmd.Process.Pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	// The command name may hold spaces: the fields follow its ")".
+	i := strings.LastIndexByte(string(raw), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(raw[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, true
 }
 
 // memory returns the process's resident memory now and at its peak

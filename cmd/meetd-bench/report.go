@@ -26,10 +26,11 @@ type report struct {
 func (rep *report) print(w io.Writer, o options) {
 	fmt.Fprintf(w, "\n### %s\n\n", rep.backend)
 	fmt.Fprintf(w, "%d CPUs, %s/%s, %s; -c %d -d %s -rounds %d; meetd --log-level %s. "+
-		"req/s over all rounds (slowest–fastest round); latency per request; vs ceiling = req/s ÷ the ceiling's at the same c.\n\n",
+		"req/s over all rounds (slowest–fastest round); latency per request; vs ceiling = req/s ÷ the ceiling's at the same c; "+
+		"server CPU = the CPU time (user and system) of the serving process (meetd or the ceiling; not PostgreSQL's) per request.\n\n",
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.conns, o.duration, o.rounds, o.logLevel)
-	fmt.Fprintln(w, "| scenario | c | appointments | req/s | rounds | p50 | p99 | vs ceiling | answers | notes |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| scenario | c | appointments | req/s | rounds | p50 | p99 | vs ceiling | server CPU | answers | notes |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rep.rows {
 		sortSamples(&r.res)
 		rps, rounds, ratio := fmt.Sprintf("%.0f", r.res.rps()), spread(r.perRound), "—"
@@ -37,6 +38,10 @@ func (rep *report) print(w io.Writer, o options) {
 			rps, rounds = "—", "—"
 		} else if r.ceilingFor != nil && r.ceilingFor.res.rps() > 0 {
 			ratio = fmt.Sprintf("%.0f %%", 100*r.res.rps()/r.ceilingFor.res.rps())
+		}
+		cpu := "—"
+		if r.cpuOK && r.res.requests > 0 {
+			cpu = fmt.Sprintf("%.0f µs", float64(r.cpu.Microseconds())/float64(r.res.requests))
 		}
 		answers := statusLine(r.res.statuses)
 		if r.contended {
@@ -46,8 +51,8 @@ func (rep *report) print(w io.Writer, o options) {
 				answers += fmt.Sprintf(" (each of %d rounds)", len(r.roundAnswers))
 			}
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.c, r.appointments, rps, rounds,
-			ms(percentile(r.res.samples, 50)), ms(percentile(r.res.samples, 99)), ratio, answers, r.note)
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.name, r.c, r.appointments, rps, rounds,
+			ms(percentile(r.res.samples, 50)), ms(percentile(r.res.samples, 99)), ratio, cpu, answers, r.note)
 	}
 	fmt.Fprintln(w)
 	if rep.memOK {

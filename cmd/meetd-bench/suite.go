@@ -53,6 +53,10 @@ type row struct {
 	res          result
 	perRound     []float64
 	roundAnswers []string // each round's status counts
+	// cpu is the serving process's CPU time over every round; cpuOK is
+	// false where it could not be read.
+	cpu   time.Duration
+	cpuOK bool
 }
 
 func ok200(s int) bool { return s == http.StatusOK }
@@ -67,11 +71,12 @@ func (s *suite) run(ctx context.Context) (*report, error) {
 	}
 	defer drop()
 	meetdCmd := func(addr string) *exec.Cmd {
-		return exec.Command(s.bin, "serve", "--addr", addr, "--db", dsn, "--log-level", s.o.logLevel,
+		args := []string{"serve", "--addr", addr, "--db", dsn, "--log-level", s.o.logLevel,
 			// The bench is one client: raise the per-credential limit
 			// instead of minting a token per request.
 			"--rate-limit", "1000000000", "--rate-burst", "1000000000",
-			"--expensive-per-credential", "1000", "--expensive-total", "1000")
+			"--expensive-per-credential", "1000", "--expensive-total", "1000"}
+		return exec.Command(s.bin, append(args, s.o.meetdFlags...)...)
 	}
 
 	s.logf("%s: starting meetd on an empty database", s.b.name)
@@ -266,6 +271,11 @@ func (s *suite) measure(ctx context.Context, rows []*row, rep *report) error {
 		for _, r := range rows {
 			var res result
 			var err error
+			server := s.meetd
+			if r.name == "ceiling" {
+				server = s.ceiling
+			}
+			cpu0, ok0 := server.cpu()
 			if r.contended {
 				res, err = burst(ctx, r.c, r.fresh())
 			} else {
@@ -274,6 +284,12 @@ func (s *suite) measure(ctx context.Context, rows []*row, rep *report) error {
 			if err != nil {
 				return fmt.Errorf("%s c=%d: %w", r.name, r.c, err)
 			}
+			cpu1, ok1 := server.cpu()
+			if round == 0 {
+				r.cpuOK = ok0 && ok1
+			}
+			r.cpu += cpu1 - cpu0
+			r.cpuOK = r.cpuOK && ok0 && ok1
 			r.res.merge(res)
 			r.perRound = append(r.perRound, res.rps())
 			r.roundAnswers = append(r.roundAnswers, statusLine(res.statuses))

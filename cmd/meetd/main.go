@@ -27,7 +27,7 @@ Usage:
   meetd serve [--addr 127.0.0.1:8080] [--demo] [--tls-cert F --tls-key F] [--require-https]
               [--trusted-proxy CIDR,…] [--public-url URL] [--smtp-url URL --mail-from ADDR]
               [--webhook-allow-private] [--secret-key-file F] [--calendar-refresh-interval 5m]
-              [--calendar-allow-private] [--metrics-addr 127.0.0.1:9090 [--pprof]]
+              [--calendar-allow-private] [--metrics-addr 127.0.0.1:9090 [--pprof]] [--log-batch 1ms]
               [--rate-limit 100] [--rate-burst 200] [--killswitch-rate-limit 10] [--killswitch-rate-burst 20]
               [--login-rate-limit 10] [--booking-rate-limit 60] [--expensive-per-credential 4] [--expensive-total N]
               (each flag is also a variable, --trusted-proxy as MEETD_TRUSTED_PROXY; a flag wins;
