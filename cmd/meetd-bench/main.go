@@ -81,6 +81,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.postgres, "postgres", os.Getenv("MEETD_TEST_POSTGRES"), "PostgreSQL server URL: also run on a fresh schema there (default env MEETD_TEST_POSTGRES)")
 	fs.BoolVar(&o.sqlite, "sqlite", true, "run on a fresh SQLite file")
 	fs.IntVar(&o.perHost, "host-appointments", 500, "appointments of each of the 10 round-robin hosts within the 31-day slot window")
+	fs.IntVar(&o.bookers, "booking-hosts", 16, "hosts the book scenario books in turn; with fewer than -c, clients booking the same host wait for each other's commit")
 	fs.StringVar(&o.logLevel, "log-level", "info", "meetd's --log-level (info logs every request, as in production)")
 	extra := fs.String("meetd-flags", "", "more flags for meetd serve, space-separated, after the suite's own (e.g. \"--metrics-addr 127.0.0.1:6061 --pprof\" to profile it under load)")
 	quick := fs.Bool("quick", false, "smoke run: -c 4 -d 100ms -rounds 1 -sizes 300 -host-appointments 20 (unless given)")
@@ -110,8 +111,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 			o.perHost = 20
 		}
 	}
-	if o.conns < 1 || o.rounds < 1 || o.duration <= 0 || o.perHost < 0 {
-		return o, errors.New("-c and -rounds must be positive, -d a positive duration")
+	if o.conns < 1 || o.rounds < 1 || o.duration <= 0 || o.perHost < 0 || o.bookers < 1 {
+		return o, errors.New("-c, -rounds and -booking-hosts must be positive, -d a positive duration")
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
