@@ -502,7 +502,7 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 			// whole.
 			split := len(f.Tags) == 0 && covered >= db.splitMin && (plan.scan || !q.sqlite)
 			count, countArgs, _, _ := contactListSQL(f, q)
-			if total, err = db.countContacts(ctx, count, countArgs, split); err != nil {
+			if total, err = db.countContacts(ctx, count, countArgs, split, f.OwnerID != ""); err != nil {
 				return nil, 0, err
 			}
 		}

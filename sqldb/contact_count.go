@@ -62,7 +62,9 @@ func idBounds(parts int) []string {
 // holds one connection and waits for no other, and the caller holds
 // none while it waits, so a split can neither deadlock the pool nor
 // queue writers behind it.
-func (db *DB) countContacts(ctx context.Context, count string, args []any, split bool) (int, error) {
+//
+// owned says count is one owner's: see countRanges.
+func (db *DB) countContacts(ctx context.Context, count string, args []any, split, owned bool) (int, error) {
 	parts := countParts()
 	if !split || parts < 2 || !db.splitting.CompareAndSwap(false, true) {
 		var n int
@@ -70,13 +72,13 @@ func (db *DB) countContacts(ctx context.Context, count string, args []any, split
 		return n, err
 	}
 	defer db.splitting.Store(false)
-	return db.countSplit(ctx, count, args, parts)
+	return db.countSplit(ctx, count, args, parts, owned)
 }
 
 // countSplit is countContacts' split count in parts.
-func (db *DB) countSplit(ctx context.Context, count string, args []any, parts int) (int, error) {
+func (db *DB) countSplit(ctx context.Context, count string, args []any, parts int, owned bool) (int, error) {
 	if db.d.name == "sqlite" {
-		return db.countRanges(ctx, count, args, parts)
+		return db.countRanges(ctx, count, args, parts, owned)
 	}
 	n, err := db.countParallel(ctx, count, args, parts)
 	if db.d.isConnLost(err) {
@@ -124,21 +126,29 @@ func (db *DB) countParallel(ctx context.Context, count string, args []any, parts
 
 // countRanges counts count's rows on SQLite in parts ranges of the
 // contact id (see idBounds), side by side on the read pool, and sums them:
-// contacts_company_id_search reads each range alone. Each range is exact
-// when its statement reads it; a contact written between the ranges'
-// statements may or may not be counted, as one written between the count
-// and the page may be.
-func (db *DB) countRanges(ctx context.Context, count string, args []any, parts int) (int, error) {
+// contacts_company_id_search reads each range alone. An owner's count
+// (owned) keeps walking the owner's index, whose entries end with the id,
+// and only the rows of its range are read for their search key: given
+// the id range, SQLite would walk the range of every owner's contacts
+// and read each row to learn its owner. Each range is exact when its
+// statement reads it; a contact written between the ranges' statements
+// may or may not be counted, as one written between the count and the
+// page may be.
+func (db *DB) countRanges(ctx context.Context, count string, args []any, parts int, owned bool) (int, error) {
 	bounds := idBounds(parts)
+	id := `id`
+	if owned {
+		id = `+id` // a term, not an index range
+	}
 	ns, errs := make([]int, parts), make([]error, parts)
 	var wg sync.WaitGroup
 	for i := range parts {
 		q, a := count, append([]any(nil), args...)
 		if i > 0 {
-			q, a = q+` AND id >= ?`, append(a, bounds[i-1])
+			q, a = q+` AND `+id+` >= ?`, append(a, bounds[i-1])
 		}
 		if i < parts-1 {
-			q, a = q+` AND id < ?`, append(a, bounds[i])
+			q, a = q+` AND `+id+` < ?`, append(a, bounds[i])
 		}
 		wg.Add(1)
 		go func() {

@@ -136,7 +136,7 @@ func (db *DB) SetContactSplitMin(n int) { db.splitMin = n }
 // PostgreSQL); f must have a searchTerm.
 func (db *DB) CountContactsSplit(ctx context.Context, f meetd.ContactFilter, parts int) (int, error) {
 	count, args, _, _ := contactListSQL(f, contactQuery{sqlite: db.d.name == "sqlite"})
-	return db.countSplit(ctx, count, args, parts)
+	return db.countSplit(ctx, count, args, parts, f.OwnerID != "")
 }
 
 // CreateContactWithID creates c as CreateContact does, under c.ID: tests
