@@ -376,18 +376,39 @@ const ftsCostRatio = 8
 // read to learn how common its term is.
 const searchSample = 1000
 
-// contactSearchPlan decides how f's searchTerm is answered on SQLite:
-// through the trigram index (indexed) or by reading every search key f
-// covers. covered is the number of contacts f covers (the kept total of
-// the company or the owner). When the decision had to count the term's
-// matches anyway (the trigram index holds every company's contacts),
-// total is f's exact total without tags and known is true. PostgreSQL's
-// planner decides for itself (see planned).
-func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, covered int) (indexed bool, total int,
-	known bool, err error) {
+// searchPlan is how a searchTerm is answered (see contactSearchPlan).
+type searchPlan struct {
+	// indexed: SQLite finds the term through the trigram index.
+	indexed bool
+	// known: total is the exact total without tags, counted while
+	// deciding.
+	known bool
+	total int
+	// scan: counting the term tests every search key the list covers,
+	// which ListContacts splits for a large company (see countContacts).
+	scan bool
+}
+
+// contactSearchPlan decides how f's searchTerm is answered. covered is
+// the number of contacts f covers (the kept total of the company or the
+// owner).
+//
+// On SQLite the term goes through the trigram index (indexed) or every
+// search key f covers is read (scan); when the decision had to count the
+// term's matches anyway (the trigram index holds every company's
+// contacts), the plan carries f's exact total without tags (known).
+// PostgreSQL's planner picks the index or the scan for itself (see
+// planned and countParallel). A term under three characters is a scan
+// on either engine.
+func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, covered int) (searchPlan, error) {
 	term := strings.ToLower(strings.TrimSpace(f.Search))
-	if db.d.name != "sqlite" || utf8.RuneCountInString(term) < 3 {
-		return false, 0, false, nil // a trigram index cannot find fewer than three characters
+	if utf8.RuneCountInString(term) < 3 {
+		// No trigram index finds fewer than three characters, on
+		// either engine: the count reads every key.
+		return searchPlan{scan: true}, nil
+	}
+	if db.d.name != "sqlite" {
+		return searchPlan{}, nil
 	}
 	// How common the term is among the newest contacts f covers: a
 	// thousand steps along the created index.
@@ -399,23 +420,26 @@ func (db *DB) contactSearchPlan(ctx context.Context, f meetd.ContactFilter, cove
 	if err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN instr(search_key, ?) > 0 THEN 1 ELSE 0 END), 0)
 		FROM (SELECT search_key FROM contacts WHERE `+scope+` ORDER BY created_at DESC LIMIT ?) s`,
 		append(append([]any{term}, args...), searchSample)...).Scan(&n, &hits); err != nil {
-		return false, 0, false, err
+		return searchPlan{}, err
 	}
 	if n > 0 && hits*ftsCostRatio >= n {
-		return false, 0, false, nil // common here, so at least as common in the index
+		return searchPlan{scan: true}, nil // common here, so at least as common in the index
 	}
 	// The index's matches across companies, up to the point where
 	// reading them costs more than a scan; under it, the count of f's
 	// among them comes from the same pass.
 	limit := covered/ftsCostRatio + 1
-	var candidates int
-	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.`+strings.ReplaceAll(scope, " AND ", " AND c.")+
+	var candidates, total int
+	err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.`+strings.ReplaceAll(scope, " AND ", " AND c.")+
 		` THEN 1 ELSE 0 END), 0) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?) m
 		JOIN contacts c ON c.rowid = m.rowid`, append(append(args, ftsPhrase(term)), limit)...).Scan(&candidates, &total)
-	if err != nil || candidates >= limit {
-		return false, 0, false, err
+	if err != nil {
+		return searchPlan{}, err
 	}
-	return true, total, true, nil
+	if candidates >= limit {
+		return searchPlan{scan: true}, nil
+	}
+	return searchPlan{indexed: true, known: true, total: total}, nil
 }
 
 // matchReadCost is what reading one match's row and sorting it costs on
@@ -462,13 +486,23 @@ func (db *DB) ListContacts(ctx context.Context, f meetd.ContactFilter) (_ []meet
 	}
 	total := covered
 	if filtered {
-		var known bool
-		if q.indexed, total, known, err = db.contactSearchPlan(ctx, f, covered); err != nil {
-			return nil, 0, err
+		var plan searchPlan
+		if strings.TrimSpace(f.Search) != "" {
+			if plan, err = db.contactSearchPlan(ctx, f, covered); err != nil {
+				return nil, 0, err
+			}
 		}
-		if !known || len(f.Tags) > 0 {
+		q.indexed, total = plan.indexed, plan.total
+		if !plan.known || len(f.Tags) > 0 {
+			// A count that tests every search key of a large company is
+			// split (see countContacts): on SQLite when the plan says it
+			// scans; PostgreSQL's planner decides that for itself, so
+			// every such count there may take a parallel plan. With tags
+			// the tag's entries can drive the count instead, so it stays
+			// whole.
+			split := len(f.Tags) == 0 && covered >= db.splitMin && (plan.scan || !q.sqlite)
 			count, countArgs, _, _ := contactListSQL(f, q)
-			if err := db.queryRow(ctx, count, db.planned(countArgs)...).Scan(&total); err != nil {
+			if total, err = db.countContacts(ctx, count, countArgs, split, f.OwnerID != ""); err != nil {
 				return nil, 0, err
 			}
 		}

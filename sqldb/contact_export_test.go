@@ -125,3 +125,40 @@ func ContactHotQueries(dialect, company, owner string) []Query {
 			JOIN appointments a ON a.id = x.appointment_id WHERE x.contact_id IN (?, ?) ORDER BY a.start_at, a.id`,
 			[]any{meetd.NewID(), meetd.NewID()}})
 }
+
+// SetContactSplitMin changes the fewest contacts a search must cover for
+// ListContacts to split its count (contactSplitMin), so tests reach the
+// split with few contacts.
+func (db *DB) SetContactSplitMin(n int) { db.splitMin = n }
+
+// CountContactsSplit counts f's matches as ListContacts' split count
+// does (in parts id ranges on SQLite, a plan of up to parts processes on
+// PostgreSQL); f must have a searchTerm.
+func (db *DB) CountContactsSplit(ctx context.Context, f meetd.ContactFilter, parts int) (int, error) {
+	count, args, _, _ := contactListSQL(f, contactQuery{sqlite: db.d.name == "sqlite"})
+	return db.countSplit(ctx, count, args, parts, f.OwnerID != "")
+}
+
+// CreateContactWithID creates c as CreateContact does, under c.ID: tests
+// place contacts at the bounds of the id ranges a count is split into.
+func (db *DB) CreateContactWithID(ctx context.Context, c meetd.Contact) error {
+	id, tags := c.ID, c.Tags
+	return db.update(ctx, func(t *tx) error {
+		c.Tags = nil
+		if err := t.insertContact(ctx, &c); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE contacts SET id = ?, tags = ? WHERE id = ?`, id, mustJSON(tags), c.ID); err != nil {
+			return err
+		}
+		return t.tagContact(ctx, c.CompanyID, id, tags)
+	})
+}
+
+func mustJSON(v []string) string {
+	if v == nil {
+		v = []string{}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -3,7 +3,9 @@ package sqldb_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,4 +111,81 @@ func filterContacts(all []meetd.ContactDetails, f meetd.ContactFilter) ([]string
 		out = append(out, match[i].ID)
 	}
 	return out, len(match)
+}
+
+// TestContactCountSplitAgrees: a split count (ListContacts' count of a
+// common term in a large company: ranges of the contact id on SQLite, a
+// parallel plan allowed on PostgreSQL) equals the contacts filtered in
+// Go, in 1 to 4 parts, with contacts on both sides of every range bound,
+// an owner and tags; and so does ListContacts' total when it splits.
+func TestContactCountSplitAgrees(t *testing.T) {
+	t.Parallel()
+	for _, b := range sqldbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			g := seedGrowth(t, b, 10)
+			ctx := context.Background()
+			// The bounds of 2, 3 and 4 ranges ("80"; "55", "aa"; "40",
+			// "80", "c0"), an id on each and one just under it, the ends of
+			// the id space, and random ids.
+			var idList []string
+			for _, bound := range []string{"80", "55", "aa", "40", "c0"} {
+				under := fmt.Sprintf("%02x", mustHex(t, bound)-1)
+				idList = append(idList, bound+"000000-0000-4000-8000-000000000000", under+"ffffff-ffff-4fff-bfff-ffffffffffff")
+			}
+			idList = append(idList, "00000000-0000-4000-8000-000000000000", "ffffffff-ffff-4fff-bfff-ffffffffffff")
+			for range 40 {
+				idList = append(idList, meetd.NewID())
+			}
+			for i, id := range idList {
+				domain := "acme"
+				if i%3 == 0 {
+					domain = "other"
+				}
+				c := meetd.Contact{ID: id, CompanyID: g.company, FirstName: fmt.Sprintf("P%02d", i), LastName: "Person",
+					Email: fmt.Sprintf("p%02d@%s.example", i, domain), AccountOwnerID: g.hosts[i%2]}
+				switch i % 4 {
+				case 0:
+					c.Tags = []string{"VIP"}
+				case 1:
+					c.Tags = []string{"VIP", "Lead"}
+				}
+				if err := g.db.CreateContactWithID(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all, total, err := g.db.ListContacts(ctx, meetd.ContactFilter{CompanyID: g.company, Limit: 1000, Now: growthNow})
+			if err != nil || total != len(idList) {
+				t.Fatalf("every contact: %d of %d, %v", total, len(idList), err)
+			}
+			g.db.SetContactSplitMin(1)
+			for _, term := range []string{"acme", "example", "ac", "p0", "nobody-at-all"} {
+				for _, tags := range [][]string{nil, {"VIP"}, {"VIP", "Lead"}} {
+					for _, owner := range []string{"", g.hosts[1]} {
+						f := meetd.ContactFilter{CompanyID: g.company, Search: term, Tags: tags, OwnerID: owner,
+							Descending: true, Limit: 20, Now: growthNow}
+						_, want := filterContacts(all, f)
+						for parts := 1; parts <= 4; parts++ {
+							got, err := g.db.CountContactsSplit(ctx, f, parts)
+							if err != nil || got != want {
+								t.Errorf("%q tags %v owner %q in %d ranges: %d, %v; want %d", term, tags, owner, parts, got, err, want)
+							}
+						}
+						if _, got, err := g.db.ListContacts(ctx, f); err != nil || got != want {
+							t.Errorf("ListContacts %q tags %v owner %q: total %d, %v; want %d", term, tags, owner, got, err, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustHex(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 16, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
 }

@@ -42,6 +42,11 @@ type DB struct {
 	// busy keeps hosts' appointment intervals under their busy versions
 	// (see busyCache).
 	busy *busyCache
+	// splitting is held by the one contact count split across connections
+	// at a time (see countContacts); splitMin is the fewest contacts a
+	// count must cover to be split.
+	splitting atomic.Bool
+	splitMin  int
 }
 
 var _ meetd.Store = (*DB)(nil)
@@ -59,7 +64,7 @@ func Open(ctx context.Context, dsn string, clock meetd.Clock) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn, busy: newBusyCache()}
+	db := &DB{write: write, read: read, d: d, clock: clock, dsn: dsn, busy: newBusyCache(), splitMin: contactSplitMin}
 	if d == sqliteDialect {
 		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
 	}
