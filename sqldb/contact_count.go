@@ -54,9 +54,10 @@ func idBounds(parts int) []string {
 // connections (countRanges); PostgreSQL is allowed a parallel plan
 // (countParallel).
 //
-// One split count runs at a time per DB: a count that finds another
-// running counts on one connection, as before, because the cores are
-// busy then anyway. So a split takes at most maxCountParts connections
+// One split count runs at a time per DB, and only while no other
+// statement of the process holds a connection (quiet): otherwise it
+// counts on one connection, as before, because the cores are busy then
+// anyway, and two parts on busy cores took longer than one whole count. So a split takes at most maxCountParts connections
 // of SQLite's read pool (it has 8; the writer has its own) or one
 // connection and parts-1 parallel workers on PostgreSQL; each goroutine
 // holds one connection and waits for no other, and the caller holds
@@ -66,7 +67,7 @@ func idBounds(parts int) []string {
 // owned says count is one owner's: see countRanges.
 func (db *DB) countContacts(ctx context.Context, count string, args []any, split, owned bool) (int, error) {
 	parts := countParts()
-	if !split || parts < 2 || !db.splitting.CompareAndSwap(false, true) {
+	if !split || parts < 2 || !db.quiet() || !db.splitting.CompareAndSwap(false, true) {
 		var n int
 		err := db.queryRow(ctx, count, db.planned(args)...).Scan(&n)
 		return n, err
@@ -165,4 +166,14 @@ func (db *DB) countRanges(ctx context.Context, count string, args []any, parts i
 		total += n
 	}
 	return total, nil
+}
+
+// quiet reports whether no statement of this process holds a connection
+// now (the caller holds none while it counts): the one sign the process
+// has of cores to spare. It cannot see other processes' load.
+func (db *DB) quiet() bool {
+	if db.read.Stats().InUse > 0 {
+		return false
+	}
+	return db.write == db.read || db.write.Stats().InUse == 0
 }

@@ -162,3 +162,16 @@ func mustJSON(v []string) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// Quiet reports what countContacts asks before it splits a count.
+func (db *DB) Quiet() bool { return db.quiet() }
+
+// HoldReadConn takes a connection of the read pool, as a statement of
+// another request would, until release.
+func (db *DB) HoldReadConn(ctx context.Context) (release func(), err error) {
+	c, err := db.read.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = c.Close() }, nil
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/sqldb/sqldbtest"
@@ -188,4 +189,28 @@ func mustHex(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return int(n)
+}
+
+func TestContactCountSplitsOnlyWhileNoOtherStatementHoldsAConnection(t *testing.T) {
+	t.Parallel()
+	for _, b := range sqldbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := sqldbtest.Open(t, b, meetd.NewManualClock(time.Now()))
+			if !db.Quiet() {
+				t.Fatal("a database nobody uses is not quiet")
+			}
+			release, err := db.HoldReadConn(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if db.Quiet() {
+				t.Error("quiet while another statement holds a connection: a split count would compete for busy cores")
+			}
+			release()
+			if !db.Quiet() {
+				t.Error("not quiet again once the connection is back")
+			}
+		})
+	}
 }
