@@ -61,6 +61,7 @@ func BenchmarkContactSearch(b *testing.B) {
 				{"searchTerm matching none", meetd.ContactFilter{Search: "nobody-at-all", Descending: true}},
 				{"a tag (1 in 100)", meetd.ContactFilter{Tags: []string{"VIP"}, Descending: true}},
 				{"an owner's", meetd.ContactFilter{OwnerID: g.hosts[3], Descending: true}},
+				{"an owner's, searchTerm matching all of them", meetd.ContactFilter{OwnerID: g.hosts[3], Search: "example", Descending: true}},
 			} {
 				b.Run(tc.name, func(b *testing.B) {
 					f := tc.f

@@ -175,3 +175,11 @@ func (db *DB) HoldReadConn(ctx context.Context) (release func(), err error) {
 	}
 	return func() { _ = c.Close() }, nil
 }
+
+// ContactOwnerSearchCount is the count of a member's own contacts holding
+// term, as SQLite's ListContacts runs it when the term is common.
+func ContactOwnerSearchCount(company, owner, term string) Query {
+	count, args, _, _ := contactListSQL(meetd.ContactFilter{CompanyID: company, OwnerID: owner, Search: term},
+		contactQuery{sqlite: true})
+	return Query{"an owner's contacts holding a common term, count", count, args}
+}
