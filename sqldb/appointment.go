@@ -74,6 +74,13 @@ func hostIDs(ctx context.Context, q func(context.Context, string, ...any) (*sql.
 // user rows until commit; on SQLite the single writer already does. A host
 // that is not a user of the company is ENOTFOUND.
 func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) error {
+	return t.checkHosts(ctx, companyID, hostIDs, t.d.forUpdate)
+}
+
+// checkHosts fails with ENOTFOUND unless every host is a user of the
+// company; lock is appended to the query (the dialect's FOR UPDATE, or
+// "" to check without locking).
+func (t *tx) checkHosts(ctx context.Context, companyID string, hostIDs []string, lock string) error {
 	args := []any{companyID}
 	want := map[string]bool{}
 	for _, id := range hostIDs {
@@ -81,7 +88,7 @@ func (t *tx) lockHosts(ctx context.Context, companyID string, hostIDs []string) 
 		want[id] = true
 	}
 	rows, err := t.query(ctx, `SELECT id FROM users WHERE company_id = ? AND id IN (`+placeholders(len(hostIDs))+`)
-		ORDER BY id`+t.d.forUpdate, args...)
+		ORDER BY id`+lock, args...)
 	if err != nil {
 		return err
 	}
@@ -153,20 +160,62 @@ func (t *tx) overlaps(ctx context.Context, hostIDs []string, start, end time.Tim
 }
 
 // BookAppointment implements meetd.Store.
+//
+// The hosts are locked last. Two bookings of one host wait for each
+// other from the host lock to the commit, so everything that does not
+// decide whether the slot is free (the appointment and attendee rows, the
+// e-mail, the contact, the webhook deliveries) is written first, then the
+// hosts are locked, checked for overlaps and inserted, and the
+// transaction commits. That stays exact under PostgreSQL's READ
+// COMMITTED: the second of two overlapping bookings waits for the first's
+// lock, and its overlap check, a statement that starts after the first
+// committed, sees it. The hosts' appointment_hosts rows go in after the
+// lock because their trigger updates each host's busy version, a row that
+// stays locked until commit too.
 func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (_ meetd.Appointment, err error) {
 	defer meetd.Wrap(&err, "sqldb.BookAppointment(%s, %s)", n.CompanyID, n.MeetingTypeID)
+	if err := validBooking(n); err != nil {
+		return meetd.Appointment{}, err
+	}
 	var ap meetd.Appointment
 	err = db.update(ctx, func(t *tx) error {
-		id, err := t.book(ctx, a, n)
-		if err != nil {
+		// Unlocked: a clean 404 for a host of no company or another,
+		// before the rows that name them.
+		if err := t.checkHosts(ctx, n.CompanyID, n.HostIDs, ""); err != nil {
 			return err
 		}
-		// The appointment as the emit read it, in this transaction: the
-		// same a read after it would answer.
-		ap, err = t.emitAppointmentRead(ctx, a, meetd.EventBookingCreated, id, nil)
-		return err
+		id := meetd.NewID()
+		if err := t.insertAppointment(ctx, a, n, id); err != nil {
+			return err
+		}
+		// The appointment as a read after the commit answers it: its
+		// hosts are not inserted yet, so they are set as hostIDs orders
+		// them.
+		var err error
+		if ap, err = appointment(ctx, t, "", id, ""); err != nil {
+			return err
+		}
+		ap.HostIDs = hostOrder(n.HostIDs)
+		if err := t.announce(ctx, a, meetd.EventBookingCreated, ap, nil); err != nil {
+			return err
+		}
+		if err := t.claimHosts(ctx, a, n, id); err != nil {
+			return err
+		}
+		if err := t.insertHosts(ctx, n, id); err != nil {
+			return err
+		}
+		return t.queueCalendarWrites(ctx, ap, true)
 	})
 	return ap, err
+}
+
+// hostOrder is hosts as a read of their appointment lists them: the main
+// host (the first) first, then the others in id order.
+func hostOrder(hosts []string) []string {
+	rest := slices.Clone(hosts[1:])
+	slices.Sort(rest)
+	return append([]string{hosts[0]}, rest...)
 }
 
 var errAppointmentNotFound = meetd.Errorf(meetd.ENOTFOUND, "Appointment not found")
@@ -198,39 +247,65 @@ func appointment(ctx context.Context, q querier, companyID, id, lock string) (me
 	return aps[0], err
 }
 
+// validBooking refuses a booking without a host or a positive duration.
+func validBooking(n meetd.NewAppointment) error {
+	if len(n.HostIDs) == 0 || !n.End.After(n.Start) {
+		return meetd.Errorf(meetd.EINVALID, "A booking needs a host and a positive duration")
+	}
+	return nil
+}
+
 // book checks the hosts are free and inserts the appointment; the caller's
 // transaction makes the check and the insert one step.
 func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (string, error) {
-	if len(n.HostIDs) == 0 || !n.End.After(n.Start) {
-		return "", meetd.Errorf(meetd.EINVALID, "A booking needs a host and a positive duration")
-	}
-	if err := t.lockHosts(ctx, n.CompanyID, n.HostIDs); err != nil {
+	if err := validBooking(n); err != nil {
 		return "", err
+	}
+	id := meetd.NewID()
+	if err := t.claimHosts(ctx, a, n, id); err != nil {
+		return "", err
+	}
+	if err := t.insertAppointment(ctx, a, n, id); err != nil {
+		return "", err
+	}
+	return id, t.insertHosts(ctx, n, id)
+}
+
+// claimHosts locks n's hosts and checks that appointment id may take the
+// slot: its Idempotency-Key is not in flight, no other appointment of the
+// hosts overlaps it, and its one-time link (if any) is unused, which it
+// then uses up.
+func (t *tx) claimHosts(ctx context.Context, a meetd.Actor, n meetd.NewAppointment, id string) error {
+	if err := t.lockHosts(ctx, n.CompanyID, n.HostIDs); err != nil {
+		return err
 	}
 	if n.IdempotencyKey != "" {
 		var n2 int
 		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE credential_id = ? AND idempotency_key = ?
-			AND created_at > ?`, n.CredentialID, n.IdempotencyKey, ms(t.now.Add(-meetd.IdempotencyTTL))).Scan(&n2); err != nil {
-			return "", err
+			AND created_at > ? AND id <> ?`, n.CredentialID, n.IdempotencyKey, ms(t.now.Add(-meetd.IdempotencyTTL)), id).Scan(&n2); err != nil {
+			return err
 		}
 		if n2 > 0 {
-			return "", errKeyInFlight
+			return errKeyInFlight
 		}
 	}
-	if taken, err := t.overlaps(ctx, n.HostIDs, n.Start.Add(-n.BufferBefore), n.End.Add(n.BufferAfter), ""); err != nil {
-		return "", err
+	if taken, err := t.overlaps(ctx, n.HostIDs, n.Start.Add(-n.BufferBefore), n.End.Add(n.BufferAfter), id); err != nil {
+		return err
 	} else if taken {
-		return "", meetd.ErrSlotTaken
+		return meetd.ErrSlotTaken
 	}
-	id := meetd.NewID()
 	if n.OneTimeLinkID != "" {
-		if err := t.useOneTimeLink(ctx, a, n, id); err != nil {
-			return "", err
-		}
+		return t.useOneTimeLink(ctx, a, n, id)
 	}
+	return nil
+}
+
+// insertAppointment writes appointment id of n without its hosts: the
+// appointment, its attendees, its metered use and the audit entry.
+func (t *tx) insertAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment, id string) error {
 	attendee, err := json.Marshal(n.Attendee)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO appointments (id, company_id, meeting_type_id, main_host_id, start_at, end_at,
 		secret, channel, location, attendee, attendee_email, queue_id, selection_reason, credential_id, idempotency_key,
@@ -238,24 +313,30 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 		n.HostIDs[0], ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee),
 		strings.ToLower(n.Attendee.Email), n.QueueID, n.SelectionReason, n.CredentialID, n.IdempotencyKey,
 		ms(t.now), ms(t.now)); err != nil {
-		return "", err
+		return err
 	}
 	if err := t.insertAttendees(ctx, n.CompanyID, id, n.Attendee); err != nil {
-		return "", err
-	}
-	for _, h := range n.HostIDs {
-		if _, err := t.exec(ctx, `INSERT INTO appointment_hosts (appointment_id, user_id, start_at, end_at, meeting_type_id)
-			VALUES (?, ?, ?, ?, ?)`, id, h, ms(n.Start), ms(n.End), n.MeetingTypeID); err != nil {
-			return "", err
-		}
+		return err
 	}
 	if n.Metered {
 		if _, err := t.exec(ctx, `INSERT INTO usage_events (company_id, credential_id, appointment_id, at) VALUES (?, ?, ?, ?)`,
 			n.CompanyID, n.CredentialID, id, ms(t.now)); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return id, t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
+	return t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
+}
+
+// insertHosts writes the appointment_hosts rows of appointment id, whose
+// trigger bumps each host's busy version.
+func (t *tx) insertHosts(ctx context.Context, n meetd.NewAppointment, id string) error {
+	for _, h := range n.HostIDs {
+		if _, err := t.exec(ctx, `INSERT INTO appointment_hosts (appointment_id, user_id, start_at, end_at, meeting_type_id)
+			VALUES (?, ?, ?, ?, ?)`, id, h, ms(n.Start), ms(n.End), n.MeetingTypeID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errKeyInFlight refuses a second booking with one Idempotency-Key.

@@ -263,6 +263,18 @@ func (t *tx) emitAppointmentRead(ctx context.Context, a meetd.Actor, typ, id str
 	if err != nil {
 		return ap, err
 	}
+	// booking_created is emitted in the transaction that inserted the
+	// appointment (a provisional booking's confirmation; BookAppointment
+	// calls announce itself).
+	if err := t.queueCalendarWrites(ctx, ap, typ == meetd.EventBookingCreated); err != nil {
+		return ap, err
+	}
+	return ap, t.announce(ctx, a, typ, ap, extra)
+}
+
+// announce tells of event typ of ap, in the caller's transaction: the
+// e-mail it sends, the contacts of its attendees, the webhook deliveries.
+func (t *tx) announce(ctx context.Context, a meetd.Actor, typ string, ap meetd.Appointment, extra map[string]any) error {
 	payload := meetd.AppointmentPayload(ap)
 	if tb := meetd.TriggeredBy(a); tb != nil {
 		payload["triggeredBy"] = tb
@@ -271,17 +283,15 @@ func (t *tx) emitAppointmentRead(ctx context.Context, a meetd.Actor, typ, id str
 		payload[k] = v
 	}
 	if err := t.queueMail(ctx, typ, ap, extra); err != nil {
-		return ap, err
+		return err
 	}
-	if err := t.syncContacts(ctx, ap); err != nil {
-		return ap, err
+	if err := t.emit(ctx, ap.CompanyID, typ, payload); err != nil {
+		return err
 	}
-	// booking_created is emitted in the transaction that inserted the
-	// appointment (BookAppointment, a provisional booking's confirmation).
-	if err := t.queueCalendarWrites(ctx, ap, typ == meetd.EventBookingCreated); err != nil {
-		return ap, err
-	}
-	return ap, t.emit(ctx, ap.CompanyID, typ, payload)
+	// Last: a new contact updates its owner's row of contact_counts,
+	// which stays locked until commit, so the bookings of one host wait
+	// for each other only from here.
+	return t.syncContacts(ctx, ap)
 }
 
 // emitRevoked emits credential_revoked for the credential id, read in the

@@ -3,6 +3,7 @@ package sqldbtest
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"sync"
 	"time"
 
@@ -260,6 +261,77 @@ func testConcurrentBooking(f *fixture) {
 	}
 	if ok != 1 {
 		t.Fatalf("%d of 20 concurrent bookings of one slot succeeded, want 1", ok)
+	}
+
+	// Slots that overlap without being equal (each starts 5 minutes after
+	// the last and lasts 30): whatever wins, no two booked ones overlap.
+	shifted := at.Add(24 * time.Hour)
+	booked := make([]*meetd.Appointment, 20)
+	for i := range booked {
+		wg.Go(func() {
+			ap, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, f.booking(h, shifted.Add(time.Duration(i)*5*time.Minute), 30))
+			switch meetd.ErrorCode(err) {
+			case "":
+				booked[i] = &ap
+			case meetd.ECONFLICT:
+			default:
+				t.Errorf("concurrent overlapping booking: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	var won []*meetd.Appointment
+	for _, ap := range booked {
+		if ap != nil {
+			won = append(won, ap)
+		}
+	}
+	if len(won) == 0 {
+		t.Fatal("none of 20 overlapping bookings succeeded")
+	}
+	for i, a := range won {
+		for _, b := range won[i+1:] {
+			if a.Start.Before(b.End) && b.Start.Before(a.End) {
+				t.Fatalf("two overlapping bookings both succeeded: %s–%s and %s–%s", a.Start, a.End, b.Start, b.End)
+			}
+		}
+	}
+
+	// Two hosts named in either order by bookings of one slot: one wins,
+	// none deadlocks, and what BookAppointment answers is what a read
+	// answers (the main host first, then the others in id order).
+	h2 := f.host(c.ID, "h2@example.com")
+	h3 := f.host(c.ID, "h3@example.com")
+	pair := at.Add(48 * time.Hour)
+	answers := make([]meetd.Appointment, 20)
+	for i := range errs {
+		n := f.booking(h2, pair, 30)
+		n.HostIDs = []string{h2.user.ID, h3.user.ID}
+		if i%2 == 1 {
+			n.HostIDs = []string{h3.user.ID, h2.user.ID}
+		}
+		wg.Go(func() { answers[i], errs[i] = f.db.BookAppointment(f.ctx, meetd.CLIActor, n) })
+	}
+	wg.Wait()
+	ok = 0
+	for i, err := range errs {
+		switch meetd.ErrorCode(err) {
+		case "":
+			ok++
+			read, err := f.db.AppointmentByID(f.ctx, c.ID, answers[i].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(read, answers[i]) {
+				t.Fatalf("BookAppointment answered\n%+v\na read answers\n%+v", answers[i], read)
+			}
+		case meetd.ECONFLICT:
+		default:
+			t.Fatalf("concurrent booking of two hosts: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of 20 concurrent bookings of two hosts' slot succeeded, want 1", ok)
 	}
 }
 
