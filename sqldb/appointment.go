@@ -185,17 +185,10 @@ func (db *DB) BookAppointment(ctx context.Context, a meetd.Actor, n meetd.NewApp
 			return err
 		}
 		id := meetd.NewID()
-		if err := t.insertAppointment(ctx, a, n, id); err != nil {
-			return err
-		}
-		// The appointment as a read after the commit answers it: its
-		// hosts are not inserted yet, so they are set as hostIDs orders
-		// them.
 		var err error
-		if ap, err = appointment(ctx, t, "", id, ""); err != nil {
+		if ap, err = t.insertAppointment(ctx, a, n, id); err != nil {
 			return err
 		}
-		ap.HostIDs = hostOrder(n.HostIDs)
 		if err := t.announce(ctx, a, meetd.EventBookingCreated, ap, nil); err != nil {
 			return err
 		}
@@ -265,7 +258,7 @@ func (t *tx) book(ctx context.Context, a meetd.Actor, n meetd.NewAppointment) (s
 	if err := t.claimHosts(ctx, a, n, id); err != nil {
 		return "", err
 	}
-	if err := t.insertAppointment(ctx, a, n, id); err != nil {
+	if _, err := t.insertAppointment(ctx, a, n, id); err != nil {
 		return "", err
 	}
 	return id, t.insertHosts(ctx, n, id)
@@ -301,30 +294,44 @@ func (t *tx) claimHosts(ctx context.Context, a meetd.Actor, n meetd.NewAppointme
 }
 
 // insertAppointment writes appointment id of n without its hosts: the
-// appointment, its attendees, its metered use and the audit entry.
-func (t *tx) insertAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment, id string) error {
+// appointment, its attendees, its metered use and the audit entry. It
+// returns the appointment as a read of what it wrote answers it, hosts
+// included (hostOrder): its columns, defaults and attendee rows are all
+// known here, so the booking need not read them back.
+func (t *tx) insertAppointment(ctx context.Context, a meetd.Actor, n meetd.NewAppointment, id string) (meetd.Appointment, error) {
 	attendee, err := json.Marshal(n.Attendee)
 	if err != nil {
-		return err
+		return meetd.Appointment{}, err
 	}
+	secret := newSecret()
 	if _, err := t.exec(ctx, `INSERT INTO appointments (id, company_id, meeting_type_id, main_host_id, start_at, end_at,
 		secret, channel, location, attendee, attendee_email, queue_id, selection_reason, credential_id, idempotency_key,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, n.CompanyID, n.MeetingTypeID,
-		n.HostIDs[0], ms(n.Start), ms(n.End), newSecret(), n.Channel, n.Location, string(attendee),
+		n.HostIDs[0], ms(n.Start), ms(n.End), secret, n.Channel, n.Location, string(attendee),
 		strings.ToLower(n.Attendee.Email), n.QueueID, n.SelectionReason, n.CredentialID, n.IdempotencyKey,
 		ms(t.now), ms(t.now)); err != nil {
-		return err
+		return meetd.Appointment{}, err
 	}
-	if err := t.insertAttendees(ctx, n.CompanyID, id, n.Attendee); err != nil {
-		return err
+	attendees, err := t.insertAttendees(ctx, n.CompanyID, id, n.Attendee)
+	if err != nil {
+		return meetd.Appointment{}, err
 	}
 	if n.Metered {
 		if _, err := t.exec(ctx, `INSERT INTO usage_events (company_id, credential_id, appointment_id, at) VALUES (?, ?, ?, ?)`,
 			n.CompanyID, n.CredentialID, id, ms(t.now)); err != nil {
-			return err
+			return meetd.Appointment{}, err
 		}
 	}
-	return t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
+	// What scanAppointment, hostIDs and attendeesOf make of these rows:
+	// times at the stored millisecond, the columns' defaults (not
+	// cancelled, never rescheduled, no note, transcription or summary),
+	// the first attendee row as the attendee.
+	now := fromMS(ms(t.now))
+	ap := meetd.Appointment{ID: id, CompanyID: n.CompanyID, MeetingTypeID: n.MeetingTypeID, MainHostID: n.HostIDs[0],
+		HostIDs: hostOrder(n.HostIDs), Start: fromMS(ms(n.Start)), End: fromMS(ms(n.End)), Secret: secret,
+		Channel: n.Channel, Location: n.Location, QueueID: n.QueueID, SelectionReason: n.SelectionReason,
+		CredentialID: n.CredentialID, CreatedAt: now, UpdatedAt: now, Attendee: attendees[0], Attendees: attendees}
+	return ap, t.audit(ctx, a, n.CompanyID, "appointment.create", "appointment", id)
 }
 
 // insertHosts writes the appointment_hosts rows of appointment id, whose

@@ -24,8 +24,9 @@ func searchKey(a meetd.Attendee) string {
 	return strings.ToLower(a.Email + " " + a.Fullname + " " + a.Firstname + " " + a.Lastname)
 }
 
-// insertAttendee writes one attendee row; a.ID must be set.
-func (t *tx) insertAttendee(ctx context.Context, companyID, appointmentID string, seq int, a meetd.Attendee) error {
+// insertAttendee writes one attendee row; a.ID must be set. It returns
+// the attendee as a read of the row answers it.
+func (t *tx) insertAttendee(ctx context.Context, companyID, appointmentID string, seq int, a meetd.Attendee) (meetd.Attendee, error) {
 	notes := string(a.Notes)
 	if len(a.Notes) == 0 {
 		notes = "{}"
@@ -38,7 +39,10 @@ func (t *tx) insertAttendee(ctx context.Context, companyID, appointmentID string
 		firstname, lastname, fullname, phone, timezone, language, receive_reminders, notes, guest_of, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, appointmentID, companyID, seq, a.Email, searchKey(a),
 		a.Firstname, a.Lastname, a.Fullname, a.Phone, a.Timezone, a.Language, a.ReceiveReminders, notes, guestOf, ms(t.now))
-	return err
+	// The columns scanAttendee reads, and nothing else.
+	return meetd.Attendee{ID: a.ID, Email: a.Email, Firstname: a.Firstname, Lastname: a.Lastname, Fullname: a.Fullname,
+		Phone: a.Phone, Timezone: a.Timezone, Language: a.Language, ReceiveReminders: a.ReceiveReminders,
+		Notes: json.RawMessage(notes), GuestOf: a.GuestOf}, err
 }
 
 // guest is the attendee a guest address becomes: reminders on, no notes.
@@ -48,11 +52,13 @@ func guest(email, of string) meetd.Attendee {
 
 // insertAttendees writes the person who booked (seq 0) and the guests
 // they brought, skipping addresses already on the appointment.
-func (t *tx) insertAttendees(ctx context.Context, companyID, appointmentID string, a meetd.Attendee) error {
+func (t *tx) insertAttendees(ctx context.Context, companyID, appointmentID string, a meetd.Attendee) ([]meetd.Attendee, error) {
 	a.ID = meetd.NewID()
-	if err := t.insertAttendee(ctx, companyID, appointmentID, 0, a); err != nil {
-		return err
+	first, err := t.insertAttendee(ctx, companyID, appointmentID, 0, a)
+	if err != nil {
+		return nil, err
 	}
+	out := []meetd.Attendee{first}
 	seen := map[string]bool{strings.ToLower(a.Email): true}
 	seq := 1
 	for _, e := range a.BringalongEmails {
@@ -60,12 +66,14 @@ func (t *tx) insertAttendees(ctx context.Context, companyID, appointmentID strin
 			continue
 		}
 		seen[strings.ToLower(e)] = true
-		if err := t.insertAttendee(ctx, companyID, appointmentID, seq, guest(e, a.ID)); err != nil {
-			return err
+		g, err := t.insertAttendee(ctx, companyID, appointmentID, seq, guest(e, a.ID))
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, g)
 		seq++
 	}
-	return nil
+	return out, nil
 }
 
 const attendeeColumns = `id, appointment_id, seq, email, firstname, lastname, fullname, phone, timezone, language,
@@ -258,7 +266,7 @@ func (db *DB) AddGuests(ctx context.Context, a meetd.Actor, companyID, id, atten
 				return meetd.Errorf(meetd.EINVALID, "An appointment may have at most %d guests", meetd.MaxGuests)
 			}
 			seq++
-			if err := t.insertAttendee(ctx, ap.CompanyID, ap.ID, seq, guest(e, host)); err != nil {
+			if _, err := t.insertAttendee(ctx, ap.CompanyID, ap.ID, seq, guest(e, host)); err != nil {
 				return err
 			}
 		}

@@ -333,6 +333,32 @@ func testConcurrentBooking(f *fixture) {
 	if ok != 1 {
 		t.Fatalf("%d of 20 concurrent bookings of two hosts' slot succeeded, want 1", ok)
 	}
+
+	// A booking with everything an attendee and a client can send: the
+	// answer is what a read answers, to the byte of the notes.
+	rich := f.booking(h, at.Add(72*time.Hour), 45)
+	rich.Start = rich.Start.Add(1234567 * time.Microsecond) // stored to the millisecond
+	rich.End = rich.Start.Add(45 * time.Minute)
+	rich.Channel, rich.Location, rich.QueueID, rich.SelectionReason = "phone", "+49 30 1234", "", "picked"
+	rich.CredentialID, rich.Metered = meetd.NewID(), true
+	rich.Attendee = meetd.Attendee{Email: "Rich@Example.com", Firstname: "Ri", Lastname: "Ch", Fullname: "Ri Ch",
+		Phone: "+49 170 1", Timezone: "Europe/Berlin", Language: "de", ReceiveReminders: true,
+		Notes:            json.RawMessage(`{ "b": [1, 2],  "a": "x" }`),
+		BringalongEmails: []string{"g1@example.com", "RICH@example.com", "g2@example.com", "g1@EXAMPLE.com"}}
+	got, err := f.db.BookAppointment(f.ctx, meetd.CLIActor, rich)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := f.db.AppointmentByID(f.ctx, c.ID, got.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(read, got) {
+		t.Fatalf("BookAppointment answered\n%+v\na read answers\n%+v", got, read)
+	}
+	if len(got.Attendees) != 3 {
+		t.Fatalf("attendees = %+v, want the booker and two guests", got.Attendees)
+	}
 }
 
 func testProvisional(f *fixture) {
