@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -38,6 +39,12 @@ type Config struct {
 	Usage    *auth.Usage
 	Clock    meetd.Clock
 	Log      *slog.Logger
+	// RequestLog, when set, receives each request's line (when Log lets
+	// info through) as one Write, byte for byte the line a
+	// slog.NewJSONHandler without attributes or groups writes for it: it
+	// is the writer of Log's JSON handler, and the line skips slog's record
+	// machinery. Unset, the line goes through Log.
+	RequestLog io.Writer
 	// PublicURL is where booking pages live; bookingUrl fields are
 	// PublicURL + "/" + userSlug + "/" + meetingTypeSlug.
 	PublicURL string
@@ -277,7 +284,14 @@ func (s *Server) logged(next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(start)
-			if h := s.log.Handler(); h.Enabled(context.Background(), slog.LevelInfo) {
+			if s.cfg.RequestLog != nil && s.log.Enabled(context.Background(), slog.LevelInfo) {
+				bp := linePool.Get().(*[]byte)
+				*bp = appendRequestLine((*bp)[:0], requestLine{at: start.Add(d), id: info.id, credential: info.credentialID,
+					acting: info.actingUserID, method: r.Method, path: s.loggedPath(r.URL.Path), status: sw.status,
+					durationMS: d.Milliseconds(), ip: info.ip})
+				_, _ = s.cfg.RequestLog.Write(*bp)
+				linePool.Put(bp)
+			} else if h := s.log.Handler(); h.Enabled(context.Background(), slog.LevelInfo) {
 				// The record goes to the handler directly: Logger.LogAttrs
 				// would also walk the stack for a source position that
 				// no handler here prints, a microsecond per request.

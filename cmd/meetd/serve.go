@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -136,7 +137,13 @@ func (e *env) serve(args []string) error {
 	}
 	booking := pages.New(pages.Config{Store: db, Clock: clock, Log: log, PublicURL: *publicURL,
 		TrustedProxies: trusted, Rate: lim.booking(), Details: httpapi.BookingDetailsOf, Calendars: calendars.live()})
-	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log,
+	// The JSON handler's own writer takes the request lines directly
+	// (httpapi.Config.RequestLog: the same bytes, without slog's record).
+	var requestLog io.Writer
+	if e.format == "json" {
+		requestLog = out
+	}
+	api := httpapi.New(httpapi.Config{Store: db, Verifier: verifier, Usage: usage, Clock: clock, Log: log, RequestLog: requestLog,
 		PublicURL: *publicURL, Pages: booking, RequireHTTPS: *requireHTTPS, TrustedProxies: trusted, WebhookAllowPrivate: *allowPrivate,
 		Metrics: mx.Metrics(), RateLimit: lim.api(), KillSwitchRateLimit: lim.killSwitch(),
 		Concurrency: lim.concurrency(), Calendars: calendars.svc,
