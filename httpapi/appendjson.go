@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -19,31 +20,55 @@ import (
 // escapes it: quote and backslash, \b \f \n \r \t by name, other control
 // characters and <, >, & as \u00XX, U+2028 and U+2029 as \u2028 and
 // \u2029, and each byte of invalid UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, &marshalQuoting) }
+
+// quoting is how a JSON encoder escapes a string: which ASCII bytes it
+// keeps as they are, and which control bytes it escapes by name (\n)
+// rather than as \u00XX. Both escape quote and backslash with a
+// backslash, U+2028 and U+2029 as \u2028 and \u2029, and each byte of
+// invalid UTF-8 as \ufffd.
+type quoting struct {
+	plain [utf8.RuneSelf]bool
+	named [0x20]byte // the letter after the backslash, or 0
+}
+
+// newQuoting keeps every printable ASCII byte but quote, backslash and
+// those in escaped, and names the control bytes in named ("\n" → 'n').
+func newQuoting(escaped string, named map[byte]byte) (q quoting) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		q.plain[c] = c != '"' && c != '\\' && !strings.ContainsRune(escaped, rune(c))
+	}
+	for c, letter := range named {
+		q.named[c] = letter
+	}
+	return q
+}
+
+// marshalQuoting is encoding/json's (HTML-safe); slogQuoting is
+// log/slog's JSONHandler's.
+var (
+	marshalQuoting = newQuoting("<>&", map[byte]byte{'\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't'})
+	slogQuoting    = newQuoting("", map[byte]byte{'\n': 'n', '\r': 'r', '\t': 't'})
+)
+
+// appendQuoted appends s as a JSON string escaped the way q says.
+func appendQuoted(b []byte, s string, q *quoting) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonPlain[c] {
+			if q.plain[c] {
 				i++
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
+			switch {
+			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
+			case c < 0x20 && q.named[c] != 0:
+				b = append(b, '\\', q.named[c])
 			default:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}
@@ -69,14 +94,6 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
-
-// jsonPlain tells which ASCII bytes a JSON string holds as they are.
-var jsonPlain = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
 
 // appendJSON appends j as json.Marshal writes it.
 func (j *userJSON) appendJSON(b []byte) []byte {

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Every request logs one line at info. Through slog the line took a
@@ -52,53 +51,6 @@ func appendRequestLine(b []byte, l requestLine) []byte {
 }
 
 // appendSlogString appends s quoted as slog's JSONHandler quotes a string
-// value: quote, backslash, \n, \r and \t escaped, other control
-// characters as \u00XX, U+2028 and U+2029 as \u2028 and \u2029, each byte
-// of invalid UTF-8 as \ufffd, and nothing else (no HTML escaping, unlike
-// appendJSONString).
-func appendSlogString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// value: like appendJSONString but without HTML escaping, and with \b and
+// \f as \u0008 and \u000c.
+func appendSlogString(b []byte, s string) []byte { return appendQuoted(b, s, &slogQuoting) }
