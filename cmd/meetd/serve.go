@@ -19,6 +19,7 @@ import (
 	"github.com/meetd/meetd/httpapi"
 	"github.com/meetd/meetd/logbatch"
 	"github.com/meetd/meetd/pages"
+	"github.com/meetd/meetd/sqldb"
 	"github.com/meetd/meetd/webhook"
 )
 
@@ -163,6 +164,7 @@ func (e *env) serve(args []string) error {
 	wg.Go(func() { _ = db.WatchChanges(bg, log, verifier.Poke) })
 	wg.Go(func() { usage.Run(bg, usageInterval) })
 	wg.Go(func() { housekeeping(bg, db, clock, log) })
+	wg.Go(func() { db.RunUpkeep(bg, sqldb.UpkeepInterval, log) })
 	wg.Go(func() { dash.Run(bg, pruneInterval) })
 	hooks := &webhook.Worker{Store: db, Clock: clock, Log: log, Guard: webhook.Guard{AllowPrivate: *allowPrivate},
 		Observe: mx.Metrics().WebhookResult}
