@@ -73,6 +73,10 @@ type dialect struct {
 	// integrityCheck, when set, checks a database file's structure and
 	// answers one row "ok" when it is sound.
 	integrityCheck string
+	// purgeLog, when set, runs after a GDPR erasure has committed: it
+	// empties SQLite's write-ahead log, whose older frames still hold the
+	// pages as they were before the erasure.
+	purgeLog string
 }
 
 // dialectFor picks the engine a DSN names: a postgres:// or postgresql://
@@ -161,9 +165,12 @@ var sqliteDialect = &dialect{
 		// WAL lets readers run beside the writer; busy_timeout covers
 		// other processes (the operator CLI) holding the write lock;
 		// _txlock=immediate takes that lock at BEGIN so a transaction
-		// never fails half way on upgrading a read lock.
+		// never fails half way on upgrading a read lock. secure_delete
+		// zeroes what a delete or update frees, so an erased person's
+		// bytes do not live on in a page's free space.
 		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=secure_delete(1)"
 		write, err := sql.Open("sqlite", base+"&_txlock=immediate")
 		if err != nil {
 			return nil, nil, err
@@ -204,6 +211,7 @@ var sqliteDialect = &dialect{
 	},
 	backupInto:     `VACUUM INTO ?`,
 	integrityCheck: `PRAGMA integrity_check`,
+	purgeLog:       `PRAGMA wal_checkpoint(TRUNCATE)`,
 }
 
 // firstCompanyLockKey is the advisory lock of CreateFirstCompany on
