@@ -54,17 +54,9 @@ func TestUpkeepReplansALookupCachedWhileTheTableWasEmpty(t *testing.T) {
 	}
 	t.Logf("before upkeep:\n%s", explainLookup(t, conn, g.company))
 
-	// The inserts reach the statistics views within a second or so.
-	var res sqldb.UpkeepResult
-	for deadline := time.Now().Add(20 * time.Second); !slices.Contains(res.Analyzed, "contacts"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("upkeep never analyzed contacts (last pass: %+v)", res)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if res, err = g.db.Upkeep(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	res := upkeepUntil(t, g.db, "contacts analyzed", func(res sqldb.UpkeepResult) bool {
+		return slices.Contains(res.Analyzed, "contacts")
+	})
 	if !slices.Contains(res.Vacuumed, "contacts") {
 		t.Errorf("3,000 new rows are past the insert threshold, but contacts was not vacuumed: %+v", res)
 	}
@@ -93,32 +85,20 @@ func TestUpkeepReplansALookupCachedWhileTheTableWasEmpty(t *testing.T) {
 	if _, err := pool.ExecContext(ctx, `UPDATE contacts SET notes = 'x'`); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(20 * time.Second); !res.Busy; {
-		if time.Now().After(deadline) {
-			t.Fatalf("with another node holding the lock, upkeep did not leave 3,000 updated rows to it: %+v", res)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if res, err = g.db.Upkeep(ctx); err != nil {
-			t.Fatal(err)
-		}
+	upkeepUntil(t, g.db, "3,000 updated rows left to the node holding the lock", func(res sqldb.UpkeepResult) bool {
 		if len(res.Analyzed) > 0 {
 			t.Fatalf("upkeep worked while another node held the lock: %+v", res)
 		}
-	}
+		return res.Busy
+	})
 	if _, err := held.ExecContext(ctx, `SELECT pg_advisory_unlock(1835300208, hashtext(current_schema()))`); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(20 * time.Second); !slices.Contains(res.Vacuumed, "contacts"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("3,000 dead rows, the lock free, and contacts was not vacuumed: %+v", res)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if res, err = g.db.Upkeep(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	upkeepUntil(t, g.db, "3,000 dead rows vacuumed once the lock is free", func(res sqldb.UpkeepResult) bool {
+		return slices.Contains(res.Vacuumed, "contacts")
+	})
 	// Nothing changed since: nothing to do.
-	if res, err = g.db.Upkeep(ctx); err != nil {
+	if res, err := g.db.Upkeep(ctx); err != nil {
 		t.Fatal(err)
 	} else if slices.Contains(res.Analyzed, "contacts") {
 		t.Fatalf("contacts analyzed again with nothing changed: %+v", res)
@@ -135,6 +115,26 @@ func TestUpkeepDoesNothingOnSQLite(t *testing.T) {
 	res, err := g.db.Upkeep(context.Background())
 	if err != nil || len(res.Analyzed) > 0 || res.Busy {
 		t.Fatalf("Upkeep on SQLite = %+v, %v; want nothing done", res, err)
+	}
+}
+
+// upkeepUntil runs Upkeep passes until done accepts one and returns it,
+// failing t after 20 s: a transaction's rows reach the statistics views a
+// second or so after it commits.
+func upkeepUntil(t *testing.T, db *sqldb.DB, want string, done func(sqldb.UpkeepResult) bool) sqldb.UpkeepResult {
+	t.Helper()
+	var res sqldb.UpkeepResult
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var err error
+		if res, err = db.Upkeep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if done(res) {
+			return res
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upkeep never did what the test waits for (%s); last pass: %+v", want, res)
+		}
 	}
 }
 
