@@ -49,7 +49,8 @@ func Keep(floor uint64, getenv func(string) string) (stop func()) {
 	if getenv("GOGC") != "" || active != nil {
 		return func() {}
 	}
-	t := &tuner{floor: floor, samples: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	t := &tuner{floor: floor, samples: []metrics.Sample{{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}}
 	active = t
 	t.tune()
 	t.arm()
@@ -94,26 +95,32 @@ func (t *tuner) arm() {
 // Called with mu held.
 func (t *tuner) tune() {
 	metrics.Read(t.samples)
-	var live uint64
-	if t.samples[0].Value.Kind() == metrics.KindUint64 {
-		live = t.samples[0].Value.Uint64()
+	var v [3]uint64
+	for i, sm := range t.samples {
+		if sm.Value.Kind() == metrics.KindUint64 {
+			v[i] = sm.Value.Uint64()
+		}
 	}
-	p := Percent(live, t.floor)
+	p := Percent(v[0], v[1]+v[2], t.floor)
 	if p != t.percent {
 		t.percent = p
 		debug.SetGCPercent(p)
 	}
 }
 
-// Percent is the GC percentage that lets a heap of live bytes grow to
-// floor before the next collection, and no further: the runtime collects
-// when the heap reaches live×(1+percent/100) or 4 MiB×percent/100,
-// whichever is larger, so it is the smaller of floor/live - 1 and
+// Percent is the GC percentage that lets a heap of live bytes, with roots
+// bytes of goroutine stacks and globals to scan, grow to floor before the
+// next collection, and no further. The runtime's goal is live + (live +
+// roots) × percent/100, and never below 4 MiB × percent/100; so the
+// percentage is the smaller of (floor - live)/(live + roots) and
 // floor/4 MiB, in percent, and never below 100.
-func Percent(live, floor uint64) int {
+func Percent(live, roots, floor uint64) int {
 	p := float64(floor) / runtimeMinimum * 100
-	if live > 0 {
-		p = math.Min(p, (float64(floor)/float64(live)-1)*100)
+	if floor <= live {
+		return basePercent
+	}
+	if live+roots > 0 {
+		p = math.Min(p, float64(floor-live)/float64(live+roots)*100)
 	}
 	return int(math.Max(basePercent, p))
 }

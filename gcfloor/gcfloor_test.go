@@ -10,20 +10,21 @@ import (
 func TestPercent(t *testing.T) {
 	const mib = 1 << 20
 	for _, tc := range []struct {
-		name        string
-		live, floor uint64
-		want        int
+		name               string
+		live, roots, floor uint64
+		want               int
 	}{
-		{"a small live heap waits for the runtime's minimum, scaled to the floor", 2 * mib, 16 * mib, 400},
-		{"a larger live heap grows to the floor", 5 * mib, 16 * mib, 220},
-		{"half the floor is the default", 8 * mib, 16 * mib, 100},
-		{"a live heap above the floor is the default", 40 * mib, 16 * mib, 100},
-		{"an almost empty heap waits for the scaled minimum", 1024, 64 * mib, 1600},
-		{"no live heap at all waits for the scaled minimum", 0, 16 * mib, 400},
+		{"a small live heap waits for the runtime's minimum, scaled to the floor", 2 * mib, 0, 16 * mib, 400},
+		{"a larger live heap grows to the floor", 5 * mib, 0, 16 * mib, 220},
+		{"stacks and globals count in the growth", 4 * mib, 4 * mib, 16 * mib, 150},
+		{"half the floor is the default", 8 * mib, 0, 16 * mib, 100},
+		{"a live heap above the floor is the default", 40 * mib, 0, 16 * mib, 100},
+		{"an almost empty heap waits for the scaled minimum", 1024, 0, 64 * mib, 1600},
+		{"no live heap at all waits for the scaled minimum", 0, 0, 16 * mib, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Percent(tc.live, tc.floor); got != tc.want {
-				t.Errorf("Percent(%d, %d) = %d, want %d", tc.live, tc.floor, got, tc.want)
+			if got := Percent(tc.live, tc.roots, tc.floor); got != tc.want {
+				t.Errorf("Percent(%d, %d, %d) = %d, want %d", tc.live, tc.roots, tc.floor, got, tc.want)
 			}
 		})
 	}

@@ -47,6 +47,9 @@ type DB struct {
 	// count must cover to be split.
 	splitting atomic.Bool
 	splitMin  int
+	// purging is held while a goroutine retries emptying SQLite's
+	// write-ahead log after an erasure (see purgeAfterErasure).
+	purging atomic.Bool
 }
 
 var _ meetd.Store = (*DB)(nil)

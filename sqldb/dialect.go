@@ -73,9 +73,10 @@ type dialect struct {
 	// integrityCheck, when set, checks a database file's structure and
 	// answers one row "ok" when it is sound.
 	integrityCheck string
-	// purgeLog, when set, runs after a GDPR erasure has committed: it
-	// empties SQLite's write-ahead log, whose older frames still hold the
-	// pages as they were before the erasure.
+	// purgeLog, when set, empties SQLite's write-ahead log after a GDPR
+	// erasure has committed (see purgeAfterErasure): its older frames
+	// still hold the pages as they were before the erasure. It answers one
+	// row, whose first column is 1 when a reader kept it from finishing.
 	purgeLog string
 }
 
@@ -154,6 +155,10 @@ func checkSQLitePath(path string) error {
 	return nil
 }
 
+// sqliteBusyMS is how long an SQLite connection waits for a lock another
+// connection or process holds, in milliseconds.
+const sqliteBusyMS = 10000
+
 var sqliteDialect = &dialect{
 	name:  "sqlite",
 	goose: goose.DialectSQLite3,
@@ -169,7 +174,7 @@ var sqliteDialect = &dialect{
 		// zeroes what a delete or update frees, so an erased person's
 		// bytes do not live on in a page's free space.
 		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyMS) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
 			"&_pragma=secure_delete(1)"
 		write, err := sql.Open("sqlite", base+"&_txlock=immediate")
 		if err != nil {

@@ -257,11 +257,7 @@ func (db *DB) EraseGDPR(ctx context.Context, a meetd.Actor, companyID, email str
 		return t.audit(ctx, a, companyID, "gdpr.erase", "gdpr_erasure", out.Subject)
 	})
 	if err == nil && db.d.purgeLog != "" {
-		// The erasure has committed; this only empties the log of the
-		// pages as they were. A reader still on an older snapshot can
-		// keep it from finishing, and then the log's frames are reused
-		// by later writes instead: not an error of the erasure.
-		_, _ = db.write.ExecContext(ctx, db.d.purgeLog)
+		db.purgeAfterErasure()
 	}
 	return out, err
 }

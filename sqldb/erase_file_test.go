@@ -44,6 +44,49 @@ func TestErasureLeavesNoBytesInTheSQLiteFiles(t *testing.T) {
 	}
 }
 
+// TestErasureWithAReadInFlightEmptiesTheLogOnceItEnds: a read transaction
+// open across the erasure keeps the write-ahead log from being emptied;
+// the erasure still returns at once, the writer is not held up, and the
+// log is emptied within seconds of the read's end.
+func TestErasureWithAReadInFlightEmptiesTheLogOnceItEnds(t *testing.T) {
+	t.Parallel()
+	g := seedGrowth(t, sqldbtest.SQLite, 10)
+	ctx := context.Background()
+	start := growthNow.Add(72 * time.Hour).Truncate(time.Hour)
+	book := func(host int, email, first, last string, at time.Time) {
+		t.Helper()
+		if _, err := g.db.BookAppointment(ctx, meetd.CLIActor, meetd.NewAppointment{CompanyID: g.company, MeetingTypeID: g.mt,
+			HostIDs: []string{g.hosts[host]}, Start: at, End: at.Add(30 * time.Minute), Channel: "zoom",
+			Attendee: meetd.Attendee{Email: email, Firstname: first, Lastname: last, Fullname: first + " " + last,
+				Notes: json.RawMessage(`{}`)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	book(0, "zelda.quist@mail.example", "Zelda", "Quistorius", start)
+	path := strings.TrimPrefix(strings.SplitN(g.dsn, "?", 2)[0], "file:")
+	release, err := g.db.HoldReadTx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	if _, err := g.db.EraseGDPR(ctx, meetd.CLIActor, g.company, "zelda.quist@mail.example"); err != nil {
+		t.Fatal(err)
+	}
+	book(1, "otto.other@mail.example", "Otto", "Other", start) // the writer is free again
+	if took := time.Since(t0); took > 2*time.Second {
+		t.Errorf("the erasure and the next booking took %s with a read in flight", took)
+	}
+	if !found(t, path, "Quistorius") {
+		t.Fatalf("with a read in flight the log was emptied anyway: the test did not hold a read")
+	}
+	release()
+	for deadline := time.Now().Add(10 * time.Second); found(t, path, "Quistorius"); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after the read ended, the erased name is still in %s*", path)
+		}
+	}
+}
+
 // found reports whether s (in any case) is in the database file or its
 // write-ahead log.
 func found(t *testing.T, path, s string) bool {

@@ -85,7 +85,10 @@ func (db *DB) Upkeep(ctx context.Context) (res UpkeepResult, err error) {
 	defer func() {
 		// A pooled session would keep the lock: if the unlock fails, the
 		// connection is closed instead, which releases it.
-		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+upkeepLock+`)`); uerr != nil {
+		// Bounded: a server gone silent must not hold up shutdown.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, uerr := conn.ExecContext(uctx, `SELECT pg_advisory_unlock(`+upkeepLock+`)`); uerr != nil {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
@@ -117,15 +120,18 @@ type dueTable struct {
 }
 
 // dueTables reads which of the current schema's tables autovacuum leaves
-// alone and are due for ANALYZE or VACUUM. reltuples is -1 for a table
+// alone and are due for ANALYZE or VACUUM. Only tables meetd's role owns
+// (or has the owner's rights on) count: on any other, VACUUM and ANALYZE
+// would only warn and skip it, every pass. reltuples is -1 for a table
 // never analyzed; it counts as empty, so any 50 changed rows make it due.
 // (The statistics counters reach pg_stat_user_tables within a second or
 // so of each transaction.)
 func dueTables(ctx context.Context, conn *sql.Conn) ([]dueTable, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT s.relname, quote_ident(s.relname), GREATEST(c.reltuples, 0),
+	rows, err := conn.QueryContext(ctx, `SELECT s.relname, format('%I.%I', s.schemaname, s.relname), GREATEST(c.reltuples, 0),
 		s.n_mod_since_analyze, s.n_dead_tup, s.n_ins_since_vacuum
 		FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-		WHERE s.schemaname = current_schema() AND (current_setting('autovacuum') = 'off'
+		WHERE s.schemaname = current_schema() AND pg_has_role(c.relowner, 'USAGE')
+			AND (current_setting('autovacuum') = 'off'
 			OR EXISTS (SELECT 1 FROM unnest(c.reloptions) o WHERE o ~* '^autovacuum_enabled=(f|fa|fal|fals|false|n|no|of|off|0)$'))
 		ORDER BY s.relname`)
 	if err != nil {
@@ -151,8 +157,8 @@ func dueTables(ctx context.Context, conn *sql.Conn) ([]dueTable, error) {
 
 // RunUpkeep runs Upkeep every interval until ctx ends (on SQLite it
 // returns at once). It says at info level when the server's autovacuum is
-// off, and logs each pass that did something at debug level; a failed
-// pass is a warning and the next one tries again.
+// off, and logs each pass that did something at debug level; a failure
+// is a warning (once while it lasts) and the next pass tries again.
 func (db *DB) RunUpkeep(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	if db.d.name != "postgres" {
 		return
@@ -163,10 +169,16 @@ func (db *DB) RunUpkeep(ctx context.Context, interval time.Duration, log *slog.L
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	failed := "" // the last failure logged: a lasting one is logged once
 	for {
 		res, err := db.Upkeep(ctx)
-		if err != nil && ctx.Err() == nil {
-			log.Warn("database upkeep failed", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil && err.Error() != failed:
+			failed = err.Error()
+			log.Warn("database upkeep failed; retrying every interval", "err", err)
+		case err == nil && failed != "":
+			failed = ""
+			log.Info("database upkeep works again")
 		}
 		if len(res.Analyzed) > 0 {
 			log.Debug("database upkeep", "analyzed", res.Analyzed, "vacuumed", res.Vacuumed)
