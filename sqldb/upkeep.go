@@ -35,6 +35,8 @@ const (
 type UpkeepResult struct {
 	// Analyzed and Vacuumed name the tables the pass analyzed and
 	// vacuumed (a vacuumed table is analyzed with it and named in both).
+	// A table another session held locked is skipped by the server but
+	// named all the same; its counters stay, so the next pass takes it.
 	Analyzed, Vacuumed []string
 	// Busy is true when tables were due but another node held the upkeep
 	// lock, so this pass left them to it.
@@ -98,9 +100,12 @@ func (db *DB) Upkeep(ctx context.Context) (res UpkeepResult, err error) {
 		return res, err
 	}
 	for _, t := range due {
-		q := `ANALYZE ` + t.quoted
+		// SKIP_LOCKED: a table another session holds a lock on (a
+		// migration's ALTER TABLE) is left for the next pass rather than
+		// waited for.
+		q := `ANALYZE (SKIP_LOCKED) ` + t.quoted
 		if t.vacuum {
-			q = `VACUUM (ANALYZE) ` + t.quoted
+			q = `VACUUM (ANALYZE, SKIP_LOCKED) ` + t.quoted
 		}
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return res, fmt.Errorf("%s: %w", q, err)
