@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql/driver"
 	"strconv"
 	"time"
 )
@@ -53,8 +54,14 @@ func (db *DB) purgeWAL(ctx context.Context) (done bool, err error) {
 	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(int(purgeWait/time.Millisecond))); err != nil {
 		return false, err
 	}
-	// Back to the connection's usual wait, for the writes after this.
-	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+strconv.Itoa(sqliteBusyMS))
+	defer func() {
+		// Back to the connection's usual wait, for the writes after this;
+		// a connection that could not be reset is closed instead, since
+		// with 200 ms it would fail writes the CLI briefly holds up.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+strconv.Itoa(sqliteBusyMS)); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	var busy, frames, copied int
 	if err := conn.QueryRowContext(ctx, db.d.purgeLog).Scan(&busy, &frames, &copied); err != nil {
 		return false, err
